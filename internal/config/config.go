@@ -1,0 +1,301 @@
+// Package config loads sustain's settings: defaults, then the user file
+// ($XDG_CONFIG_HOME/sustain/config.yaml), then the repository file
+// (.sustain.yaml, found by walking up), then SUSTAIN_* environment variables.
+// Flags are applied last by the command that owns them.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// RepoFileName is the per-repository configuration file, found by walking up
+// from the working directory.
+const RepoFileName = ".sustain.yaml"
+
+// Config is the whole configuration. Field tags are the documented keys.
+type Config struct {
+	// Store is where the ticket store lives (used by the ticket commands).
+	Store      string               `yaml:"store"`
+	Versioning Versioning           `yaml:"versioning"`
+	Jira       Jira                 `yaml:"jira"`
+	Components map[string]Component `yaml:"components"`
+
+	// origin remembers where each key was set ("file:line" or "env NAME"),
+	// so validation errors can point at the line to fix.
+	origin map[string]string
+}
+
+// Versioning configures how versions are derived from git history.
+type Versioning struct {
+	Scheme             string `yaml:"scheme"`
+	TagFormat          string `yaml:"tag_format"`
+	ComponentTagFormat string `yaml:"component_tag_format"`
+	BuildFormat        string `yaml:"build_format"`
+	FirstVersion       string `yaml:"first_version"`
+	Timezone           string `yaml:"timezone"`
+	Tagger             Person `yaml:"tagger"`
+}
+
+// Person is a name and an e-mail address.
+type Person struct {
+	Name  string `yaml:"name"`
+	Email string `yaml:"email"`
+}
+
+// Jira holds the Jira connection and the development project.
+type Jira struct {
+	URL       string `yaml:"url"`
+	Project   string `yaml:"project"`
+	User      string `yaml:"user"`
+	TokenFile string `yaml:"token_file"`
+}
+
+// Component is a part of the product released on its own.
+type Component struct {
+	Paths     []string `yaml:"paths"`
+	TagFormat string   `yaml:"tag_format"`
+}
+
+// Schemes known to the release package.
+const (
+	SchemeSemverJira = "semver-jira"
+	SchemeBuild      = "build"
+)
+
+// Default returns the built-in settings.
+func Default() *Config {
+	return &Config{
+		Versioning: Versioning{
+			Scheme:             SchemeSemverJira,
+			TagFormat:          "v{version}",
+			ComponentTagFormat: "{component}/v{version}",
+			BuildFormat:        "{number} ({date})",
+			FirstVersion:       "1.0",
+			Timezone:           "Europe/Moscow",
+		},
+		origin: map[string]string{},
+	}
+}
+
+// Options says where to look for configuration.
+type Options struct {
+	// Dir is the directory to start the walk up for .sustain.yaml.
+	Dir string
+	// File, when set, replaces the walk (the --config flag).
+	File string
+	// UserFile is the user-level file; empty means the XDG default.
+	UserFile string
+	// Getenv reads the environment; nil means os.Getenv.
+	Getenv func(string) string
+	// Environ lists the environment; nil means os.Environ.
+	Environ func() []string
+}
+
+// Error is a configuration problem; the command layer maps it to a usage exit.
+type Error struct{ Msg string }
+
+func (e *Error) Error() string { return e.Msg }
+
+func errorf(format string, args ...any) error { return &Error{Msg: fmt.Sprintf(format, args...)} }
+
+// Loaded is a configuration with the files it came from.
+type Loaded struct {
+	*Config
+	Files []string
+}
+
+// Load reads every layer and validates the result.
+func Load(opts Options) (*Loaded, error) {
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	environ := opts.Environ
+	if environ == nil {
+		environ = os.Environ
+	}
+	cfg := Default()
+	out := &Loaded{Config: cfg}
+
+	userFile := opts.UserFile
+	if userFile == "" {
+		userFile = UserFilePath(getenv)
+	}
+	if userFile != "" {
+		if err := cfg.mergeFile(userFile, false); err != nil {
+			return nil, err
+		} else if fileExists(userFile) {
+			out.Files = append(out.Files, userFile)
+		}
+	}
+
+	repoFile := opts.File
+	if repoFile == "" {
+		repoFile = FindRepoFile(opts.Dir)
+	}
+	if repoFile != "" {
+		if err := cfg.mergeFile(repoFile, opts.File != ""); err != nil {
+			return nil, err
+		}
+		out.Files = append(out.Files, repoFile)
+	}
+
+	if err := cfg.mergeEnv(environ()); err != nil {
+		return nil, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// UserFilePath is $XDG_CONFIG_HOME/sustain/config.yaml, or ~/.config/... .
+func UserFilePath(getenv func(string) string) string {
+	dir := getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home := getenv("HOME")
+		if home == "" {
+			return ""
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "sustain", "config.yaml")
+}
+
+// FindRepoFile walks up from dir to the file system root looking for
+// .sustain.yaml and returns its path, or "" when there is none.
+func FindRepoFile(dir string) string {
+	if dir == "" {
+		dir = "."
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	for {
+		p := filepath.Join(abs, RepoFileName)
+		if fileExists(p) {
+			return p
+		}
+		parent := filepath.Dir(abs)
+		if parent == abs {
+			return ""
+		}
+		abs = parent
+	}
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+func (c *Config) mergeFile(path string, mustExist bool) error {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) && !mustExist {
+		return nil
+	}
+	if err != nil {
+		return errorf("cannot read config file: %v", err)
+	}
+	return c.mergeYAML(path, data)
+}
+
+// Origin says where key (e.g. "versioning.scheme") or, failing that, its
+// nearest enclosing key was set; "default" when nothing set it.
+func (c *Config) Origin(key string) string {
+	for key != "" {
+		if o, ok := c.origin[key]; ok {
+			return o
+		}
+		i := strings.LastIndex(key, ".")
+		if i < 0 {
+			break
+		}
+		key = key[:i]
+	}
+	return "default"
+}
+
+var (
+	jiraProjectRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
+	componentRe   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	firstRe       = regexp.MustCompile(`^\d+\.\d+$`)
+)
+
+// Validate checks values that decode fine but make no sense.
+func (c *Config) Validate() error {
+	v := c.Versioning
+	bad := func(key, format string, args ...any) error {
+		return errorf("%s: %s: %s", c.Origin(key), key, fmt.Sprintf(format, args...))
+	}
+	switch v.Scheme {
+	case SchemeSemverJira, SchemeBuild:
+	default:
+		return bad("versioning.scheme", "unknown scheme %q (use %s or %s)", v.Scheme, SchemeSemverJira, SchemeBuild)
+	}
+	if _, err := time.LoadLocation(v.Timezone); err != nil {
+		return bad("versioning.timezone", "unknown time zone %q (use an IANA name such as Europe/Moscow)", v.Timezone)
+	}
+	need := "{version}"
+	if v.Scheme == SchemeBuild {
+		need = "{number}"
+	}
+	if !strings.Contains(v.TagFormat, need) {
+		return bad("versioning.tag_format", "%q must contain %s for the %s scheme", v.TagFormat, need, v.Scheme)
+	}
+	if !strings.Contains(v.ComponentTagFormat, need) || !strings.Contains(v.ComponentTagFormat, "{component}") {
+		return bad("versioning.component_tag_format", "%q must contain {component} and %s", v.ComponentTagFormat, need)
+	}
+	if !firstRe.MatchString(v.FirstVersion) {
+		return bad("versioning.first_version", "%q is not MAJOR.MINOR (for example \"1.0\")", v.FirstVersion)
+	}
+	if c.Jira.Project != "" && !jiraProjectRe.MatchString(c.Jira.Project) {
+		return bad("jira.project", "%q is not a Jira project key (upper-case letters, digits, _; for example SRV)", c.Jira.Project)
+	}
+	names := make([]string, 0, len(c.Components))
+	for name := range c.Components {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		comp := c.Components[name]
+		key := "components." + name
+		if !componentRe.MatchString(name) {
+			return bad(key, "component name %q may hold only letters, digits, '.', '_' and '-'", name)
+		}
+		if len(comp.Paths) == 0 {
+			return bad(key+".paths", "component %q has no paths (for example paths: [\"%s/**\"])", name, name)
+		}
+		if comp.TagFormat != "" && !strings.Contains(comp.TagFormat, need) {
+			return bad(key+".tag_format", "%q must contain %s", comp.TagFormat, need)
+		}
+	}
+	return nil
+}
+
+// Location is the configured time zone; Validate has checked it loads.
+func (c *Config) Location() *time.Location {
+	loc, err := time.LoadLocation(c.Versioning.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// ComponentNames lists the configured components, sorted.
+func (c *Config) ComponentNames() []string {
+	names := make([]string, 0, len(c.Components))
+	for n := range c.Components {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

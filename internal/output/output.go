@@ -1,0 +1,182 @@
+// Package output renders what commands print: a human table by default,
+// JSON with --json, or a Go template with --template. It is the one place
+// that knows these formats.
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/template"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// Format selects how data is printed.
+type Format struct {
+	JSON     bool
+	Template string
+}
+
+// Table is the human form of a value: a header and rows of cells.
+type Table struct {
+	Header []string
+	Rows   [][]string
+}
+
+// Tabler is implemented by values with a human table form.
+type Tabler interface {
+	Table() Table
+}
+
+// Validate checks the flags before any work is done, so a bad template is a
+// usage error and not a failure after the fact.
+func (f Format) Validate() error {
+	if f.JSON && f.Template != "" {
+		return fmt.Errorf("--json and --template cannot be used together")
+	}
+	if f.Template != "" {
+		if _, err := parseTemplate(f.Template); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Print writes v to w in the selected format. v must marshal to JSON with the
+// documented field names; the template sees that JSON form, so templates and
+// --json share one set of names.
+func (f Format) Print(w io.Writer, v Tabler) error {
+	switch {
+	case f.JSON:
+		return WriteJSON(w, v)
+	case f.Template != "":
+		return f.execTemplate(w, v)
+	default:
+		return WriteTable(w, v.Table())
+	}
+}
+
+// WriteJSON writes v as indented JSON followed by a newline.
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func parseTemplate(text string) (*template.Template, error) {
+	t, err := template.New("--template").Funcs(template.FuncMap{
+		"json": func(v any) (string, error) {
+			b, err := json.Marshal(v)
+			return string(b), err
+		},
+		"join":  func(sep string, items []any) string { return joinAny(items, sep) },
+		"upper": strings.ToUpper,
+		"lower": strings.ToLower,
+	}).Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("bad --template: %w", err)
+	}
+	return t, nil
+}
+
+func (f Format) execTemplate(w io.Writer, v any) error {
+	t, err := parseTemplate(f.Template)
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	var data any
+	if err := json.Unmarshal(raw, &data); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return fmt.Errorf("--template failed: %w", err)
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+func joinAny(items []any, sep string) string {
+	parts := make([]string, len(items))
+	for i, it := range items {
+		parts[i] = fmt.Sprint(it)
+	}
+	return strings.Join(parts, sep)
+}
+
+// WriteTable writes t without borders, columns separated by spaces, the way
+// gh and kubectl print lists, so it reads well and cuts well with awk.
+func WriteTable(w io.Writer, t Table) error {
+	var buf bytes.Buffer
+	tbl := tablewriter.NewTable(&buf,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Borders: tw.BorderNone,
+			Symbols: tw.NewSymbols(tw.StyleNone),
+			Settings: tw.Settings{
+				Separators: tw.Separators{BetweenRows: tw.Off, BetweenColumns: tw.Off},
+				Lines:      tw.Lines{ShowHeaderLine: tw.Off},
+			},
+		})),
+		tablewriter.WithConfig(tablewriter.Config{
+			Header: tw.CellConfig{
+				Formatting: tw.CellFormatting{AutoFormat: tw.Off, AutoWrap: tw.WrapNone},
+				Alignment:  tw.CellAlignment{Global: tw.AlignLeft},
+				Padding:    tw.CellPadding{Global: tw.Padding{Left: "", Right: "  "}},
+			},
+			Row: tw.CellConfig{
+				Formatting: tw.CellFormatting{AutoWrap: tw.WrapNone},
+				Alignment:  tw.CellAlignment{Global: tw.AlignLeft},
+				Padding:    tw.CellPadding{Global: tw.Padding{Left: "", Right: "  "}},
+			},
+		}),
+		tablewriter.WithTrimSpace(tw.Off),
+	)
+	if len(t.Header) > 0 {
+		tbl.Header(toAny(t.Header)...)
+	}
+	for _, r := range t.Rows {
+		if err := tbl.Append(toAny(r)...); err != nil {
+			return err
+		}
+	}
+	if err := tbl.Render(); err != nil {
+		return err
+	}
+	// The padding leaves blanks at line ends; they help nobody.
+	var out strings.Builder
+	for _, line := range strings.SplitAfter(buf.String(), "\n") {
+		out.WriteString(strings.TrimRight(line, " \n"))
+		if strings.HasSuffix(line, "\n") {
+			out.WriteByte('\n')
+		}
+	}
+	_, err := io.WriteString(w, out.String())
+	return err
+}
+
+func toAny(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+// KV builds a two-column FIELD VALUE table for a single record.
+func KV(pairs ...string) Table {
+	t := Table{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		t.Rows = append(t.Rows, []string{pairs[i], pairs[i+1]})
+	}
+	return t
+}

@@ -1,0 +1,64 @@
+package output
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+type record struct {
+	Version string   `json:"version"`
+	Keys    []string `json:"keys"`
+}
+
+func (r record) Table() Table { return KV("VERSION", r.Version, "KEYS", strings.Join(r.Keys, ",")) }
+
+func TestFormats(t *testing.T) {
+	r := record{Version: "1.0.42", Keys: []string{"SRV-42", "SRV-7"}}
+	cases := []struct {
+		name string
+		f    Format
+		want string
+	}{
+		{"table", Format{}, "VERSION  1.0.42\nKEYS     SRV-42,SRV-7\n"},
+		{"json", Format{JSON: true}, "{\n  \"version\": \"1.0.42\",\n  \"keys\": [\n    \"SRV-42\",\n    \"SRV-7\"\n  ]\n}\n"},
+		{"template uses json names", Format{Template: `{{.version}} {{join "+" .keys}}{{"\n"}}`}, "1.0.42 SRV-42+SRV-7\n"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := tc.f.Print(&buf, r); err != nil {
+				t.Fatal(err)
+			}
+			if buf.String() != tc.want {
+				t.Errorf("got\n%q\nwant\n%q", buf.String(), tc.want)
+			}
+		})
+	}
+}
+
+func TestTableHasHeaderAndNoTrailingBlanks(t *testing.T) {
+	var buf bytes.Buffer
+	err := WriteTable(&buf, Table{Header: []string{"NAME", "VERSION"}, Rows: [][]string{{"api", "1.0.37"}, {"web-frontend", "-"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "NAME          VERSION\napi           1.0.37\nweb-frontend  -\n"
+	if buf.String() != want {
+		t.Errorf("got\n%q\nwant\n%q", buf.String(), want)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	if err := (Format{JSON: true, Template: "x"}).Validate(); err == nil {
+		t.Error("--json with --template accepted")
+	}
+	if err := (Format{Template: "{{.x"}).Validate(); err == nil || !strings.Contains(err.Error(), "--template") {
+		t.Errorf("bad template: err = %v", err)
+	}
+	var buf bytes.Buffer
+	err := Format{Template: "{{index .nope 3}}"}.Print(&buf, record{})
+	if err == nil || !strings.Contains(err.Error(), "--template failed") {
+		t.Errorf("failing template: err = %v", err)
+	}
+}

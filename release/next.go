@@ -1,0 +1,200 @@
+package release
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/Masterminds/semver/v3"
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// NextOptions are the choices of `release next` and `release tag`.
+type NextOptions struct {
+	Component string
+	Issue     string // e.g. SRV-42; empty: from the branch name, else the commits
+	Minor     bool   // raise MINOR (Q4)
+	Major     bool   // raise MAJOR (Q3)
+	Pick      string // "" or "highest": what to do with several keys
+}
+
+// Next is the version the next release gets.
+type Next struct {
+	Version     string   `json:"version"`
+	Tag         string   `json:"tag"`
+	Component   string   `json:"component,omitempty"`
+	Commit      string   `json:"commit"`
+	Bump        string   `json:"bump,omitempty"`         // patch, minor or major (semver-jira)
+	Issue       string   `json:"issue,omitempty"`        // the Jira key whose number is PATCH
+	IssueSource string   `json:"issue_source,omitempty"` // flag, branch or commits
+	Current     *Release `json:"current"`                // null before the first release
+	Commits     int      `json:"commits"`                // commits since Current (in the component)
+	Keys        []string `json:"keys"`                   // the project's keys in those commits
+	Build       *Build   `json:"build,omitempty"`        // build scheme only
+}
+
+var keyRe = regexp.MustCompile(`\b([A-Z][A-Z0-9_]*)-([0-9]+)\b`)
+
+// Next computes the next version.
+func (v *Versioner) Next(o NextOptions) (*Next, error) {
+	if o.Pick != "" && o.Pick != "highest" {
+		return nil, newError(KindUsage, "the only choice is --pick highest", "unknown --pick %q", o.Pick)
+	}
+	if o.Minor && o.Major {
+		return nil, newError(KindUsage, "choose one", "--minor and --major cannot be used together")
+	}
+	s, err := v.scope(o.Component)
+	if err != nil {
+		return nil, err
+	}
+	head, err := v.Repo.Head()
+	if err != nil {
+		return nil, err
+	}
+	cur, err := v.Repo.latest(s.format, head.Commit)
+	if err != nil {
+		return nil, err
+	}
+	n := &Next{Component: s.name, Commit: head.Commit.String(), Current: cur, Keys: []string{}}
+	var base plumbing.Hash
+	if cur != nil {
+		base = cur.Commit
+	}
+	commits, err := v.since(s, head.Commit, base)
+	if err != nil {
+		return nil, err
+	}
+	n.Commits = len(commits)
+
+	if v.Settings.Scheme == SchemeBuild {
+		if o.Issue != "" || o.Minor || o.Major {
+			return nil, newError(KindUsage, "set versioning.scheme: semver-jira to use them",
+				"--issue, --minor and --major belong to the semver-jira scheme; this repository uses build numbers")
+		}
+		b, err := v.build(s, head.Commit)
+		if err != nil {
+			return nil, err
+		}
+		n.Build, n.Version, n.Tag = b, b.Version, s.format.Render(strconv.Itoa(b.Number))
+		return n, nil
+	}
+
+	if v.Settings.JiraProject == "" {
+		return nil, newError(KindUsage, "set jira.project in .sustain.yaml (for example SRV) or SUSTAIN_JIRA_PROJECT",
+			"the semver-jira scheme needs the Jira project whose issue numbers become patch numbers")
+	}
+	if cur != nil && len(commits) == 0 && o.Issue == "" {
+		return nil, newError(KindRefused, "commit the change first, or name the issue with --issue",
+			"nothing to release: no commits since %s", cur.Tag)
+	}
+	if n.Keys, err = v.keysIn(commits); err != nil {
+		return nil, err
+	}
+	if err := v.chooseIssue(n, o, head, cur); err != nil {
+		return nil, err
+	}
+	issueNum, _ := strconv.ParseUint(n.Issue[strings.LastIndex(n.Issue, "-")+1:], 10, 64)
+
+	var major, minor uint64
+	if cur != nil {
+		major, minor = cur.semver.Major(), cur.semver.Minor()
+	} else {
+		fmt.Sscanf(v.Settings.FirstVersion, "%d.%d", &major, &minor)
+	}
+	n.Bump = "patch"
+	switch {
+	case o.Major:
+		major, minor, n.Bump = major+1, 0, "major"
+	case o.Minor:
+		minor, n.Bump = minor+1, "minor"
+	}
+	next := semver.New(major, minor, issueNum, "", "")
+	n.Version, n.Tag = next.String(), s.format.Render(next.String())
+
+	if cur != nil && !next.GreaterThan(cur.semver) {
+		return nil, newError(KindRefused,
+			fmt.Sprintf("if %s adds functionality, raise MINOR: sustain release next --issue %s --minor (gives %d.%d.%d)",
+				n.Issue, n.Issue, cur.semver.Major(), cur.semver.Minor()+1, issueNum),
+			"%s would not be greater than the current release %s (%s): PATCH is the issue number, and %s is lower than or equal to %d",
+			n.Version, cur.Version, cur.Tag, n.Issue, cur.semver.Patch())
+	}
+	if v.Repo.tagExists(n.Tag) {
+		return nil, newError(KindRefused, "choose another issue, or raise MINOR with --minor",
+			"tag %s already exists", n.Tag)
+	}
+	return n, nil
+}
+
+// chooseIssue sets n.Issue from the flag, the branch name or the commits.
+func (v *Versioner) chooseIssue(n *Next, o NextOptions, head Head, cur *Release) error {
+	project := v.Settings.JiraProject
+	if o.Issue != "" {
+		key := strings.ToUpper(strings.TrimSpace(o.Issue))
+		m := keyRe.FindStringSubmatch(key)
+		if m == nil || m[0] != key || m[2][0] == '0' {
+			return newError(KindUsage, fmt.Sprintf("write it as PROJECT-NUMBER, for example %s-42", project),
+				"%q is not a Jira issue key", o.Issue)
+		}
+		if m[1] != project {
+			return newError(KindRefused, fmt.Sprintf("patch numbers come from %s issues (jira.project); use an %s key", project, project),
+				"%s belongs to project %s, not %s", key, m[1], project)
+		}
+		n.Issue, n.IssueSource = key, "flag"
+		return nil
+	}
+	if head.Branch != "" {
+		for _, m := range keyRe.FindAllStringSubmatch(strings.ToUpper(head.Branch), -1) {
+			if m[1] == project && m[2][0] != '0' {
+				n.Issue, n.IssueSource = m[0], "branch"
+				return nil
+			}
+		}
+	}
+	since := "in the history"
+	if cur != nil {
+		since = "since " + cur.Tag
+	}
+	switch {
+	case len(n.Keys) == 1:
+		n.Issue, n.IssueSource = n.Keys[0], "commits"
+		return nil
+	case len(n.Keys) > 1 && o.Pick == "highest":
+		n.Issue, n.IssueSource = n.Keys[len(n.Keys)-1], "commits"
+		return nil
+	case len(n.Keys) > 1:
+		return newError(KindRefused, fmt.Sprintf("name the release issue with --issue %s, or take the highest with --pick highest", n.Keys[len(n.Keys)-1]),
+			"the commits %s mention %d %s issues: %s; which one is the release made under?",
+			since, len(n.Keys), project, quoteList(n.Keys))
+	}
+	where := "the branch name"
+	if head.Detached {
+		where = "HEAD (detached, no branch name)"
+	}
+	return newError(KindRefused, fmt.Sprintf("name it with --issue %s-N, or mention it in a commit message", project),
+		"no %s issue key in %s or in the %s %s", project, where, plural(n.Commits, "commit", "commits"), since)
+}
+
+// keysIn lists the project's issue keys in the commit messages, by number.
+func (v *Versioner) keysIn(commits []plumbing.Hash) ([]string, error) {
+	seen := map[string]uint64{}
+	for _, h := range commits {
+		msg, err := v.Repo.commitMessage(h)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range keyRe.FindAllStringSubmatch(msg, -1) {
+			if m[1] == v.Settings.JiraProject && m[2][0] != '0' {
+				num, _ := strconv.ParseUint(m[2], 10, 64)
+				seen[m[0]] = num
+			}
+		}
+	}
+	keys := make([]string, 0, len(seen))
+	for k := range seen {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return seen[keys[i]] < seen[keys[j]] })
+	return keys, nil
+}

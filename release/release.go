@@ -1,0 +1,143 @@
+// Package release derives versions from git history under two schemes:
+// semver-jira (MAJOR.MINOR.PATCH where PATCH is the Jira issue number, Q2–Q5)
+// and build (a build number and date from the repository's revisions, A1, A3),
+// for the whole product or per component.
+package release
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// Schemes.
+const (
+	SchemeSemverJira = "semver-jira"
+	SchemeBuild      = "build"
+)
+
+// Settings is what the release package needs from the configuration.
+type Settings struct {
+	Scheme             string
+	TagFormat          string
+	ComponentTagFormat string
+	BuildFormat        string
+	FirstVersion       string // MAJOR.MINOR of the first release
+	Location           *time.Location
+	JiraProject        string
+	Components         map[string]Component
+}
+
+// Component is a named set of path globs released on its own.
+type Component struct {
+	Paths     []string
+	TagFormat string // overrides Settings.ComponentTagFormat
+}
+
+// Versioner answers release questions about one repository.
+type Versioner struct {
+	Repo     *Repo
+	Settings Settings
+}
+
+// scope is the whole product or one component.
+type scope struct {
+	name   string // component name; "" for the whole product
+	format TagFormat
+	filter *pathFilter // nil for the whole product
+}
+
+func (v *Versioner) scope(component string) (*scope, error) {
+	if component == "" {
+		f, err := ParseTagFormat(v.Settings.TagFormat, "")
+		return &scope{format: f}, err
+	}
+	c, ok := v.Settings.Components[component]
+	if !ok {
+		names := make([]string, 0, len(v.Settings.Components))
+		for n := range v.Settings.Components {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		hint := "define it under components: in .sustain.yaml"
+		if len(names) > 0 {
+			hint = "known components: " + strings.Join(names, ", ")
+		}
+		return nil, newError(KindUsage, hint, "unknown component %q", component)
+	}
+	format := c.TagFormat
+	if format == "" {
+		format = v.Settings.ComponentTagFormat
+	}
+	f, err := ParseTagFormat(format, component)
+	if err != nil {
+		return nil, err
+	}
+	filter, err := newPathFilter(v.Repo, c.Paths)
+	if err != nil {
+		return nil, err
+	}
+	return &scope{name: component, format: f, filter: filter}, nil
+}
+
+// Current is the latest release of the scope reachable from HEAD.
+func (v *Versioner) Current(component string) (*Release, error) {
+	s, err := v.scope(component)
+	if err != nil {
+		return nil, err
+	}
+	head, err := v.Repo.Head()
+	if err != nil {
+		return nil, err
+	}
+	rel, err := v.Repo.latest(s.format, head.Commit)
+	if err != nil {
+		return nil, err
+	}
+	if rel == nil {
+		return nil, v.noRelease(s)
+	}
+	return rel, nil
+}
+
+func (v *Versioner) noRelease(s *scope) error {
+	what := "the product"
+	if s.name != "" {
+		what = "component " + s.name
+	}
+	first := v.Settings.FirstVersion + ".N, where N is the Jira issue number"
+	if v.Settings.Scheme == SchemeBuild {
+		first = "the build number of HEAD"
+	}
+	return newError(KindNotFound, "see it with: sustain release next",
+		"no release of %s yet: no tag like %s is reachable from HEAD; the first release will be %s",
+		what, s.format.Render("<version>"), first)
+}
+
+// since lists the commits reachable from head but not from base (base may be
+// zero), limited to the scope's paths, newest first by commit time.
+func (v *Versioner) since(s *scope, head, base plumbing.Hash) ([]plumbing.Hash, error) {
+	var stop map[plumbing.Hash]struct{}
+	if !base.IsZero() {
+		var err error
+		if stop, err = v.Repo.graph.reachable(base); err != nil {
+			return nil, err
+		}
+	}
+	var out []plumbing.Hash
+	err := v.Repo.graph.walk([]plumbing.Hash{head}, stop, func(h plumbing.Hash, ci *commitInfo) error {
+		if s.filter != nil {
+			ok, err := s.filter.touches(h, ci)
+			if err != nil || !ok {
+				return err
+			}
+		}
+		out = append(out, h)
+		return nil
+	})
+	g := v.Repo.graph
+	sort.SliceStable(out, func(i, j int) bool { return g.infos[out[i]].when.After(g.infos[out[j]].when) })
+	return out, err
+}

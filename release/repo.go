@@ -1,0 +1,113 @@
+package release
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// Repo is a git repository opened for release questions.
+type Repo struct {
+	git   *git.Repository
+	graph *graph
+	// Warn receives notes that are not errors (skipped tags, a dirty tree).
+	Warn func(string)
+}
+
+// Open opens the repository containing dir. A shallow clone is refused:
+// revision counts and "commits since the last release" would silently be wrong.
+func Open(dir string) (*Repo, error) {
+	r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return nil, newError(KindRepository, "run it inside a git repository, or point at one with -C DIR",
+			"%s is not in a git repository", dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open repository %s: %w", dir, err)
+	}
+	shallow, err := r.Storer.Shallow()
+	if err != nil {
+		return nil, fmt.Errorf("read shallow list: %w", err)
+	}
+	if len(shallow) > 0 {
+		return nil, newError(KindRepository,
+			"fetch the whole history: git fetch --unshallow (GitHub Actions: actions/checkout with fetch-depth: 0)",
+			"this is a shallow clone: build numbers and the commits since the last release would be wrong")
+	}
+	return &Repo{git: r, graph: newGraph(r), Warn: func(string) {}}, nil
+}
+
+// Head describes what HEAD points at.
+type Head struct {
+	Commit   plumbing.Hash
+	Branch   string // short branch name; empty when detached
+	Detached bool
+}
+
+// Head resolves HEAD. A repository without commits is an error that says so.
+func (r *Repo) Head() (Head, error) {
+	ref, err := r.git.Reference(plumbing.HEAD, false)
+	if err != nil {
+		return Head{}, fmt.Errorf("read HEAD: %w", err)
+	}
+	h := Head{}
+	if ref.Type() == plumbing.SymbolicReference {
+		h.Branch = ref.Target().Short()
+	} else {
+		h.Detached = true
+	}
+	resolved, err := r.git.Reference(plumbing.HEAD, true)
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return Head{}, newError(KindRepository, "commit something first: a version is computed from history",
+			"the repository has no commits yet")
+	}
+	if err != nil {
+		return Head{}, fmt.Errorf("resolve HEAD: %w", err)
+	}
+	h.Commit = resolved.Hash()
+	return h, nil
+}
+
+// Resolve turns a revision (HEAD, a branch, a tag, a hash prefix) into a
+// commit hash.
+func (r *Repo) Resolve(rev string) (plumbing.Hash, error) {
+	if rev == "" || rev == "HEAD" {
+		h, err := r.Head()
+		return h.Commit, err
+	}
+	h, err := r.git.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return plumbing.ZeroHash, newError(KindNotFound, "give a branch, tag or commit hash that exists here",
+			"unknown revision %q", rev)
+	}
+	// A tag name resolves to the tagged commit; make sure it is a commit.
+	if _, err := r.graph.info(*h); err != nil {
+		return plumbing.ZeroHash, newError(KindNotFound, "give a branch, tag or commit hash",
+			"revision %q is not a commit", rev)
+	}
+	return *h, nil
+}
+
+// commitMessage reads a commit's full message.
+func (r *Repo) commitMessage(h plumbing.Hash) (string, error) {
+	c, err := r.git.CommitObject(h)
+	if err != nil {
+		return "", err
+	}
+	return c.Message, nil
+}
+
+// shortHash is the 12-character abbreviation used in human output.
+func shortHash(h plumbing.Hash) string { return h.String()[:12] }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func quoteList(items []string) string { return strings.Join(items, ", ") }

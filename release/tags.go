@@ -1,0 +1,166 @@
+package release
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/Masterminds/semver/v3"
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// TagFormat turns versions into tag names and back, e.g. "v{version}" or
+// "api/v{version}" or "build-{number}".
+type TagFormat struct {
+	prefix, suffix string
+	field          string // "version" or "number"
+}
+
+// ParseTagFormat checks format and fills in {component}.
+func ParseTagFormat(format, component string) (TagFormat, error) {
+	f := strings.ReplaceAll(format, "{component}", component)
+	for _, field := range []string{"version", "number"} {
+		ph := "{" + field + "}"
+		if i := strings.Index(f, ph); i >= 0 {
+			tf := TagFormat{prefix: f[:i], suffix: f[i+len(ph):], field: field}
+			if strings.ContainsAny(tf.prefix+tf.suffix, "{}") {
+				return TagFormat{}, newError(KindUsage, "use {version} (semver-jira) or {number} (build), and {component}",
+					"tag format %q has an unknown placeholder", format)
+			}
+			return tf, nil
+		}
+	}
+	return TagFormat{}, newError(KindUsage, "put {version} or {number} in it", "tag format %q has no {version} or {number}", format)
+}
+
+// Render gives the tag name for a version or build number.
+func (f TagFormat) Render(value string) string { return f.prefix + value + f.suffix }
+
+// match returns the version part of a tag name when the name has the
+// format's prefix and suffix.
+func (f TagFormat) match(name string) (string, bool) {
+	if len(name) <= len(f.prefix)+len(f.suffix) || !strings.HasPrefix(name, f.prefix) || !strings.HasSuffix(name, f.suffix) {
+		return "", false
+	}
+	return name[len(f.prefix) : len(name)-len(f.suffix)], true
+}
+
+// refTag is a tag peeled to the commit it names.
+type refTag struct {
+	Name   string
+	Commit plumbing.Hash
+}
+
+// tags lists every tag, annotated or lightweight, with its commit. Tags that
+// point at something other than a commit are left out.
+func (r *Repo) tags() ([]refTag, error) {
+	iter, err := r.git.Tags()
+	if err != nil {
+		return nil, err
+	}
+	var out []refTag
+	err = iter.ForEach(func(ref *plumbing.Reference) error {
+		h := ref.Hash()
+		// Annotated tags point at a tag object; follow it to the commit.
+		for i := 0; i < 10; i++ {
+			t, err := r.git.TagObject(h)
+			if err != nil {
+				break
+			}
+			if t.TargetType != plumbing.CommitObject && t.TargetType != plumbing.TagObject {
+				return nil
+			}
+			h = t.Target
+		}
+		if _, err := r.graph.info(h); err != nil {
+			return nil
+		}
+		out = append(out, refTag{Name: ref.Name().Short(), Commit: h})
+		return nil
+	})
+	return out, err
+}
+
+// tagExists reports whether a tag of that name exists.
+func (r *Repo) tagExists(name string) bool {
+	_, err := r.git.Reference(plumbing.NewTagReferenceName(name), false)
+	return err == nil
+}
+
+// Release is a released version: its tag and commit.
+type Release struct {
+	Version string        `json:"version"`
+	Tag     string        `json:"tag"`
+	Commit  plumbing.Hash `json:"-"`
+	semver  *semver.Version
+	number  int
+}
+
+// versionTags returns the tags that match format, newest version first.
+// Tags that have the format's shape but no valid version are reported to
+// Warn and skipped.
+func (r *Repo) versionTags(format TagFormat) ([]Release, error) {
+	all, err := r.tags()
+	if err != nil {
+		return nil, err
+	}
+	var out []Release
+	for _, t := range all {
+		v, ok := format.match(t.Name)
+		if !ok {
+			continue
+		}
+		rel := Release{Version: v, Tag: t.Name, Commit: t.Commit}
+		switch format.field {
+		case "version":
+			sv, err := semver.StrictNewVersion(v)
+			if err != nil {
+				r.Warn(fmt.Sprintf("skipping tag %s: %q is not a MAJOR.MINOR.PATCH version", t.Name, v))
+				continue
+			}
+			rel.semver = sv
+		case "number":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				r.Warn(fmt.Sprintf("skipping tag %s: %q is not a build number", t.Name, v))
+				continue
+			}
+			rel.number = n
+		}
+		out = append(out, rel)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].semver != nil {
+			return out[i].semver.GreaterThan(out[j].semver)
+		}
+		return out[i].number > out[j].number
+	})
+	return out, nil
+}
+
+// latest is the highest release of format reachable from head, or nil.
+func (r *Repo) latest(format TagFormat, head plumbing.Hash) (*Release, error) {
+	rels, err := r.versionTags(format)
+	if err != nil || len(rels) == 0 {
+		return nil, err
+	}
+	reach, err := r.graph.reachable(head)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rels {
+		if _, ok := reach[rels[i].Commit]; ok {
+			return &rels[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// createTag writes an annotated tag.
+func (r *Repo) createTag(name string, commit plumbing.Hash, tagger object.Signature, message string) error {
+	_, err := r.git.CreateTag(name, commit, &git.CreateTagOptions{Tagger: &tagger, Message: message})
+	return err
+}

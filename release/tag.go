@@ -49,9 +49,6 @@ func (v *Versioner) Tag(o TagOptions) (*TagResult, error) {
 	if res.Dirty, err = v.Repo.dirty(); err != nil {
 		return nil, err
 	}
-	if res.Dirty {
-		v.Repo.Warn("the work tree has uncommitted changes; the tag names HEAD, not them")
-	}
 	sig, err := v.Repo.tagger(o.TaggerName, o.TaggerEmail)
 	if err != nil {
 		return nil, err

@@ -111,29 +111,60 @@ func (r *Repo) commit(msg string, extraParents []plumbing.Hash, files []string) 
 	return wt.Commit(msg, opts)
 }
 
-// Branch creates branch name at HEAD and checks it out.
+// Branch creates branch name at HEAD and checks it out. Only references
+// change: the work tree is already right.
 func (r *Repo) Branch(name string) error {
-	wt, err := r.Git.Worktree()
+	head, err := r.Git.Head()
 	if err != nil {
 		return err
 	}
-	return wt.Checkout(&git.CheckoutOptions{Branch: plumbing.NewBranchReferenceName(name), Create: true})
+	ref := plumbing.NewBranchReferenceName(name)
+	if err := r.Git.Storer.SetReference(plumbing.NewHashReference(ref, head.Hash())); err != nil {
+		return err
+	}
+	return r.Git.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, ref))
 }
 
 // Checkout switches to a branch, or detaches HEAD at a tag or commit.
+// Untracked files survive, as with git (go-git's checkout removes them).
 func (r *Repo) Checkout(rev string) error {
 	wt, err := r.Git.Worktree()
 	if err != nil {
 		return err
 	}
-	if _, err := r.Git.Reference(plumbing.NewBranchReferenceName(rev), false); err == nil {
-		return wt.Checkout(&git.CheckoutOptions{Branch: plumbing.NewBranchReferenceName(rev)})
-	}
-	h, err := r.Git.ResolveRevision(plumbing.Revision(rev))
+	st, err := wt.Status()
 	if err != nil {
 		return err
 	}
-	return wt.Checkout(&git.CheckoutOptions{Hash: *h})
+	untracked := map[string][]byte{}
+	for path, s := range st {
+		if s.Worktree == git.Untracked {
+			if data, err := os.ReadFile(filepath.Join(r.Dir, path)); err == nil {
+				untracked[path] = data
+			}
+		}
+	}
+	opts := &git.CheckoutOptions{Branch: plumbing.NewBranchReferenceName(rev)}
+	if _, err := r.Git.Reference(opts.Branch, false); err != nil {
+		h, err := r.Git.ResolveRevision(plumbing.Revision(rev))
+		if err != nil {
+			return err
+		}
+		opts = &git.CheckoutOptions{Hash: *h}
+	}
+	if err := wt.Checkout(opts); err != nil {
+		return err
+	}
+	for path, data := range untracked {
+		full := filepath.Join(r.Dir, path)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(full, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Merge records a merge of branch into the current branch. The files of the

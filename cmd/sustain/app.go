@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sustain-cli/sustain/internal/config"
+	"github.com/sustain-cli/sustain/internal/output"
+)
+
+// Exit codes. They are documented in the README and in `sustain --help`.
+const (
+	exitOK         = 0
+	exitFailure    = 1
+	exitUsage      = 2
+	exitRepository = 3 // the repository cannot answer: not a repository, no commits, shallow clone
+	exitRefused    = 4 // a rule refuses the request: version not greater, tag exists, ambiguous issue
+	exitNotFound   = 5 // nothing to report: no release yet, unknown revision
+)
+
+const exitStatusHelp = `EXIT STATUS
+  0  success
+  1  failure (I/O, a damaged repository, anything unexpected)
+  2  usage: bad flags, arguments or configuration
+  3  the repository cannot answer: not a repository, no commits, shallow clone
+  4  refused by a rule: version not greater, tag exists, several issue keys
+  5  not found: no release yet, unknown revision`
+
+// app holds what every command needs: streams, environment, clock, and the
+// global flags. Commands read configuration through it, once.
+type app struct {
+	in       io.Reader
+	out, err io.Writer
+	getenv   func(string) string
+	environ  func() []string
+	now      func() time.Time
+
+	configFile string
+	dir        string
+	format     output.Format
+	verbose    bool
+
+	cfg *config.Loaded
+}
+
+// config loads the configuration on first use.
+func (a *app) config() (*config.Loaded, error) {
+	if a.cfg != nil {
+		return a.cfg, nil
+	}
+	cfg, err := config.Load(config.Options{Dir: a.dir, File: a.configFile, Getenv: a.getenv, Environ: a.environ})
+	if err != nil {
+		return nil, err
+	}
+	a.cfg = cfg
+	return cfg, nil
+}
+
+func (a *app) warnf(format string, args ...any) {
+	fmt.Fprintf(a.err, "sustain: warning: "+format+"\n", args...)
+}
+
+func (a *app) print(v output.Tabler) error { return a.format.Print(a.out, v) }
+
+// usageError marks bad flags and arguments (exit 2).
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// Main runs sustain with args and returns the exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{in: stdin, out: stdout, err: stderr, getenv: os.Getenv, environ: os.Environ, now: time.Now}
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(context.Background())
+	if err == nil {
+		return exitOK
+	}
+	code, msg, hint := describeError(err)
+	if a.format.JSON {
+		_ = output.WriteJSON(stderr, map[string]any{"error": msg, "hint": hint, "exit_code": code})
+	} else {
+		fmt.Fprintf(stderr, "sustain: %s\n", msg)
+		if hint != "" {
+			fmt.Fprintf(stderr, "  hint: %s\n", hint)
+		}
+	}
+	return code
+}
+
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "sustain",
+		Short: "Versions, change documents and support requests for a shipped product",
+		Long: `sustain keeps a shipped product alive: it cuts versions from git history
+(MAJOR.MINOR.PATCH with the Jira issue as PATCH, or build numbers and dates)
+and handles support requests under a written support regulation.
+
+Configuration comes from flags, SUSTAIN_* environment variables, the
+repository's .sustain.yaml (found by walking up from -C DIR or the current
+directory), and $XDG_CONFIG_HOME/sustain/config.yaml, in that order.
+
+` + exitStatusHelp,
+		Example: `  sustain release next --issue SRV-42
+  sustain release build-info --json
+  sustain -C ../product release current`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := a.format.Validate(); err != nil {
+				return &usageError{err}
+			}
+			return nil
+		},
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.configFile, "config", "", "read the repository configuration from `FILE` instead of .sustain.yaml")
+	pf.StringVarP(&a.dir, "dir", "C", ".", "run as if started in `DIR` (like git -C)")
+	pf.BoolVar(&a.format.JSON, "json", false, "print JSON (field names are documented and stable)")
+	pf.StringVar(&a.format.Template, "template", "", "print with a Go `TEMPLATE` over the JSON fields")
+	pf.BoolVarP(&a.verbose, "verbose", "v", false, "say more: skipped tags, the files configuration came from")
+
+	root.AddCommand(newReleaseCmd(a), newVersionCmd(a), newManCmd(root))
+	return root
+}
+
+// describeError maps an error to its exit code, message and hint. It is the
+// one place that knows the exit codes.
+func describeError(err error) (code int, msg, hint string) {
+	var ue *usageError
+	var ce *config.Error
+	switch {
+	case errors.As(err, &ce):
+		return exitUsage, "configuration: " + ce.Msg, "see the configuration keys in the README, or run with --verbose to list the files read"
+	case errors.As(err, &ue):
+		return exitUsage, ue.Error(), "see --help"
+	}
+	if code, msg, hint, ok := describeReleaseError(err); ok {
+		return code, msg, hint
+	}
+	if strings.HasPrefix(err.Error(), "unknown command") || strings.Contains(err.Error(), "accepts ") || strings.Contains(err.Error(), "arg(s)") {
+		return exitUsage, err.Error(), "see --help"
+	}
+	return exitFailure, err.Error(), ""
+}

@@ -1,0 +1,449 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sustain-cli/sustain/internal/config"
+	"github.com/sustain-cli/sustain/internal/output"
+	"github.com/sustain-cli/sustain/release"
+)
+
+func newReleaseCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "release",
+		Short: "Versions from git history: current, next, tag, build numbers, components",
+		Long: `Versions cut from git history under the configured scheme.
+
+  semver-jira  MAJOR.MINOR.PATCH, PATCH = the number of the Jira issue the
+               release is made under (SRV-42 -> x.y.42)
+  build        build number = commits reachable from the revision
+               (git rev-list --count), build date = its committer date`,
+		Args: cobra.ArbitraryArgs,
+		RunE: groupRun,
+	}
+	cmd.AddCommand(newReleaseCurrentCmd(a), newReleaseNextCmd(a), newReleaseTagCmd(a),
+		newReleaseBuildInfoCmd(a), newReleaseComponentsCmd(a))
+	return cmd
+}
+
+
+func addCIOutputFlag(cmd *cobra.Command, v *string) {
+	cmd.Flags().StringVar(v, "output", "", "also print for CI: `env` (KEY=VALUE lines instead of the table) or github (append to $GITHUB_OUTPUT)")
+}
+
+// emit prints v, or its CI variables with --output env|github.
+func (a *app) emit(v output.Tabler, mode string, vars [][2]string) error {
+	switch mode {
+	case "":
+		return a.print(v)
+	case "env":
+		return output.WriteEnv(a.out, vars)
+	case "github":
+		path := a.getenv("GITHUB_OUTPUT")
+		if path == "" {
+			return usagef("--output github: GITHUB_OUTPUT is not set (it is set inside GitHub Actions steps); use --output env elsewhere")
+		}
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			return err
+		}
+		if err := output.WriteEnv(f, vars); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		return a.print(v)
+	default:
+		return usagef("--output %q: use env or github", mode)
+	}
+}
+
+// versioner opens the repository at -C and applies the configuration.
+func (a *app) versioner() (*release.Versioner, error) {
+	cfg, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	if a.verbose {
+		for _, f := range cfg.Files {
+			fmt.Fprintf(a.err, "sustain: configuration from %s\n", f)
+		}
+	}
+	repo, err := release.Open(a.dir)
+	if err != nil {
+		return nil, err
+	}
+	if a.verbose {
+		repo.Warn = func(s string) { a.warnf("%s", s) }
+		if repo.UsesCommitGraph() {
+			fmt.Fprintln(a.err, "sustain: using the commit-graph file")
+		}
+	}
+	return &release.Versioner{Repo: repo, Settings: releaseSettings(cfg.Config)}, nil
+}
+
+func releaseSettings(c *config.Config) release.Settings {
+	s := release.Settings{
+		Scheme:             c.Versioning.Scheme,
+		TagFormat:          c.Versioning.TagFormat,
+		ComponentTagFormat: c.Versioning.ComponentTagFormat,
+		BuildFormat:        c.Versioning.BuildFormat,
+		FirstVersion:       c.Versioning.FirstVersion,
+		Location:           c.Location(),
+		JiraProject:        c.Jira.Project,
+		Components:         map[string]release.Component{},
+	}
+	for name, comp := range c.Components {
+		s.Components[name] = release.Component{Paths: comp.Paths, TagFormat: comp.TagFormat}
+	}
+	return s
+}
+
+func describeReleaseError(err error) (int, string, string, bool) {
+	var re *release.Error
+	if !errors.As(err, &re) {
+		return 0, "", "", false
+	}
+	code := map[release.Kind]int{
+		release.KindRepository: exitRepository,
+		release.KindRefused:     exitRefused,
+		release.KindNotFound:    exitNotFound,
+		release.KindUsage:       exitUsage,
+	}[re.Kind]
+	if code == 0 {
+		code = exitFailure
+	}
+	return code, re.Msg, re.Hint, true
+}
+
+// --- release current ---
+
+type currentView struct {
+	*release.Release
+	Component string `json:"component,omitempty"`
+	Commit    string `json:"commit"`
+}
+
+func (v currentView) Table() output.Table {
+	t := output.KV("VERSION", v.Version, "TAG", v.Tag, "COMMIT", v.Commit)
+	if v.Component != "" {
+		t.Rows = append([][]string{{"COMPONENT", v.Component}}, t.Rows...)
+	}
+	return t
+}
+
+func newReleaseCurrentCmd(a *app) *cobra.Command {
+	var component, out string
+	cmd := &cobra.Command{
+		Use:   "current",
+		Short: "The latest released version reachable from HEAD",
+		Long: `Print the latest release: the highest version among the tags that match the
+tag format (annotated and lightweight alike) and are reachable from HEAD.
+Tags that look like releases but hold no valid version are skipped
+(--verbose names them).
+
+` + exitStatusHelp,
+		Example: `  sustain release current
+  sustain release current --component api --json
+  sustain release current --template '{{.version}}'`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			v, err := a.versioner()
+			if err != nil {
+				return err
+			}
+			rel, err := v.Current(component)
+			if err != nil {
+				return err
+			}
+			view := currentView{Release: rel, Component: component, Commit: rel.Commit.String()}
+			return a.emit(view, out, [][2]string{{"SUSTAIN_VERSION", rel.Version}, {"SUSTAIN_TAG", rel.Tag}})
+		},
+	}
+	cmd.Flags().StringVar(&component, "component", "", "the component `NAME` (from components: in .sustain.yaml)")
+	addCIOutputFlag(cmd, &out)
+	return cmd
+}
+
+// --- release next ---
+
+type nextView struct{ *release.Next }
+
+func (v nextView) Table() output.Table {
+	cur := "none (first release)"
+	if v.Current != nil {
+		cur = v.Current.Version + " (" + v.Current.Tag + ")"
+	}
+	t := output.KV("VERSION", v.Version, "TAG", v.Tag)
+	if v.Component != "" {
+		t.Rows = append([][]string{{"COMPONENT", v.Component}}, t.Rows...)
+	}
+	if v.Issue != "" {
+		t.Rows = append(t.Rows, []string{"ISSUE", v.Issue + " (from " + v.IssueSource + ")"}, []string{"BUMP", v.Bump})
+	}
+	if v.Build != nil {
+		t.Rows = append(t.Rows, []string{"BUILD NUMBER", strconv.Itoa(v.Build.Number)}, []string{"BUILD DATE", v.Build.Date})
+	}
+	t.Rows = append(t.Rows, []string{"CURRENT", cur}, []string{"COMMITS", strconv.Itoa(v.Commits)})
+	if len(v.Keys) > 0 {
+		t.Rows = append(t.Rows, []string{"KEYS", strings.Join(v.Keys, ", ")})
+	}
+	return t
+}
+
+func (v nextView) vars() [][2]string {
+	vars := [][2]string{{"SUSTAIN_VERSION", v.Version}, {"SUSTAIN_TAG", v.Tag}}
+	if v.Issue != "" {
+		vars = append(vars, [2]string{"SUSTAIN_ISSUE", v.Issue})
+	}
+	if v.Build != nil {
+		vars = append(vars, [2]string{"SUSTAIN_BUILD_NUMBER", strconv.Itoa(v.Build.Number)}, [2]string{"SUSTAIN_BUILD_DATE", v.Build.Date})
+	}
+	return vars
+}
+
+func addNextFlags(cmd *cobra.Command, o *release.NextOptions) {
+	f := cmd.Flags()
+	f.StringVar(&o.Component, "component", "", "the component `NAME` (from components: in .sustain.yaml)")
+	f.StringVar(&o.Issue, "issue", "", "the Jira issue `KEY` the release is made under (its number becomes PATCH)")
+	f.BoolVar(&o.Minor, "minor", false, "raise MINOR: substantial functionality added to a component (Q4)")
+	f.BoolVar(&o.Major, "major", false, "raise MAJOR: the core of the service changed substantially (Q3)")
+	f.StringVar(&o.Pick, "pick", "", "with several issue keys in the commits, take the `highest`")
+}
+
+const nextIssueHelp = `Where --issue is absent, the issue key comes from the branch name
+(feature/SRV-42-login), else from the commits since the last release: one
+key is used; several are refused and listed (--pick highest takes the
+highest). Only keys of jira.project count.`
+
+func newReleaseNextCmd(a *app) *cobra.Command {
+	var o release.NextOptions
+	var out string
+	cmd := &cobra.Command{
+		Use:   "next",
+		Short: "The version the next release gets",
+		Long: `Print the next version.
+
+semver-jira: MAJOR.MINOR.PATCH where PATCH is the number of the release's Jira
+issue. ` + nextIssueHelp + `
+A version not greater than the current release is refused, with the fix.
+
+build: the build number and date of HEAD.
+
+` + exitStatusHelp,
+		Example: `  sustain release next
+  sustain release next --issue SRV-42 --minor
+  sustain release next --component api --output env
+  sustain release next --output github   # inside a GitHub Actions step`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			v, err := a.versioner()
+			if err != nil {
+				return err
+			}
+			n, err := v.Next(o)
+			if err != nil {
+				return err
+			}
+			view := nextView{n}
+			return a.emit(view, out, view.vars())
+		},
+	}
+	addNextFlags(cmd, &o)
+	addCIOutputFlag(cmd, &out)
+	return cmd
+}
+
+// --- release tag ---
+
+type tagView struct{ *release.TagResult }
+
+func (v tagView) Table() output.Table {
+	t := nextView{&v.Next}.Table()
+	state := "created"
+	if !v.Created {
+		state = "not created (--dry-run)"
+	}
+	t.Rows = append([][]string{{"TAG", v.Tag + " " + state}}, t.Rows...)
+	t.Rows = append(t.Rows, []string{"TAGGER", v.Tagger}, []string{"MESSAGE", v.Message})
+	return t
+}
+
+func newReleaseTagCmd(a *app) *cobra.Command {
+	var o release.TagOptions
+	var out string
+	cmd := &cobra.Command{
+		Use:   "tag",
+		Short: "Create the annotated tag of the next version on HEAD",
+		Long: `Compute the next version as 'release next' does and create an annotated tag
+on HEAD. The tagger is versioning.tagger from the configuration
+(SUSTAIN_VERSIONING_TAGGER_NAME / _EMAIL), else git's user.name and
+user.email. Uncommitted changes are allowed, with a warning: the tag names
+HEAD, not the work tree. Nothing is pushed.
+
+` + nextIssueHelp + `
+
+` + exitStatusHelp,
+		Example: `  sustain release tag --dry-run
+  sustain release tag --issue SRV-42 --message "Release for the March window"
+  sustain release tag --component api && git push origin --tags`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			v, err := a.versioner()
+			if err != nil {
+				return err
+			}
+			cfg, _ := a.config()
+			o.TaggerName, o.TaggerEmail = cfg.Versioning.Tagger.Name, cfg.Versioning.Tagger.Email
+			o.Now = a.now()
+			res, err := v.Tag(o)
+			if err != nil {
+				return err
+			}
+			if res.Dirty {
+				a.warnf("the work tree has uncommitted changes; the tag names HEAD, not them")
+			}
+			view := tagView{res}
+			return a.emit(view, out, nextView{&res.Next}.vars())
+		},
+	}
+	addNextFlags(cmd, &o.NextOptions)
+	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "say what would be tagged, create nothing")
+	cmd.Flags().StringVarP(&o.Message, "message", "m", "", "the tag `MESSAGE` (default \"Release VERSION (ISSUE)\")")
+	addCIOutputFlag(cmd, &out)
+	return cmd
+}
+
+// --- release build-info ---
+
+type buildView struct{ *release.Build }
+
+func (v buildView) Table() output.Table {
+	t := output.KV("BUILD NUMBER", strconv.Itoa(v.Number), "BUILD DATE", v.Date, "COMMIT", v.Commit, "VERSION", v.Version)
+	if v.Component != "" {
+		t.Rows = append([][]string{{"COMPONENT", v.Component}}, t.Rows...)
+	}
+	return t
+}
+
+func newReleaseBuildInfoCmd(a *app) *cobra.Command {
+	var rev, component, out string
+	cmd := &cobra.Command{
+		Use:   "build-info",
+		Short: "Build number and build date of a revision",
+		Long: `Print the build number and build date of a revision (A1, A3).
+
+The build number is the count of commits reachable from the revision, every
+parent of every merge included: the same number as git rev-list --count REV.
+With --component it counts only the commits that change the component's
+paths compared with at least one of their parents (a root commit counts when
+it holds any of them): git rev-list --count --full-history REV -- PATHS.
+The build date is the commit's committer date in versioning.timezone, ISO
+8601. The version string follows versioning.build_format; placeholders
+{number}, {date} (YYYY-MM-DD), {datetime}, {commit} (12 hex digits) and
+{component}.
+
+` + exitStatusHelp,
+		Example: `  sustain release build-info
+  sustain release build-info --rev v1.0.37 --json
+  sustain release build-info --component api --output env >> build.env`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			v, err := a.versioner()
+			if err != nil {
+				return err
+			}
+			b, err := v.BuildInfo(rev, component)
+			if err != nil {
+				return err
+			}
+			return a.emit(buildView{b}, out, [][2]string{
+				{"SUSTAIN_VERSION", b.Version},
+				{"SUSTAIN_BUILD_NUMBER", strconv.Itoa(b.Number)},
+				{"SUSTAIN_BUILD_DATE", b.Date},
+				{"SUSTAIN_COMMIT", b.Commit},
+			})
+		},
+	}
+	cmd.Flags().StringVar(&rev, "rev", "HEAD", "the `REVISION`: branch, tag or commit")
+	cmd.Flags().StringVar(&component, "component", "", "count only the commits of component `NAME`")
+	addCIOutputFlag(cmd, &out)
+	return cmd
+}
+
+// --- release components ---
+
+type componentsView []release.ComponentState
+
+func (v componentsView) Table() output.Table {
+	t := output.Table{Header: []string{"COMPONENT", "CURRENT", "BUILD", "CHANGED", "PATHS"}}
+	for _, c := range v {
+		cur := "-"
+		if c.Current != nil {
+			cur = c.Current.Version
+		}
+		changed := "no"
+		if c.Changed {
+			changed = fmt.Sprintf("yes (%d)", c.Commits)
+		}
+		t.Rows = append(t.Rows, []string{c.Name, cur, strconv.Itoa(c.Build), changed, strings.Join(c.Paths, " ")})
+	}
+	return t
+}
+
+func newReleaseComponentsCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "components",
+		Short: "List components with their current version, build number and changes",
+		Long: `List the components of components: in .sustain.yaml with their current
+release (from their own tags), their build number at HEAD, and whether
+commits changed their paths since that release.
+
+` + exitStatusHelp,
+		Example: `  sustain release components
+  sustain release components --json | jq -r '.[] | select(.changed) | .name'`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			v, err := a.versioner()
+			if err != nil {
+				return err
+			}
+			if len(v.Settings.Components) == 0 {
+				return usagef("no components are configured; add them under components: in .sustain.yaml")
+			}
+			states, err := v.Components()
+			if err != nil {
+				return err
+			}
+			return a.print(componentsView(states))
+		},
+	}
+}
+
+// groupRun is the RunE of commands that only group others: bare, they print
+// help; with an unknown subcommand, they fail as a usage error.
+func groupRun(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("unknown command %q for %q", args[0], cmd.CommandPath())
+	}
+	return cmd.Help()
+}
+
+// noArgs refuses positional arguments as a usage error.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		if cmd.HasSubCommands() {
+			return usagef("unknown command %q for %q", args[0], cmd.CommandPath())
+		}
+		return usagef("%s takes no arguments, got %q", cmd.CommandPath(), strings.Join(args, " "))
+	}
+	return nil
+}

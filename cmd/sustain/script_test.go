@@ -1,0 +1,129 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"os/exec"
+	"strconv"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/sustain-cli/sustain/internal/gittest"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected output in testdata/script")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"sustain": func() { os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+	})
+}
+
+// TestScripts runs the end-to-end scripts in testdata/script against the
+// real command tree, built into the test binary as "sustain".
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:           filepath.Join("..", "..", "testdata", "script"),
+		UpdateScripts: *update,
+		Setup: func(env *testscript.Env) error {
+			// Nothing from the developer's machine leaks in.
+			env.Setenv("HOME", env.WorkDir+"/home")
+			env.Setenv("XDG_CONFIG_HOME", env.WorkDir+"/home/.config")
+			env.Setenv("XDG_DATA_HOME", env.WorkDir+"/home/.local/share")
+			env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"repo":  repoCmd,
+			"exits": exitsCmd,
+		},
+	})
+}
+
+// exitsCmd runs a program and checks its exit code; stdout and stderr are
+// kept for the lines that follow, as after exec:
+//
+//	exits 4 sustain release next
+func exitsCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE PROGRAM [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("%v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("exit status %d, want %d", got, want)
+	}
+}
+
+// repoCmd builds git repositories with go-git, in the current directory:
+//
+//	repo init
+//	repo commit MESSAGE [PATH=CONTENT ...]   (PATH= deletes; -F FILE reads MESSAGE)
+//	repo tag NAME [MESSAGE]                  (annotated when MESSAGE is given)
+//	repo branch NAME                         (create and check out)
+//	repo checkout BRANCH|REV                 (a non-branch detaches HEAD)
+//	repo merge BRANCH MESSAGE
+//	repo shallow
+func repoCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("repo does not support !")
+	}
+	if len(args) == 0 {
+		ts.Fatalf("usage: repo init|commit|tag|branch|checkout|merge|shallow ...")
+	}
+	dir := ts.MkAbs(".")
+	if args[0] == "init" {
+		_, err := gittest.Init(dir)
+		ts.Check(err)
+		return
+	}
+	r, err := gittest.Open(dir)
+	ts.Check(err)
+	need := func(n int) {
+		if len(args) < n {
+			ts.Fatalf("repo %s: want %d arguments", args[0], n-1)
+		}
+	}
+	switch args[0] {
+	case "commit":
+		need(2)
+		msg, files := args[1], args[2:]
+		if msg == "-F" {
+			need(3)
+			msg, files = ts.ReadFile(args[2]), args[3:]
+		}
+		_, err = r.Commit(msg, files...)
+	case "tag":
+		need(2)
+		msg := ""
+		if len(args) > 2 {
+			msg = args[2]
+		}
+		err = r.Tag(args[1], msg)
+	case "branch":
+		need(2)
+		err = r.Branch(args[1])
+	case "checkout":
+		need(2)
+		err = r.Checkout(args[1])
+	case "merge":
+		need(3)
+		_, err = r.Merge(args[1], args[2])
+	case "shallow":
+		err = r.MarkShallow()
+	default:
+		ts.Fatalf("repo: unknown operation %q", args[0])
+	}
+	ts.Check(err)
+}

@@ -32,7 +32,6 @@ func newReleaseCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-
 func addCIOutputFlag(cmd *cobra.Command, v *string) {
 	cmd.Flags().StringVar(v, "output", "", "also print for CI: `env` (KEY=VALUE lines instead of the table) or github (append to $GITHUB_OUTPUT)")
 }
@@ -114,9 +113,9 @@ func describeReleaseError(err error) (int, string, string, bool) {
 	}
 	code := map[release.Kind]int{
 		release.KindRepository: exitRepository,
-		release.KindRefused:     exitRefused,
-		release.KindNotFound:    exitNotFound,
-		release.KindUsage:       exitUsage,
+		release.KindRefused:    exitRefused,
+		release.KindNotFound:   exitNotFound,
+		release.KindUsage:      exitUsage,
 	}[re.Kind]
 	if code == 0 {
 		code = exitFailure

@@ -150,6 +150,7 @@ func Load(opts Options) (*Loaded, error) {
 	if err := cfg.mergeEnv(environ()); err != nil {
 		return nil, err
 	}
+	cfg.applySchemeDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -206,6 +207,20 @@ func (c *Config) mergeFile(path string, mustExist bool) error {
 		return errorf("cannot read config file: %v", err)
 	}
 	return c.mergeYAML(path, data)
+}
+
+// applySchemeDefaults gives the build scheme tag formats with {number}
+// where nobody set a tag format.
+func (c *Config) applySchemeDefaults() {
+	if c.Versioning.Scheme != SchemeBuild {
+		return
+	}
+	if _, set := c.origin["versioning.tag_format"]; !set {
+		c.Versioning.TagFormat = "build-{number}"
+	}
+	if _, set := c.origin["versioning.component_tag_format"]; !set {
+		c.Versioning.ComponentTagFormat = "{component}/build-{number}"
+	}
 }
 
 // Origin says where key (e.g. "versioning.scheme") or, failing that, its

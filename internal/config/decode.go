@@ -93,7 +93,8 @@ func (c *Config) decodeNode(file string, n *yaml.Node, v reflect.Value, key stri
 func (c *Config) mergeEnv(environ []string) error {
 	vars := map[string]string{}
 	for _, kv := range environ {
-		if name, val, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(name, "SUSTAIN_") {
+		// An empty variable counts as unset, so `X= sustain ...` restores the file's value.
+		if name, val, ok := strings.Cut(kv, "="); ok && val != "" && strings.HasPrefix(name, "SUSTAIN_") {
 			vars[name] = val
 		}
 	}

@@ -62,6 +62,9 @@ func (v *Versioner) build(s *scope, h plumbing.Hash) (*Build, error) {
 // count is the number of commits reachable from h, or of those touching the
 // scope's paths.
 func (v *Versioner) count(s *scope, h plumbing.Hash) (int, error) {
+	if s.filter == nil {
+		return v.Repo.graph.countReachable(h)
+	}
 	n := 0
 	err := v.Repo.graph.walk([]plumbing.Hash{h}, nil, func(c plumbing.Hash, ci *commitInfo) error {
 		if s.filter != nil {

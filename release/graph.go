@@ -1,9 +1,14 @@
 package release
 
 import (
+	"bufio"
 	"bytes"
+	"container/heap"
+	"errors"
+	"fmt"
 	"io"
 	"path"
+	"sort"
 	"time"
 
 	"github.com/go-git/go-billy/v5"
@@ -20,6 +25,22 @@ type commitInfo struct {
 	tree    plumbing.Hash
 	parents []plumbing.Hash
 	when    time.Time
+	gen     uint64 // topological level from the commit-graph; 0 when unknown
+}
+
+// newerThan orders a newest-first walk: by generation where both commits
+// have one (exact: a parent's is always lower), else by committer time.
+// Commits missing from the commit-graph are newer than all in it.
+func (ci *commitInfo) newerThan(o *commitInfo) bool {
+	switch {
+	case ci.gen != 0 && o.gen != 0 && ci.gen != o.gen:
+		return ci.gen > o.gen
+	case ci.gen == 0 && o.gen != 0:
+		return true
+	case ci.gen != 0 && o.gen == 0:
+		return false
+	}
+	return ci.when.After(o.when)
 }
 
 // graph answers parent and tree questions, from git's commit-graph file when
@@ -78,7 +99,7 @@ func (g *graph) info(h plumbing.Hash) (*commitInfo, error) {
 	if g.index != nil {
 		if i, err := g.index.GetIndexByHash(h); err == nil {
 			if d, err := g.index.GetCommitDataByIndex(i); err == nil {
-				ci = &commitInfo{tree: d.TreeHash, parents: d.ParentHashes, when: d.When}
+				ci = &commitInfo{tree: d.TreeHash, parents: d.ParentHashes, when: d.When, gen: d.Generation}
 			}
 		}
 	}
@@ -87,13 +108,51 @@ func (g *graph) info(h plumbing.Hash) (*commitInfo, error) {
 		if err != nil {
 			return nil, err
 		}
-		c, err := object.DecodeCommit(g.objects, obj)
-		if err != nil {
-			return nil, err
+		if ci, err = parseCommitHeader(obj); err != nil {
+			return nil, fmt.Errorf("commit %s: %w", h, err)
 		}
-		ci = &commitInfo{tree: c.TreeHash, parents: c.ParentHashes, when: c.Committer.When}
 	}
 	g.infos[h] = ci
+	return ci, nil
+}
+
+// parseCommitHeader reads tree, parents and committer time, and stops at
+// the blank line: the message is not needed to walk history.
+func parseCommitHeader(obj plumbing.EncodedObject) (*commitInfo, error) {
+	rd, err := obj.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	br := bufio.NewReaderSize(rd, 512)
+	ci := &commitInfo{}
+	for {
+		line, err := br.ReadSlice('\n')
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		line = bytes.TrimSuffix(line, []byte{'\n'})
+		if len(line) == 0 {
+			break
+		}
+		key, val, _ := bytes.Cut(line, []byte{' '})
+		switch string(key) {
+		case "tree":
+			ci.tree = plumbing.NewHash(string(val))
+		case "parent":
+			ci.parents = append(ci.parents, plumbing.NewHash(string(val)))
+		case "committer":
+			var sig object.Signature
+			sig.Decode(val)
+			ci.when = sig.When
+		}
+		if err == io.EOF {
+			break
+		}
+	}
+	if ci.tree.IsZero() {
+		return nil, errors.New("malformed commit: no tree")
+	}
 	return ci, nil
 }
 
@@ -134,12 +193,260 @@ func (g *graph) walk(tips []plumbing.Hash, stop map[plumbing.Hash]struct{}, visi
 	return nil
 }
 
-// reachable is the set of commits reachable from tips.
-func (g *graph) reachable(tips ...plumbing.Hash) (map[plumbing.Hash]struct{}, error) {
-	set := map[plumbing.Hash]struct{}{}
-	err := g.walk(tips, nil, func(h plumbing.Hash, _ *commitInfo) error {
-		set[h] = struct{}{}
+// countReachable is `git rev-list --count tip`. With a commit-graph it walks
+// graph positions with a bitset, which is several times faster than hashes
+// in a map; commits newer than the graph are walked by hash first.
+func (g *graph) countReachable(tip plumbing.Hash) (int, error) {
+	if g.index == nil {
+		n := 0
+		err := g.walk([]plumbing.Hash{tip}, nil, func(plumbing.Hash, *commitInfo) error { n++; return nil })
+		return n, err
+	}
+	n := 0
+	inGraph := make([]bool, g.index.MaximumNumberOfHashes())
+	var positions []uint32
+	seen := map[plumbing.Hash]bool{tip: true}
+	hashes := []plumbing.Hash{tip}
+	for len(hashes) > 0 {
+		h := hashes[len(hashes)-1]
+		hashes = hashes[:len(hashes)-1]
+		if i, err := g.index.GetIndexByHash(h); err == nil {
+			if !inGraph[i] {
+				inGraph[i] = true
+				positions = append(positions, i)
+			}
+			continue
+		}
+		ci, err := g.info(h)
+		if err != nil {
+			return 0, err
+		}
+		n++
+		for _, p := range ci.parents {
+			if !seen[p] {
+				seen[p] = true
+				hashes = append(hashes, p)
+			}
+		}
+	}
+	for len(positions) > 0 {
+		i := positions[len(positions)-1]
+		positions = positions[:len(positions)-1]
+		n++
+		d, err := g.index.GetCommitDataByIndex(i)
+		if err != nil {
+			return 0, err
+		}
+		for _, p := range d.ParentIndexes {
+			if int(p) < len(inGraph) && !inGraph[p] {
+				inGraph[p] = true
+				positions = append(positions, p)
+			}
+		}
+	}
+	return n, nil
+}
+
+// queue is a newest-first priority queue of commits.
+type queue struct {
+	g     *graph
+	items []plumbing.Hash
+}
+
+func (q *queue) Len() int           { return len(q.items) }
+func (q *queue) Less(i, j int) bool { return q.g.infos[q.items[i]].newerThan(q.g.infos[q.items[j]]) }
+func (q *queue) Swap(i, j int)      { q.items[i], q.items[j] = q.items[j], q.items[i] }
+func (q *queue) Push(x any)         { q.items = append(q.items, x.(plumbing.Hash)) }
+func (q *queue) Pop() any {
+	h := q.items[len(q.items)-1]
+	q.items = q.items[:len(q.items)-1]
+	return h
+}
+
+func (q *queue) add(h plumbing.Hash) error {
+	if _, err := q.g.info(h); err != nil {
+		return err
+	}
+	heap.Push(q, h)
+	return nil
+}
+
+func (q *queue) next() plumbing.Hash { return heap.Pop(q).(plumbing.Hash) }
+
+// slop is how many more commits a date-ordered walk reads after it looks
+// finished, against clocks that ran backwards (git log uses the same margin).
+const slop = 5
+
+// between is `git log base..head` without the log: the commits reachable from
+// head and not from base, found by one newest-first walk from both ends that
+// stops once every queued commit is reachable from base. It reads only the
+// commits since base plus a few, not the whole history.
+func (g *graph) between(head, base plumbing.Hash) ([]plumbing.Hash, error) {
+	p := &paint{g: g, flags: map[plumbing.Hash]uint8{}, q: &queue{g: g}}
+	if err := p.push(head, false); err != nil {
+		return nil, err
+	}
+	if !base.IsZero() {
+		if err := p.push(base, true); err != nil {
+			return nil, err
+		}
+	}
+	var out []plumbing.Hash
+	extra := slop
+	for p.q.Len() > 0 {
+		if p.interesting == 0 {
+			if extra == 0 {
+				break
+			}
+			extra--
+		} else {
+			extra = slop
+		}
+		h := p.q.next()
+		f := p.flags[h]
+		p.flags[h] = f&^queued | walked
+		bad := f&uninteresting != 0
+		if !bad {
+			p.interesting--
+			out = append(out, h)
+		}
+		for _, parent := range g.infos[h].parents {
+			if err := p.push(parent, bad); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// A commit taken early may have been reached from base afterwards.
+	kept := out[:0]
+	for _, h := range out {
+		if p.flags[h]&uninteresting == 0 {
+			kept = append(kept, h)
+		}
+	}
+	return kept, nil
+}
+
+const (
+	queued uint8 = 1 << iota
+	walked
+	uninteresting // reachable from base
+)
+
+// paint is the state of between's walk.
+type paint struct {
+	g           *graph
+	flags       map[plumbing.Hash]uint8
+	q           *queue
+	interesting int // queued commits not known to be reachable from base
+}
+
+func (p *paint) push(h plumbing.Hash, fromBase bool) error {
+	if fromBase {
+		p.markUninteresting(h)
+	}
+	f := p.flags[h]
+	if f&(queued|walked) != 0 {
 		return nil
+	}
+	p.flags[h] = f | queued
+	if f&uninteresting == 0 {
+		p.interesting++
+	}
+	return p.q.add(h)
+}
+
+// markUninteresting flags h and, through commits already walked, their
+// ancestors as reachable from base.
+func (p *paint) markUninteresting(h plumbing.Hash) {
+	stack := []plumbing.Hash{h}
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		f := p.flags[c]
+		if f&uninteresting != 0 {
+			continue
+		}
+		p.flags[c] = f | uninteresting
+		if f&queued != 0 {
+			p.interesting--
+		}
+		if f&walked != 0 {
+			stack = append(stack, p.g.infos[c].parents...)
+		}
+	}
+}
+
+// firstReachable walks newest-first from head and returns the index of the
+// first of targets (in their order of preference) that is reachable, or -1.
+// It stops once no better target can still turn up: a target is out of reach
+// when the newest queued commit is older than it (exact with generation
+// numbers; by date with a day's margin for skewed clocks without them). In
+// the usual case, the newest release being the highest, it reads only the
+// commits since that release.
+func (g *graph) firstReachable(head plumbing.Hash, targets []plumbing.Hash) (int, error) {
+	rank := map[plumbing.Hash]int{}
+	byAge := make([]int, len(targets)) // target indices, newest first
+	for i := len(targets) - 1; i >= 0; i-- {
+		if _, err := g.info(targets[i]); err != nil {
+			return -1, err
+		}
+		rank[targets[i]] = i
+		byAge[i] = i
+	}
+	sort.SliceStable(byAge, func(a, b int) bool {
+		return g.infos[targets[byAge[a]]].newerThan(g.infos[targets[byAge[b]]])
 	})
-	return set, err
+	best := -1
+	limit := len(targets) // targets ranked below limit could still beat best
+	open := limit         // how many of them are not yet out of reach
+	next := 0             // byAge[next:] are not yet out of reach
+	seen := map[plumbing.Hash]bool{head: true}
+	q := &queue{g: g}
+	if err := q.add(head); err != nil {
+		return -1, err
+	}
+	for q.Len() > 0 && open > 0 {
+		top := g.infos[q.items[0]]
+		for next < len(byAge) && outOfReach(top, g.infos[targets[byAge[next]]]) {
+			if byAge[next] < limit {
+				open--
+			}
+			next++
+		}
+		if open == 0 {
+			break
+		}
+		h := q.next()
+		if r, ok := rank[h]; ok && (best < 0 || r < best) {
+			best, limit, open = r, r, 0
+			for _, t := range byAge[next:] {
+				if t < limit {
+					open++
+				}
+			}
+		}
+		for _, p := range g.infos[h].parents {
+			if !seen[p] {
+				seen[p] = true
+				if err := q.add(p); err != nil {
+					return -1, err
+				}
+			}
+		}
+	}
+	return best, nil
+}
+
+// outOfReach reports that target cannot be an ancestor of any queued commit,
+// top being the newest of them.
+func outOfReach(top, target *commitInfo) bool {
+	switch {
+	case top.gen != 0 && target.gen != 0:
+		return top.gen < target.gen
+	case top.gen != 0:
+		return true // target is newer than the commit-graph, top is in it
+	case target.gen != 0:
+		return false
+	}
+	return top.when.Before(target.when.Add(-24 * time.Hour))
 }

@@ -119,25 +119,19 @@ func (v *Versioner) noRelease(s *scope) error {
 // since lists the commits reachable from head but not from base (base may be
 // zero), limited to the scope's paths, newest first by commit time.
 func (v *Versioner) since(s *scope, head, base plumbing.Hash) ([]plumbing.Hash, error) {
-	var stop map[plumbing.Hash]struct{}
-	if !base.IsZero() {
-		var err error
-		if stop, err = v.Repo.graph.reachable(base); err != nil {
+	commits, err := v.Repo.graph.between(head, base)
+	if err != nil || s.filter == nil {
+		return commits, err
+	}
+	out := commits[:0]
+	for _, h := range commits {
+		ok, err := s.filter.touches(h, v.Repo.graph.infos[h])
+		if err != nil {
 			return nil, err
 		}
-	}
-	var out []plumbing.Hash
-	err := v.Repo.graph.walk([]plumbing.Hash{head}, stop, func(h plumbing.Hash, ci *commitInfo) error {
-		if s.filter != nil {
-			ok, err := s.filter.touches(h, ci)
-			if err != nil || !ok {
-				return err
-			}
+		if ok {
+			out = append(out, h)
 		}
-		out = append(out, h)
-		return nil
-	})
-	g := v.Repo.graph
-	sort.SliceStable(out, func(i, j int) bool { return g.infos[out[i]].when.After(g.infos[out[j]].when) })
-	return out, err
+	}
+	return out, nil
 }

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // Repo is a git repository opened for release questions.
@@ -28,6 +31,9 @@ func Open(dir string) (*Repo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open repository %s: %w", dir, err)
 	}
+	if r, err = reopenForWalks(r); err != nil {
+		return nil, fmt.Errorf("open repository %s: %w", dir, err)
+	}
 	shallow, err := r.Storer.Shallow()
 	if err != nil {
 		return nil, fmt.Errorf("read shallow list: %w", err)
@@ -38,6 +44,43 @@ func Open(dir string) (*Repo, error) {
 			"this is a shallow clone: build numbers and the commits since the last release would be wrong")
 	}
 	return &Repo{git: r, graph: newGraph(r), Warn: func(string) {}}, nil
+}
+
+// reopenForWalks reopens the repository's storage tuned for reading many
+// objects once: pack files stay open (go-git otherwise reopens the pack for
+// every object) and the decoded-object cache is small, since a history walk
+// rarely reads an object twice.
+func reopenForWalks(r *git.Repository) (*git.Repository, error) {
+	fsStore, ok := r.Storer.(*filesystem.Storage)
+	if !ok {
+		return r, nil
+	}
+	st := filesystem.NewStorageWithOptions(fsStore.Filesystem(), treeCache{cache.NewObjectLRU(32 * cache.MiByte)},
+		filesystem.Options{KeepDescriptors: true})
+	var wt billy.Filesystem
+	if w, err := r.Worktree(); err == nil {
+		wt = w.Filesystem
+	}
+	return git.Open(st, wt)
+}
+
+// treeCache keeps trees and blobs (delta bases for the component filter) but
+// not commits: each is read once per walk, and caching one costs a SHA-1 of
+// its content.
+type treeCache struct{ *cache.ObjectLRU }
+
+func (c treeCache) Put(o plumbing.EncodedObject) {
+	if o.Type() != plumbing.CommitObject {
+		c.ObjectLRU.Put(o)
+	}
+}
+
+// Close releases the open pack files.
+func (r *Repo) Close() error {
+	if st, ok := r.git.Storer.(*filesystem.Storage); ok {
+		return st.Close()
+	}
+	return nil
 }
 
 // Head describes what HEAD points at.

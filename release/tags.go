@@ -147,16 +147,15 @@ func (r *Repo) latest(format TagFormat, head plumbing.Hash) (*Release, error) {
 	if err != nil || len(rels) == 0 {
 		return nil, err
 	}
-	reach, err := r.graph.reachable(head)
-	if err != nil {
+	commits := make([]plumbing.Hash, len(rels))
+	for i, rel := range rels {
+		commits[i] = rel.Commit
+	}
+	i, err := r.graph.firstReachable(head, commits)
+	if err != nil || i < 0 {
 		return nil, err
 	}
-	for i := range rels {
-		if _, ok := reach[rels[i].Commit]; ok {
-			return &rels[i], nil
-		}
-	}
-	return nil, nil
+	return &rels[i], nil
 }
 
 // createTag writes an annotated tag.

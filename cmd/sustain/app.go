@@ -47,7 +47,8 @@ type app struct {
 	format     output.Format
 	verbose    bool
 
-	cfg *config.Loaded
+	cfg     *config.Loaded
+	closers []func() error // run when the command ends
 }
 
 // config loads the configuration on first use.
@@ -88,6 +89,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(context.Background())
+	for _, c := range a.closers {
+		_ = c()
+	}
 	if err == nil {
 		return exitOK
 	}

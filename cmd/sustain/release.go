@@ -33,7 +33,27 @@ func newReleaseCmd(a *app) *cobra.Command {
 }
 
 func addCIOutputFlag(cmd *cobra.Command, v *string) {
-	cmd.Flags().StringVar(v, "output", "", "also print for CI: `env` (KEY=VALUE lines instead of the table) or github (append to $GITHUB_OUTPUT)")
+	cmd.Flags().Var(&choiceValue{p: v, choices: []string{"env", "github"}}, "output",
+		"for CI: `env` prints KEY=VALUE lines; github also appends them to $GITHUB_OUTPUT")
+}
+
+// choiceValue is a string flag that accepts only its choices, so a wrong
+// value is a usage error before any work is done.
+type choiceValue struct {
+	p       *string
+	choices []string
+}
+
+func (c *choiceValue) String() string { return *c.p }
+func (c *choiceValue) Type() string   { return "string" }
+func (c *choiceValue) Set(v string) error {
+	for _, ch := range c.choices {
+		if v == ch {
+			*c.p = v
+			return nil
+		}
+	}
+	return fmt.Errorf("%q: use %s", v, strings.Join(c.choices, " or "))
 }
 
 // emit prints v, or its CI variables with --output env|github.
@@ -61,7 +81,7 @@ func (a *app) emit(v output.Tabler, mode string, vars [][2]string) error {
 		}
 		return a.print(v)
 	default:
-		return usagef("--output %q: use env or github", mode)
+		return fmt.Errorf("unknown --output %q", mode) // choiceValue prevents this
 	}
 }
 
@@ -80,6 +100,7 @@ func (a *app) versioner() (*release.Versioner, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.closers = append(a.closers, repo.Close)
 	if a.verbose {
 		repo.Warn = func(s string) { a.warnf("%s", s) }
 		if repo.UsesCommitGraph() {

@@ -49,39 +49,37 @@ func (ci *commitInfo) newerThan(o *commitInfo) bool {
 type graph struct {
 	objects storer.EncodedObjectStorer
 	index   cgv2.Index
+	release func() error // unmaps the commit-graph
 	infos   map[plumbing.Hash]*commitInfo
 }
 
 func newGraph(r *git.Repository) *graph {
 	g := &graph{objects: r.Storer, infos: map[plumbing.Hash]*commitInfo{}}
 	if fs, ok := r.Storer.(*filesystem.Storage); ok {
-		g.index = openCommitGraph(fs.Filesystem())
+		g.index, g.release = openCommitGraph(fs.Filesystem())
 	}
 	return g
 }
 
-// openCommitGraph loads the commit-graph into memory: go-git reads it with
-// many small ReadAt calls, which are syscalls on a file and cheap on a slice.
-// Any problem with the file only means the slower path is taken.
-func openCommitGraph(fs billy.Filesystem) cgv2.Index {
-	f, err := fs.Open(path.Join("objects", "info", "commit-graph"))
+// openCommitGraph opens objects/info/commit-graph, memory-mapped: go-git
+// reads it with many small ReadAt calls, which are syscalls on a file and
+// cheap on memory. A chain of graph files is read through go-git as it is.
+// Any problem with the files only means the slower path is taken.
+func openCommitGraph(fs billy.Filesystem) (cgv2.Index, func() error) {
+	single := path.Join(fs.Root(), "objects", "info", "commit-graph")
+	data, unmap, err := mapFile(single)
 	if err != nil {
-		idx, err := cgv2.OpenChainIndex(fs)
-		if err != nil {
-			return nil
+		if idx, err := cgv2.OpenChainIndex(fs); err == nil {
+			return idx, idx.Close
 		}
-		return idx
-	}
-	data, err := io.ReadAll(f)
-	_ = f.Close()
-	if err != nil {
-		return nil
+		return nil, nil
 	}
 	idx, err := cgv2.OpenFileIndex(memFile{bytes.NewReader(data)})
 	if err != nil {
-		return nil
+		_ = unmap()
+		return nil, nil
 	}
-	return idx
+	return idx, unmap
 }
 
 type memFile struct{ *bytes.Reader }

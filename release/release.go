@@ -117,7 +117,7 @@ func (v *Versioner) noRelease(s *scope) error {
 }
 
 // since lists the commits reachable from head but not from base (base may be
-// zero), limited to the scope's paths, newest first by commit time.
+// zero), limited to the scope's paths, newest first.
 func (v *Versioner) since(s *scope, head, base plumbing.Hash) ([]plumbing.Hash, error) {
 	commits, err := v.Repo.graph.between(head, base)
 	if err != nil || s.filter == nil {

@@ -3,7 +3,6 @@ package release
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5"
@@ -75,8 +74,11 @@ func (c treeCache) Put(o plumbing.EncodedObject) {
 	}
 }
 
-// Close releases the open pack files.
+// Close releases the open pack files and the commit-graph.
 func (r *Repo) Close() error {
+	if r.graph.release != nil {
+		_ = r.graph.release()
+	}
 	if st, ok := r.git.Storer.(*filesystem.Storage); ok {
 		return st.Close()
 	}
@@ -152,5 +154,3 @@ func plural(n int, one, many string) string {
 	}
 	return fmt.Sprintf("%d %s", n, many)
 }
-
-func quoteList(items []string) string { return strings.Join(items, ", ") }

@@ -135,3 +135,21 @@ func TestEnvKeysCoverScalars(t *testing.T) {
 		}
 	}
 }
+
+// TestExamplesLoad keeps the shipped example configurations valid.
+func TestExamplesLoad(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "examples", "*.yaml"))
+	if err != nil || len(files) < 2 {
+		t.Fatalf("examples: %v, %v", files, err)
+	}
+	for _, f := range files {
+		cfg, err := Load(Options{File: f, UserFile: filepath.Join(t.TempDir(), "none.yaml"), Environ: func() []string { return nil }})
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if len(cfg.Components) == 0 {
+			t.Errorf("%s: no components", f)
+		}
+	}
+}

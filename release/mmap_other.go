@@ -1,0 +1,11 @@
+//go:build !unix
+
+package release
+
+import "os"
+
+// mapFile reads the file whole where memory mapping is not available.
+func mapFile(path string) ([]byte, func() error, error) {
+	data, err := os.ReadFile(path)
+	return data, func() error { return nil }, err
+}

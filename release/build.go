@@ -65,6 +65,7 @@ func (v *Versioner) count(s *scope, h plumbing.Hash) (int, error) {
 	if s.filter == nil {
 		return v.Repo.graph.countReachable(h)
 	}
+	v.Repo.graph.preloadAll()
 	n := 0
 	err := v.Repo.graph.walk([]plumbing.Hash{h}, nil, func(c plumbing.Hash, ci *commitInfo) error {
 		if s.filter != nil {

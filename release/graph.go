@@ -1,7 +1,6 @@
 package release
 
 import (
-	"bufio"
 	"bytes"
 	"container/heap"
 	"errors"
@@ -51,12 +50,16 @@ type graph struct {
 	index   cgv2.Index
 	release func() error // unmaps the commit-graph
 	infos   map[plumbing.Hash]*commitInfo
+	dotgit  billy.Filesystem // nil for storage that is not a .git directory
+	// preloaded: the packs' commits were read ahead of a whole-history walk.
+	preloaded bool
 }
 
 func newGraph(r *git.Repository) *graph {
 	g := &graph{objects: r.Storer, infos: map[plumbing.Hash]*commitInfo{}}
 	if fs, ok := r.Storer.(*filesystem.Storage); ok {
-		g.index, g.release = openCommitGraph(fs.Filesystem())
+		g.dotgit = fs.Filesystem()
+		g.index, g.release = openCommitGraph(g.dotgit)
 	}
 	return g
 }
@@ -106,7 +109,16 @@ func (g *graph) info(h plumbing.Hash) (*commitInfo, error) {
 		if err != nil {
 			return nil, err
 		}
-		if ci, err = parseCommitHeader(obj); err != nil {
+		rd, err := obj.Reader()
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(rd)
+		_ = rd.Close()
+		if err != nil {
+			return nil, err
+		}
+		if ci, err = parseCommitHeader(data); err != nil {
 			return nil, fmt.Errorf("commit %s: %w", h, err)
 		}
 	}
@@ -116,20 +128,15 @@ func (g *graph) info(h plumbing.Hash) (*commitInfo, error) {
 
 // parseCommitHeader reads tree, parents and committer time, and stops at
 // the blank line: the message is not needed to walk history.
-func parseCommitHeader(obj plumbing.EncodedObject) (*commitInfo, error) {
-	rd, err := obj.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer rd.Close()
-	br := bufio.NewReaderSize(rd, 512)
+func parseCommitHeader(data []byte) (*commitInfo, error) {
 	ci := &commitInfo{}
-	for {
-		line, err := br.ReadSlice('\n')
-		if err != nil && err != io.EOF {
-			return nil, err
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
 		}
-		line = bytes.TrimSuffix(line, []byte{'\n'})
 		if len(line) == 0 {
 			break
 		}
@@ -143,9 +150,6 @@ func parseCommitHeader(obj plumbing.EncodedObject) (*commitInfo, error) {
 			var sig object.Signature
 			sig.Decode(val)
 			ci.when = sig.When
-		}
-		if err == io.EOF {
-			break
 		}
 	}
 	if ci.tree.IsZero() {
@@ -196,6 +200,7 @@ func (g *graph) walk(tips []plumbing.Hash, stop map[plumbing.Hash]struct{}, visi
 // in a map; commits newer than the graph are walked by hash first.
 func (g *graph) countReachable(tip plumbing.Hash) (int, error) {
 	if g.index == nil {
+		g.preloadAll()
 		n := 0
 		err := g.walk([]plumbing.Hash{tip}, nil, func(plumbing.Hash, *commitInfo) error { n++; return nil })
 		return n, err
@@ -243,6 +248,14 @@ func (g *graph) countReachable(tip plumbing.Hash) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// preloadAll reads all packed commits ahead of a whole-history walk when
+// there is no commit-graph to walk instead.
+func (g *graph) preloadAll() {
+	if g.dotgit != nil {
+		g.preload(g.dotgit)
+	}
 }
 
 // queue is a newest-first priority queue of commits.

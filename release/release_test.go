@@ -29,11 +29,11 @@ func settings() Settings {
 }
 
 type fixture struct {
-	t *testing.T
+	t testing.TB
 	r *gittest.Repo
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	r, err := gittest.Init(t.TempDir())
 	if err != nil {

@@ -2,6 +2,7 @@ package release
 
 import (
 	"fmt"
+	"github.com/sustain-cli/sustain/internal/problem"
 	"regexp"
 	"sort"
 	"strconv"
@@ -40,10 +41,10 @@ var keyRe = regexp.MustCompile(`\b([A-Z][A-Z0-9_]*)-([0-9]+)\b`)
 // Next computes the next version.
 func (v *Versioner) Next(o NextOptions) (*Next, error) {
 	if o.Pick != "" && o.Pick != "highest" {
-		return nil, newError(KindUsage, "the only choice is --pick highest", "unknown --pick %q", o.Pick)
+		return nil, problem.New(problem.Usage, "the only choice is --pick highest", "unknown --pick %q", o.Pick)
 	}
 	if o.Minor && o.Major {
-		return nil, newError(KindUsage, "choose one", "--minor and --major cannot be used together")
+		return nil, problem.New(problem.Usage, "choose one", "--minor and --major cannot be used together")
 	}
 	s, err := v.scope(o.Component)
 	if err != nil {
@@ -70,7 +71,7 @@ func (v *Versioner) Next(o NextOptions) (*Next, error) {
 
 	if v.Settings.Scheme == SchemeBuild {
 		if o.Issue != "" || o.Minor || o.Major {
-			return nil, newError(KindUsage, "set versioning.scheme: semver-jira to use them",
+			return nil, problem.New(problem.Usage, "set versioning.scheme: semver-jira to use them",
 				"--issue, --minor and --major belong to the semver-jira scheme; this repository uses build numbers")
 		}
 		b, err := v.build(s, head.Commit)
@@ -82,11 +83,11 @@ func (v *Versioner) Next(o NextOptions) (*Next, error) {
 	}
 
 	if v.Settings.JiraProject == "" {
-		return nil, newError(KindUsage, "set jira.project in .sustain.yaml (for example SRV) or SUSTAIN_JIRA_PROJECT",
+		return nil, problem.New(problem.Usage, "set jira.project in .sustain.yaml (for example SRV) or SUSTAIN_JIRA_PROJECT",
 			"the semver-jira scheme needs the Jira project whose issue numbers become patch numbers")
 	}
 	if cur != nil && len(commits) == 0 && o.Issue == "" {
-		return nil, newError(KindRefused, "commit the change first, or name the issue with --issue",
+		return nil, problem.New(problem.Refused, "commit the change first, or name the issue with --issue",
 			"nothing to release: no commits since %s", cur.Tag)
 	}
 	if n.Keys, err = v.keysIn(commits); err != nil {
@@ -114,14 +115,14 @@ func (v *Versioner) Next(o NextOptions) (*Next, error) {
 	n.Version, n.Tag = next.String(), s.format.Render(next.String())
 
 	if cur != nil && !next.GreaterThan(cur.semver) {
-		return nil, newError(KindRefused,
+		return nil, problem.New(problem.Refused,
 			fmt.Sprintf("if %s adds functionality, raise MINOR: sustain release next --issue %s --minor (gives %d.%d.%d)",
 				n.Issue, n.Issue, cur.semver.Major(), cur.semver.Minor()+1, issueNum),
 			"%s would not be greater than the current release %s (%s): PATCH is the issue number, and %s is lower than or equal to %d",
 			n.Version, cur.Version, cur.Tag, n.Issue, cur.semver.Patch())
 	}
 	if v.Repo.tagExists(n.Tag) {
-		return nil, newError(KindRefused, "choose another issue, or raise MINOR with --minor",
+		return nil, problem.New(problem.Refused, "choose another issue, or raise MINOR with --minor",
 			"tag %s already exists", n.Tag)
 	}
 	return n, nil
@@ -134,11 +135,11 @@ func (v *Versioner) chooseIssue(n *Next, o NextOptions, head Head, cur *Release)
 		key := strings.ToUpper(strings.TrimSpace(o.Issue))
 		m := keyRe.FindStringSubmatch(key)
 		if m == nil || m[0] != key || m[2][0] == '0' {
-			return newError(KindUsage, fmt.Sprintf("write it as PROJECT-NUMBER, for example %s-42", project),
+			return problem.New(problem.Usage, fmt.Sprintf("write it as PROJECT-NUMBER, for example %s-42", project),
 				"%q is not a Jira issue key", o.Issue)
 		}
 		if m[1] != project {
-			return newError(KindRefused, fmt.Sprintf("patch numbers come from %s issues (jira.project); use an %s key", project, project),
+			return problem.New(problem.Refused, fmt.Sprintf("patch numbers come from %s issues (jira.project); use an %s key", project, project),
 				"%s belongs to project %s, not %s", key, m[1], project)
 		}
 		n.Issue, n.IssueSource = key, "flag"
@@ -164,7 +165,7 @@ func (v *Versioner) chooseIssue(n *Next, o NextOptions, head Head, cur *Release)
 		n.Issue, n.IssueSource = n.Keys[len(n.Keys)-1], "commits"
 		return nil
 	case len(n.Keys) > 1:
-		return newError(KindRefused, fmt.Sprintf("name the release issue with --issue %s, or take the highest with --pick highest", n.Keys[len(n.Keys)-1]),
+		return problem.New(problem.Refused, fmt.Sprintf("name the release issue with --issue %s, or take the highest with --pick highest", n.Keys[len(n.Keys)-1]),
 			"the commits %s mention %d %s issues: %s; which one is the release made under?",
 			since, len(n.Keys), project, strings.Join(n.Keys, ", "))
 	}
@@ -172,7 +173,7 @@ func (v *Versioner) chooseIssue(n *Next, o NextOptions, head Head, cur *Release)
 	if head.Detached {
 		where = "HEAD (detached, no branch name)"
 	}
-	return newError(KindRefused, fmt.Sprintf("name it with --issue %s-N, or mention it in a commit message", project),
+	return problem.New(problem.Refused, fmt.Sprintf("name it with --issue %s-N, or mention it in a commit message", project),
 		"no %s issue key in %s or in the %s %s", project, where, plural(n.Commits, "commit", "commits"), since)
 }
 

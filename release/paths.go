@@ -2,6 +2,7 @@ package release
 
 import (
 	"crypto/sha1"
+	"github.com/sustain-cli/sustain/internal/problem"
 	"io"
 	"strings"
 
@@ -39,7 +40,7 @@ func newPathFilter(r *Repo, globs []string) (*pathFilter, error) {
 	for _, g := range globs {
 		g = strings.Trim(strings.TrimPrefix(g, "./"), "/")
 		if g == "" || !doublestar.ValidatePattern(g) {
-			return nil, newError(KindUsage, `use globs relative to the repository root, such as "api/**"`, "bad path glob %q", g)
+			return nil, problem.New(problem.Usage, `use globs relative to the repository root, such as "api/**"`, "bad path glob %q", g)
 		}
 		segs := strings.Split(g, "/")
 		n := 0

@@ -5,6 +5,7 @@
 package release
 
 import (
+	"github.com/sustain-cli/sustain/internal/problem"
 	"sort"
 	"strings"
 	"time"
@@ -65,7 +66,7 @@ func (v *Versioner) scope(component string) (*scope, error) {
 		if len(names) > 0 {
 			hint = "known components: " + strings.Join(names, ", ")
 		}
-		return nil, newError(KindUsage, hint, "unknown component %q", component)
+		return nil, problem.New(problem.Usage, hint, "unknown component %q", component)
 	}
 	format := c.TagFormat
 	if format == "" {
@@ -111,7 +112,7 @@ func (v *Versioner) noRelease(s *scope) error {
 	if v.Settings.Scheme == SchemeBuild {
 		first = "the build number of HEAD"
 	}
-	return newError(KindNotFound, "see it with: sustain release next",
+	return problem.New(problem.NotFound, "see it with: sustain release next",
 		"no release of %s yet: no tag like %s is reachable from HEAD; the first release will be %s",
 		what, s.format.Render("<version>"), first)
 }

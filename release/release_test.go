@@ -2,6 +2,7 @@ package release
 
 import (
 	"errors"
+	"github.com/sustain-cli/sustain/internal/problem"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -76,9 +77,9 @@ func (f *fixture) versioner(s Settings) *Versioner {
 	return &Versioner{Repo: repo, Settings: s}
 }
 
-func wantKind(t *testing.T, err error, kind Kind, contains ...string) {
+func wantKind(t *testing.T, err error, kind problem.Kind, contains ...string) {
 	t.Helper()
-	var e *Error
+	var e *problem.Error
 	if !errors.As(err, &e) {
 		t.Fatalf("err = %v (%T), want a release.Error", err, err)
 	}
@@ -128,7 +129,7 @@ func TestCurrentWithoutTagsSaysFirstVersion(t *testing.T) {
 	f := newFixture(t)
 	f.commit("SRV-1 start")
 	_, err := f.versioner(settings()).Current("")
-	wantKind(t, err, KindNotFound, "1.0.N", "release next")
+	wantKind(t, err, problem.NotFound, "1.0.N", "release next")
 }
 
 func TestNextFromCommitsBranchAndFlag(t *testing.T) {
@@ -174,7 +175,7 @@ func TestNextRefusals(t *testing.T) {
 	v := f.versioner(settings())
 
 	_, err := v.Next(NextOptions{})
-	wantKind(t, err, KindRefused, "SRV-12, SRV-40", "--pick highest")
+	wantKind(t, err, problem.Refused, "SRV-12, SRV-40", "--pick highest")
 
 	n, err := v.Next(NextOptions{Pick: "highest"})
 	if err != nil || n.Version != "1.0.40" {
@@ -182,29 +183,29 @@ func TestNextRefusals(t *testing.T) {
 	}
 
 	_, err = v.Next(NextOptions{Issue: "SRV-12"})
-	wantKind(t, err, KindRefused, "not be greater", "1.0.37", "--minor", "1.1.12")
+	wantKind(t, err, problem.Refused, "not be greater", "1.0.37", "--minor", "1.1.12")
 
 	_, err = v.Next(NextOptions{Issue: "OPS-99"})
-	wantKind(t, err, KindRefused, "OPS", "SRV")
+	wantKind(t, err, problem.Refused, "OPS", "SRV")
 
 	for _, bad := range []string{"SRV42", "SRV-", "SRV-042", "42", "SRV-4x"} {
 		_, err = v.Next(NextOptions{Issue: bad})
-		wantKind(t, err, KindUsage, "PROJECT-NUMBER")
+		wantKind(t, err, problem.Usage, "PROJECT-NUMBER")
 	}
 
 	f.tag("v1.0.40", false)
 	f.commit("SRV-40 follow-up")
 	_, err = f.versioner(settings()).Next(NextOptions{})
-	wantKind(t, err, KindRefused, "not be greater") // 1.0.40 is not > 1.0.40
+	wantKind(t, err, problem.Refused, "not be greater") // 1.0.40 is not > 1.0.40
 
 	f.commit("no key here")
 	f.tag("v1.0.77", false)
 	f.commit("still no key")
 	_, err = f.versioner(settings()).Next(NextOptions{})
-	wantKind(t, err, KindRefused, "no SRV issue key", "--issue SRV-N")
+	wantKind(t, err, problem.Refused, "no SRV issue key", "--issue SRV-N")
 
 	_, err = f.versioner(settings()).Next(NextOptions{Issue: "SRV-77"})
-	wantKind(t, err, KindRefused, "not be greater")
+	wantKind(t, err, problem.Refused, "not be greater")
 	s := settings()
 	s.TagFormat = "x{version}"
 	f.tag("x1.1.77", false)
@@ -224,7 +225,7 @@ func TestNextTagAlreadyExists(t *testing.T) {
 	f.do(f.r.Checkout("main"))
 	f.commit("SRV-50 again")
 	_, err := f.versioner(settings()).Next(NextOptions{})
-	wantKind(t, err, KindRefused, "v1.0.50 already exists")
+	wantKind(t, err, problem.Refused, "v1.0.50 already exists")
 }
 
 func TestNothingToRelease(t *testing.T) {
@@ -232,7 +233,7 @@ func TestNothingToRelease(t *testing.T) {
 	f.commit("SRV-5 start")
 	f.tag("v1.0.5", false)
 	_, err := f.versioner(settings()).Next(NextOptions{})
-	wantKind(t, err, KindRefused, "no commits since v1.0.5")
+	wantKind(t, err, problem.Refused, "no commits since v1.0.5")
 }
 
 func TestFirstRelease(t *testing.T) {
@@ -279,7 +280,7 @@ func TestComponentNextCountsOnlyItsCommits(t *testing.T) {
 		t.Errorf("web next = %+v, %v", n, err)
 	}
 	_, err = v.Next(NextOptions{Component: "nope"})
-	wantKind(t, err, KindUsage, "api, doc, web")
+	wantKind(t, err, problem.Usage, "api, doc, web")
 
 	states, err := v.Components()
 	if err != nil {
@@ -325,7 +326,7 @@ func TestBuildInfo(t *testing.T) {
 		}
 	}
 	_, err = v.BuildInfo("no-such-rev", "")
-	wantKind(t, err, KindNotFound, "no-such-rev")
+	wantKind(t, err, problem.NotFound, "no-such-rev")
 }
 
 func TestBuildSchemeNext(t *testing.T) {
@@ -340,21 +341,21 @@ func TestBuildSchemeNext(t *testing.T) {
 		t.Fatalf("build next = %+v, %v", n, err)
 	}
 	_, err = v.Next(NextOptions{Minor: true})
-	wantKind(t, err, KindUsage, "semver-jira")
+	wantKind(t, err, problem.Usage, "semver-jira")
 }
 
 func TestRepositoryErrors(t *testing.T) {
 	_, err := Open(t.TempDir())
-	wantKind(t, err, KindRepository, "not in a git repository", "-C")
+	wantKind(t, err, problem.Repository, "not in a git repository", "-C")
 
 	f := newFixture(t)
 	_, err = f.versioner(settings()).BuildInfo("HEAD", "")
-	wantKind(t, err, KindRepository, "no commits")
+	wantKind(t, err, problem.Repository, "no commits")
 
 	f.commit("one")
 	f.do(f.r.MarkShallow())
 	_, err = Open(f.r.Dir)
-	wantKind(t, err, KindRepository, "shallow", "git fetch --unshallow", "fetch-depth: 0")
+	wantKind(t, err, problem.Repository, "shallow", "git fetch --unshallow", "fetch-depth: 0")
 }
 
 func TestTagCreatesAnnotatedTag(t *testing.T) {
@@ -391,7 +392,7 @@ func TestTagCreatesAnnotatedTag(t *testing.T) {
 		t.Errorf("current after tag = %+v, %v", rel, err)
 	}
 	_, err = f.versioner(settings()).Tag(TagOptions{TaggerName: "x", TaggerEmail: "y@z"})
-	wantKind(t, err, KindRefused, "no commits since v1.0.42")
+	wantKind(t, err, problem.Refused, "no commits since v1.0.42")
 }
 
 // TestCountsMatchGit checks build numbers against git itself on a history

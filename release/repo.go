@@ -3,6 +3,7 @@ package release
 import (
 	"errors"
 	"fmt"
+	"github.com/sustain-cli/sustain/internal/problem"
 
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5"
@@ -24,7 +25,7 @@ type Repo struct {
 func Open(dir string) (*Repo, error) {
 	r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
-		return nil, newError(KindRepository, "run it inside a git repository, or point at one with -C DIR",
+		return nil, problem.New(problem.Repository, "run it inside a git repository, or point at one with -C DIR",
 			"%s is not in a git repository", dir)
 	}
 	if err != nil {
@@ -38,7 +39,7 @@ func Open(dir string) (*Repo, error) {
 		return nil, fmt.Errorf("read shallow list: %w", err)
 	}
 	if len(shallow) > 0 {
-		return nil, newError(KindRepository,
+		return nil, problem.New(problem.Repository,
 			"fetch the whole history: git fetch --unshallow (GitHub Actions: actions/checkout with fetch-depth: 0)",
 			"this is a shallow clone: build numbers and the commits since the last release would be wrong")
 	}
@@ -106,7 +107,7 @@ func (r *Repo) Head() (Head, error) {
 	}
 	resolved, err := r.git.Reference(plumbing.HEAD, true)
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
-		return Head{}, newError(KindRepository, "commit something first: a version is computed from history",
+		return Head{}, problem.New(problem.Repository, "commit something first: a version is computed from history",
 			"the repository has no commits yet")
 	}
 	if err != nil {
@@ -125,12 +126,12 @@ func (r *Repo) Resolve(rev string) (plumbing.Hash, error) {
 	}
 	h, err := r.git.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
-		return plumbing.ZeroHash, newError(KindNotFound, "give a branch, tag or commit hash that exists here",
+		return plumbing.ZeroHash, problem.New(problem.NotFound, "give a branch, tag or commit hash that exists here",
 			"unknown revision %q", rev)
 	}
 	// A tag name resolves to the tagged commit; make sure it is a commit.
 	if _, err := r.graph.info(*h); err != nil {
-		return plumbing.ZeroHash, newError(KindNotFound, "give a branch, tag or commit hash",
+		return plumbing.ZeroHash, problem.New(problem.NotFound, "give a branch, tag or commit hash",
 			"revision %q is not a commit", rev)
 	}
 	return *h, nil

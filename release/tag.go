@@ -2,6 +2,7 @@ package release
 
 import (
 	"fmt"
+	"github.com/sustain-cli/sustain/internal/problem"
 	"strings"
 	"time"
 
@@ -37,7 +38,7 @@ func (v *Versioner) Tag(o TagOptions) (*TagResult, error) {
 		return nil, err
 	}
 	if v.Settings.Scheme == SchemeBuild && v.Repo.tagExists(n.Tag) {
-		return nil, newError(KindRefused, "commit something new first: a build is a commit", "tag %s already exists", n.Tag)
+		return nil, problem.New(problem.Refused, "commit something new first: a build is a commit", "tag %s already exists", n.Tag)
 	}
 	res := &TagResult{Next: *n, Message: o.Message}
 	if res.Message == "" {
@@ -79,7 +80,7 @@ func (r *Repo) tagger(name, email string) (object.Signature, error) {
 		}
 	}
 	if strings.TrimSpace(name) == "" || strings.TrimSpace(email) == "" {
-		return object.Signature{}, newError(KindUsage,
+		return object.Signature{}, problem.New(problem.Usage,
 			"set versioning.tagger.name and .email (or SUSTAIN_VERSIONING_TAGGER_NAME / _EMAIL), or git config user.name / user.email",
 			"no tagger identity: an annotated tag needs a name and an e-mail")
 	}

@@ -2,6 +2,7 @@ package release
 
 import (
 	"fmt"
+	"github.com/sustain-cli/sustain/internal/problem"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,13 +28,13 @@ func ParseTagFormat(format, component string) (TagFormat, error) {
 		if i := strings.Index(f, ph); i >= 0 {
 			tf := TagFormat{prefix: f[:i], suffix: f[i+len(ph):], field: field}
 			if strings.ContainsAny(tf.prefix+tf.suffix, "{}") {
-				return TagFormat{}, newError(KindUsage, "use {version} (semver-jira) or {number} (build), and {component}",
+				return TagFormat{}, problem.New(problem.Usage, "use {version} (semver-jira) or {number} (build), and {component}",
 					"tag format %q has an unknown placeholder", format)
 			}
 			return tf, nil
 		}
 	}
-	return TagFormat{}, newError(KindUsage, "put {version} or {number} in it", "tag format %q has no {version} or {number}", format)
+	return TagFormat{}, problem.New(problem.Usage, "put {version} or {number} in it", "tag format %q has no {version} or {number}", format)
 }
 
 // Render gives the tag name for a version or build number.

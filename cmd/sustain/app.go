@@ -13,6 +13,7 @@ import (
 
 	"github.com/sustain-cli/sustain/internal/config"
 	"github.com/sustain-cli/sustain/internal/output"
+	"github.com/sustain-cli/sustain/internal/problem"
 )
 
 // Exit codes. They are documented in the README and in `sustain --help`.
@@ -155,8 +156,18 @@ func describeError(err error) (code int, msg, hint string) {
 	case errors.As(err, &ue):
 		return exitUsage, ue.Error(), "see --help"
 	}
-	if code, msg, hint, ok := describeReleaseError(err); ok {
-		return code, msg, hint
+	var pe *problem.Error
+	if errors.As(err, &pe) {
+		code := map[problem.Kind]int{
+			problem.Usage:      exitUsage,
+			problem.Repository: exitRepository,
+			problem.Refused:    exitRefused,
+			problem.NotFound:   exitNotFound,
+		}[pe.Kind]
+		if code == 0 {
+			code = exitFailure
+		}
+		return code, pe.Msg, pe.Hint
 	}
 	if strings.HasPrefix(err.Error(), "unknown command") || strings.Contains(err.Error(), "accepts ") || strings.Contains(err.Error(), "arg(s)") {
 		return exitUsage, err.Error(), "see --help"

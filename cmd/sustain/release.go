@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -125,23 +124,6 @@ func releaseSettings(c *config.Config) release.Settings {
 		s.Components[name] = release.Component{Paths: comp.Paths, TagFormat: comp.TagFormat}
 	}
 	return s
-}
-
-func describeReleaseError(err error) (int, string, string, bool) {
-	var re *release.Error
-	if !errors.As(err, &re) {
-		return 0, "", "", false
-	}
-	code := map[release.Kind]int{
-		release.KindRepository: exitRepository,
-		release.KindRefused:    exitRefused,
-		release.KindNotFound:   exitNotFound,
-		release.KindUsage:      exitUsage,
-	}[re.Kind]
-	if code == 0 {
-		code = exitFailure
-	}
-	return code, re.Msg, re.Hint, true
 }
 
 // --- release current ---

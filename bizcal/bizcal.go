@@ -51,6 +51,18 @@ func (d Date) In(loc *time.Location) time.Time {
 // AddDays moves d by n calendar days.
 func (d Date) AddDays(n int) Date { return DateOf(d.In(time.UTC).AddDate(0, 0, n)) }
 
+// MarshalText writes YYYY-MM-DD.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads YYYY-MM-DD.
+func (d *Date) UnmarshalText(b []byte) error {
+	v, err := ParseDate(string(b))
+	if err == nil {
+		*d = v
+	}
+	return err
+}
+
 // Weekday of d.
 func (d Date) Weekday() time.Weekday { return d.In(time.UTC).Weekday() }
 

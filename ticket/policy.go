@@ -1,0 +1,67 @@
+package ticket
+
+import (
+	"time"
+
+	"github.com/sustain-cli/sustain/bizcal"
+)
+
+// Policy is a support regulation's rules, from the configuration.
+type Policy struct {
+	Prefix                        string // registration numbers are Prefix-N (A8)
+	AutocloseBusinessDays         int    // Q15: 10, A12: 8
+	ConfirmRequiresResponsible    bool   // A12: only a responsible person confirms closure
+	EmailRequiresRegisteredSender bool   // Q10: e-mail only from registered addresses
+	PriorityRequiresContract      bool   // A4: priority service only with an active contract
+	AttachmentMaxBytes            int64
+}
+
+// SLA is a request's position against the reaction deadline and auto-close.
+type SLA struct {
+	// ReactionDue is the end of the business day after the day of the
+	// request (Q12).
+	ReactionDue time.Time `json:"reaction_due"`
+	// Reaction: met, breached (reacted late), overdue (no reaction, past
+	// due) or pending.
+	Reaction string `json:"reaction"`
+	// ReactionLeft is the working time left until ReactionDue, in minutes
+	// (0 once due).
+	ReactionLeft int `json:"reaction_left_minutes"`
+	// AutocloseAt is when a resolved request closes without a reply.
+	AutocloseAt *time.Time `json:"autoclose_at,omitempty"`
+}
+
+// SLAOf computes r's SLA at now.
+func SLAOf(r *Request, cal *bizcal.Calendar, p Policy, now time.Time) SLA {
+	s := SLA{ReactionDue: cal.EndOfNextWorkday(r.CreatedAt)}
+	switch {
+	case r.FirstResponse != nil && r.FirstResponse.After(s.ReactionDue):
+		s.Reaction = "breached"
+	case r.FirstResponse != nil:
+		s.Reaction = "met"
+	case !r.Open():
+		s.Reaction = "met" // closed (withdrawn) before anyone had to react
+	case now.After(s.ReactionDue):
+		s.Reaction = "overdue"
+	default:
+		s.Reaction = "pending"
+		s.ReactionLeft = int(cal.WorkingTime(now, s.ReactionDue) / time.Minute)
+	}
+	if at, ok := AutocloseAt(r, cal, p); ok {
+		s.AutocloseAt = &at
+	}
+	return s
+}
+
+// AutocloseAt is when a resolved request closes for want of a reply: at the
+// end (midnight) of the N-th business day after the day of the answer. The
+// day of the answer does not count. A reply or dispute moves the request out
+// of resolved, which stops the clock; the next answer starts it again.
+func AutocloseAt(r *Request, cal *bizcal.Calendar, p Policy) (time.Time, bool) {
+	if r.Status != StatusResolved || r.AnsweredAt == nil || p.AutocloseBusinessDays <= 0 {
+		return time.Time{}, false
+	}
+	answered := bizcal.DateOf(r.AnsweredAt.In(cal.Location()))
+	last := cal.AddWorkdays(answered, p.AutocloseBusinessDays)
+	return last.AddDays(1).In(cal.Location()), true
+}

@@ -1,0 +1,418 @@
+package ticket
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sustain-cli/sustain/bizcal"
+	"github.com/sustain-cli/sustain/internal/problem"
+)
+
+// Service carries out what support staff and customers do, under a policy.
+type Service struct {
+	Store    Store
+	Policy   Policy
+	Calendar *bizcal.Calendar
+	Now      func() time.Time
+}
+
+// AddCustomer validates and stores a new customer.
+func (s *Service) AddCustomer(ctx context.Context, c *Customer) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	c.CreatedAt = s.Now()
+	return s.Store.AddCustomer(ctx, c)
+}
+
+// EditCustomer changes a customer; the result is validated before it is kept.
+func (s *Service) EditCustomer(ctx context.Context, code string, change func(*Customer) error) (*Customer, error) {
+	return s.Store.UpdateCustomer(ctx, strings.ToUpper(code), func(c *Customer) error {
+		if err := change(c); err != nil {
+			return err
+		}
+		return c.Validate()
+	})
+}
+
+// OpenInput is a new request as it arrives.
+type OpenInput struct {
+	Customer, Subject, Description string
+	Channel, From, ProjectAddress  string
+	Params                         []Param
+	Priority                       string
+	Related                        string
+	Files                          []File
+	Actor                          string // who registers it
+}
+
+// Open registers a new request and gives it its registration number (A8).
+func (s *Service) Open(ctx context.Context, in OpenInput) (*Request, error) {
+	cust, err := s.Store.Customer(ctx, strings.ToUpper(in.Customer))
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(in.Subject) == "" {
+		return nil, problem.New(problem.Usage, "give --subject", "a request needs a subject (Q9)")
+	}
+	if in.Channel == "" {
+		in.Channel = "email"
+	}
+	if !slices.Contains(Channels, in.Channel) {
+		return nil, problem.New(problem.Usage, "use email, phone or portal", "unknown channel %q", in.Channel)
+	}
+	if in.From != "" {
+		if in.From, err = ParseEmail(in.From); err != nil {
+			return nil, err
+		}
+	}
+	if in.Channel == "email" {
+		if in.From == "" {
+			return nil, problem.New(problem.Usage, "give the sender with --from", "a request by e-mail needs its sender's address")
+		}
+		if s.Policy.EmailRequiresRegisteredSender && !cust.IsRegistered(in.From) {
+			return nil, problem.New(problem.Refused,
+				fmt.Sprintf("register it first: sustain customer edit %s --add-email %s (Q10)", cust.Code, in.From),
+				"%s is not a registered address of %s: e-mail requests are accepted only from registered addresses", in.From, cust.Code)
+		}
+	}
+	if in.Priority == "" {
+		in.Priority = "normal"
+	}
+	if _, err := PriorityRank(in.Priority); err != nil {
+		return nil, err
+	}
+	if in.Related != "" {
+		if _, err := s.Store.Request(ctx, strings.ToUpper(in.Related)); err != nil {
+			return nil, err
+		}
+	}
+	files, err := s.checkFiles(in.Files)
+	if err != nil {
+		return nil, err
+	}
+	if in.ProjectAddress == "" {
+		in.ProjectAddress = cust.ProjectAddress
+	}
+	now := s.Now()
+	r := &Request{
+		Customer: cust.Code, Subject: strings.TrimSpace(in.Subject), Description: in.Description,
+		Channel: in.Channel, From: in.From, ProjectAddress: in.ProjectAddress, Params: in.Params,
+		Priority: in.Priority, Status: StatusNew, Related: strings.ToUpper(in.Related),
+		Assignees: []string{}, Tasks: []string{}, CreatedAt: now, UpdatedAt: now,
+	}
+	if r.Params == nil {
+		r.Params = []Param{}
+	}
+	actor := in.Actor
+	if in.From != "" {
+		actor = in.From
+	}
+	return s.Store.CreateRequest(ctx, s.Policy.Prefix, r, files,
+		Event{At: now, Actor: actor, Action: string(ActOpen), Text: in.Description, Detail: in.Channel, To: StatusNew})
+}
+
+// checkFiles applies the size limit and sanitises names (Q9, A7).
+func (s *Service) checkFiles(in []File) ([]File, error) {
+	seen := map[string]bool{}
+	out := make([]File, 0, len(in))
+	for _, f := range in {
+		if s.Policy.AttachmentMaxBytes > 0 && int64(len(f.Data)) > s.Policy.AttachmentMaxBytes {
+			return nil, problem.New(problem.Refused, "compress it, or raise support.attachment_max_mb",
+				"attachment %s is %s, over the limit of %s", f.Name, size(int64(len(f.Data))), size(s.Policy.AttachmentMaxBytes))
+		}
+		name := SanitizeName(f.Name)
+		for base, i := name, 2; seen[name]; i++ {
+			ext := filepath.Ext(base)
+			name = fmt.Sprintf("%s-%d%s", strings.TrimSuffix(base, ext), i, ext)
+		}
+		seen[name] = true
+		out = append(out, File{Name: name, Data: f.Data})
+	}
+	return out, nil
+}
+
+var unsafeName = regexp.MustCompile(`[^\p{L}\p{N}._ -]+`)
+
+// SanitizeName keeps the last path element of a file name and only letters,
+// digits, dots, dashes, underscores and spaces, so a stored name is never a
+// path.
+func SanitizeName(name string) string {
+	name = strings.ReplaceAll(name, `\`, "/")
+	name = name[strings.LastIndex(name, "/")+1:]
+	name = strings.Trim(unsafeName.ReplaceAllString(name, "_"), ". ")
+	if name == "" {
+		name = "attachment"
+	}
+	if len(name) > 120 {
+		ext := filepath.Ext(name)
+		if len(ext) > 20 {
+			ext = ""
+		}
+		name = name[:120-len(ext)] + ext
+	}
+	return name
+}
+
+func size(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// ActInput is one action on a request.
+type ActInput struct {
+	Action Action
+	Actor  string // staff member, for staff actions
+	Text   string
+	From   string // the customer's address, for customer actions
+	Detail string // the assignee or the task key
+}
+
+var taskRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]*-[1-9][0-9]*$`)
+
+// Act performs an action, checked against the state machine and the policy
+// inside the store's transaction, and records it in the history.
+func (s *Service) Act(ctx context.Context, id string, in ActInput) (*Request, error) {
+	id = strings.ToUpper(strings.TrimSpace(id))
+	in.Text = strings.TrimSpace(in.Text)
+	if err := s.checkInput(&in); err != nil {
+		return nil, err
+	}
+	var cust *Customer
+	if in.From != "" {
+		r, err := s.Store.Request(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if cust, err = s.Store.Customer(ctx, r.Customer); err != nil {
+			return nil, err
+		}
+	}
+	now := s.Now()
+	rs, err := s.Store.UpdateRequests(ctx, []string{id}, func(r *Request) (*Event, error) {
+		to, err := next(in.Action, r)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.checkCustomer(in, r, cust); err != nil {
+			return nil, err
+		}
+		ev := &Event{At: now, Actor: in.Actor, Action: string(in.Action), Text: in.Text, Detail: in.Detail, From: r.Status, To: to}
+		if in.From != "" {
+			ev.Actor = in.From
+		}
+		switch in.Action {
+		case ActAssign:
+			if !slices.Contains(r.Assignees, in.Detail) {
+				r.Assignees = append(r.Assignees, in.Detail)
+			}
+		case ActEscalate:
+			if !slices.Contains(r.Tasks, in.Detail) {
+				r.Tasks = append(r.Tasks, in.Detail)
+			}
+		case ActAnswer:
+			r.AnsweredAt = &now
+		case ActConfirm:
+			r.Closure = "confirmed"
+		case ActWithdraw:
+			r.Closure = "withdrawn"
+		}
+		if reactions[in.Action] && r.FirstResponse == nil {
+			r.FirstResponse = &now
+		}
+		if to == StatusClosed {
+			r.ClosedAt = &now
+		}
+		r.Status, r.UpdatedAt = to, now
+		return ev, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rs[0], nil
+}
+
+func (s *Service) checkInput(in *ActInput) error {
+	needText := map[Action]string{ActComment: "the note", ActTell: "the message", ActRequestInfo: "what is asked",
+		ActReply: "the customer's answer", ActAnswer: "the answer", ActDispute: "the reason (A11: a reasoned disagreement)"}
+	if what, ok := needText[in.Action]; ok && in.Text == "" {
+		flag := "--text, --text-file or standard input"
+		if in.Action == ActDispute {
+			flag = "--reason"
+		}
+		return problem.New(problem.Usage, "give it with "+flag, "%s needs %s", commandOf[in.Action], what)
+	}
+	switch in.Action {
+	case ActAssign:
+		in.Detail = strings.TrimSpace(in.Detail)
+		if in.Detail == "" {
+			return problem.New(problem.Usage, "give --to NAME", "assign needs an assignee")
+		}
+	case ActEscalate:
+		in.Detail = strings.ToUpper(strings.TrimSpace(in.Detail))
+		if !taskRe.MatchString(in.Detail) {
+			return problem.New(problem.Usage, "give --task PROJECT-N, for example SRV-42", "%q is not a Jira task key", in.Detail)
+		}
+	case ActReply, ActDispute, ActConfirm, ActWithdraw:
+		if in.From == "" {
+			return problem.New(problem.Usage, "give the customer's address (--from or --confirmed-by)", "%s needs the customer's e-mail address", commandOf[in.Action])
+		}
+		addr, err := ParseEmail(in.From)
+		if err != nil {
+			return err
+		}
+		in.From = addr
+	}
+	return nil
+}
+
+// checkCustomer applies who may speak for the customer.
+func (s *Service) checkCustomer(in ActInput, r *Request, c *Customer) error {
+	if c == nil {
+		return nil
+	}
+	author := strings.EqualFold(in.From, r.From)
+	switch {
+	case in.Action == ActConfirm && s.Policy.ConfirmRequiresResponsible:
+		if !c.IsResponsible(in.From) {
+			return problem.New(problem.Refused,
+				fmt.Sprintf("responsible persons of %s: %s (sustain customer show %s)", c.Code, people(c.Responsible), c.Code),
+				"%s is not a responsible person of %s: only they may confirm closure (A12)", in.From, c.Code)
+		}
+	case !author && !c.IsRegistered(in.From):
+		return problem.New(problem.Refused, fmt.Sprintf("register it: sustain customer edit %s --add-email %s", c.Code, in.From),
+			"%s is neither the author of %s nor a registered address of %s", in.From, r.ID, c.Code)
+	}
+	return nil
+}
+
+func people(ps []Person) string {
+	if len(ps) == 0 {
+		return "none registered"
+	}
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.String()
+	}
+	return strings.Join(out, ", ")
+}
+
+// View is a request with its SLA, as list and show print it.
+type View struct {
+	*Request
+	SLA SLA `json:"sla"`
+}
+
+// Show returns a request with its history, attachments and SLA.
+func (s *Service) Show(ctx context.Context, id string) (*View, error) {
+	r, err := s.Store.Request(ctx, strings.ToUpper(strings.TrimSpace(id)))
+	if err != nil {
+		return nil, err
+	}
+	return &View{r, SLAOf(r, s.Calendar, s.Policy, s.Now())}, nil
+}
+
+// List returns the requests f selects; overdue keeps only those past their
+// reaction deadline with no reaction.
+func (s *Service) List(ctx context.Context, f Filter, overdue bool) ([]View, error) {
+	if f.Queue {
+		f.ContractMatters, f.Today = s.Policy.PriorityRequiresContract, bizcal.DateOf(s.Now().In(s.Calendar.Location()))
+	}
+	if overdue {
+		f.NoResponse = true
+	}
+	rs, err := s.Store.Requests(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	out := make([]View, 0, len(rs))
+	for _, r := range rs {
+		v := View{r, SLAOf(r, s.Calendar, s.Policy, now)}
+		if overdue && v.SLA.Reaction != "overdue" {
+			continue
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// Next is the request to work on now under the priority system (Q12, A4, A9):
+// new or in progress; contract customers first by priority then age, the
+// rest by age. Nil when the queue is empty.
+func (s *Service) Next(ctx context.Context) (*View, error) {
+	vs, err := s.List(ctx, Filter{Statuses: working, Queue: true, Limit: 1}, false)
+	if err != nil || len(vs) == 0 {
+		return nil, err
+	}
+	return &vs[0], nil
+}
+
+// SweepResult is what a sweep closed (or would close) and the reaction
+// deadlines it found missed.
+type SweepResult struct {
+	DryRun   bool    `json:"dry_run"`
+	Closed   []Swept `json:"closed"`
+	Breaches []View  `json:"breaches"`
+}
+
+// Swept is a request closed for want of a reply.
+type Swept struct {
+	ID          string    `json:"id"`
+	Customer    string    `json:"customer"`
+	AnsweredAt  time.Time `json:"answered_at"`
+	AutocloseAt time.Time `json:"autoclose_at"`
+}
+
+// Sweep closes resolved requests whose customers did not reply within the
+// policy's business days (Q15, A12) and reports reaction-SLA breaches. It is
+// idempotent and safe to run concurrently: each close is re-checked inside
+// the transaction that makes it.
+func (s *Service) Sweep(ctx context.Context, dryRun bool) (*SweepResult, error) {
+	now := s.Now()
+	res := &SweepResult{DryRun: dryRun, Closed: []Swept{}, Breaches: []View{}}
+	resolved, err := s.Store.Requests(ctx, Filter{Statuses: []Status{StatusResolved}})
+	if err != nil {
+		return nil, err
+	}
+	var due []string
+	for _, r := range resolved {
+		if at, ok := AutocloseAt(r, s.Calendar, s.Policy); ok && !now.Before(at) {
+			due = append(due, r.ID)
+		}
+	}
+	const batch = 500 // short transactions leave room for other writers
+	for len(due) > 0 {
+		n := min(batch, len(due))
+		change := func(r *Request) (*Event, error) {
+			at, ok := AutocloseAt(r, s.Calendar, s.Policy)
+			if !ok || now.Before(at) {
+				return nil, ErrSkip // replied to, or closed, since the list was read
+			}
+			res.Closed = append(res.Closed, Swept{ID: r.ID, Customer: r.Customer, AnsweredAt: *r.AnsweredAt, AutocloseAt: at})
+			if dryRun {
+				return nil, ErrSkip
+			}
+			ev := &Event{At: now, Actor: "sweep", Action: string(ActAutoClose), From: r.Status, To: StatusClosed,
+				Text: fmt.Sprintf("no reply from the customer within %d business days of the answer", s.Policy.AutocloseBusinessDays)}
+			r.Status, r.Closure, r.ClosedAt, r.UpdatedAt = StatusClosed, "auto", &now, now
+			return ev, nil
+		}
+		if _, err := s.Store.UpdateRequests(ctx, due[:n], change); err != nil && !errors.Is(err, ErrSkip) {
+			return nil, err
+		}
+		due = due[n:]
+	}
+	if res.Breaches, err = s.List(ctx, Filter{Statuses: open}, true); err != nil {
+		return nil, err
+	}
+	return res, nil
+}

@@ -1,0 +1,139 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+
+	"github.com/sustain-cli/sustain/bizcal"
+	"github.com/sustain-cli/sustain/internal/problem"
+	"github.com/sustain-cli/sustain/ticket"
+)
+
+const customerColumns = "code, name, emails, responsible, contract_start, contract_end, project_address, created_at"
+
+// AddCustomer stores a new customer; a taken code is refused.
+func (s *Store) AddCustomer(ctx context.Context, c *ticket.Customer) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM customers WHERE code = ?", c.Code).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return problem.New(problem.Refused, "choose another --code, or change it with sustain customer edit "+c.Code,
+				"customer %s already exists", c.Code)
+		}
+		return writeCustomer(ctx, tx, c, "INSERT INTO customers ("+customerColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+	})
+}
+
+func writeCustomer(ctx context.Context, tx *sql.Tx, c *ticket.Customer, stmt string, more ...any) error {
+	emails, _ := json.Marshal(nonNil(c.Emails))
+	resp, _ := json.Marshal(c.Responsible)
+	if c.Responsible == nil {
+		resp = []byte("[]")
+	}
+	args := []any{c.Code, c.Name, string(emails), string(resp),
+		dateText(c.ContractStart), dateText(c.ContractEnd), c.ProjectAddress, nanos(c.CreatedAt)}
+	_, err := tx.ExecContext(ctx, stmt, append(args, more...)...)
+	return err
+}
+
+// UpdateCustomer changes a customer in one transaction.
+func (s *Store) UpdateCustomer(ctx context.Context, code string, change func(*ticket.Customer) error) (*ticket.Customer, error) {
+	var out *ticket.Customer
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		c, err := scanCustomer(tx.QueryRowContext(ctx, "SELECT "+customerColumns+" FROM customers WHERE code = ?", code))
+		if err != nil {
+			return notFoundCustomer(err, code)
+		}
+		if err := change(c); err != nil {
+			return err
+		}
+		out = c
+		return writeCustomer(ctx, tx, c, `UPDATE customers SET code = ?, name = ?, emails = ?, responsible = ?,
+			contract_start = ?, contract_end = ?, project_address = ?, created_at = ? WHERE code = ?`, code)
+	})
+	return out, err
+}
+
+// Customer returns one customer.
+func (s *Store) Customer(ctx context.Context, code string) (*ticket.Customer, error) {
+	c, err := scanCustomer(s.db.QueryRowContext(ctx, "SELECT "+customerColumns+" FROM customers WHERE code = ?", code))
+	if err != nil {
+		return nil, notFoundCustomer(err, code)
+	}
+	return c, nil
+}
+
+// Customers lists all customers by code.
+func (s *Store) Customers(ctx context.Context) ([]*ticket.Customer, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT "+customerColumns+" FROM customers ORDER BY code")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*ticket.Customer{}
+	for rows.Next() {
+		c, err := scanCustomer(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func notFoundCustomer(err error, code string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return problem.New(problem.NotFound, "see the customers with: sustain customer list", "no customer %s", code)
+	}
+	return err
+}
+
+type scanner interface{ Scan(...any) error }
+
+func scanCustomer(row scanner) (*ticket.Customer, error) {
+	var c ticket.Customer
+	var emails, resp string
+	var start, end sql.NullString
+	var created int64
+	if err := row.Scan(&c.Code, &c.Name, &emails, &resp, &start, &end, &c.ProjectAddress, &created); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(emails), &c.Emails); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(resp), &c.Responsible); err != nil {
+		return nil, err
+	}
+	c.ContractStart, c.ContractEnd = parseDate(start), parseDate(end)
+	c.CreatedAt = fromNanos(created)
+	return &c, nil
+}
+
+func dateText(d *bizcal.Date) sql.NullString {
+	if d == nil {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: d.String(), Valid: true}
+}
+
+func parseDate(s sql.NullString) *bizcal.Date {
+	if !s.Valid {
+		return nil
+	}
+	d, err := bizcal.ParseDate(s.String)
+	if err != nil {
+		return nil
+	}
+	return &d
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

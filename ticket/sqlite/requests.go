@@ -1,0 +1,340 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/sustain-cli/sustain/internal/problem"
+	"github.com/sustain-cli/sustain/ticket"
+)
+
+const requestColumns = `r.number, r.id, r.customer, r.subject, r.description, r.channel, r.sender,
+	r.project_address, r.params, r.priority, r.status, r.related, r.closure, r.created_at, r.updated_at,
+	r.first_response_at, r.answered_at, r.closed_at`
+
+// CreateRequest numbers and stores a new request with its files and first
+// event, in one transaction.
+func (s *Store) CreateRequest(ctx context.Context, prefix string, r *ticket.Request, files []ticket.File, first ticket.Event) (*ticket.Request, error) {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO counters (name, value) VALUES ('request', 1)
+			ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`).Scan(&r.Number); err != nil {
+			return err
+		}
+		r.ID = fmt.Sprintf("%s-%d", prefix, r.Number)
+		rank, err := ticket.PriorityRank(r.Priority)
+		if err != nil {
+			return err
+		}
+		params, _ := json.Marshal(r.Params)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO requests (number, id, customer, subject, description, channel,
+			sender, project_address, params, priority, priority_rank, status, related, closure, created_at, updated_at,
+			first_response_at, answered_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.Number, r.ID, r.Customer, r.Subject, r.Description, r.Channel, r.From, r.ProjectAddress, string(params),
+			r.Priority, rank, string(r.Status), r.Related, r.Closure, nanos(r.CreatedAt), nanos(r.UpdatedAt),
+			nullNanos(r.FirstResponse), nullNanos(r.AnsweredAt), nullNanos(r.ClosedAt)); err != nil {
+			return err
+		}
+		for _, f := range files {
+			sum := sha256.Sum256(f.Data)
+			a := ticket.Attachment{Name: f.Name, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:]), AddedAt: r.CreatedAt}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO attachments (number, name, size, sha256, added_at, content)
+				VALUES (?, ?, ?, ?, ?, ?)`, r.Number, a.Name, a.Size, a.SHA256, nanos(a.AddedAt), f.Data); err != nil {
+				return err
+			}
+			r.Attachments = append(r.Attachments, a)
+		}
+		first.Seq = 1
+		r.History = []ticket.Event{first}
+		return insertEvent(ctx, tx, r.Number, first)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func insertEvent(ctx context.Context, tx *sql.Tx, number int, e ticket.Event) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO events (number, seq, at, actor, action, text, detail, from_status, to_status)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, number, e.Seq, nanos(e.At), e.Actor, e.Action, e.Text, e.Detail, string(e.From), string(e.To))
+	return err
+}
+
+// lookup turns "SUP-12", "sup-12" or "12" into the WHERE clause and argument.
+func lookup(id string) (string, any) {
+	id = strings.ToUpper(strings.TrimSpace(id))
+	if n, err := strconv.Atoi(id); err == nil {
+		return "r.number = ?", n
+	}
+	return "r.id = ?", id
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Request returns a request with its history and attachments.
+func (s *Store) Request(ctx context.Context, id string) (*ticket.Request, error) {
+	return s.request(ctx, s.db, id)
+}
+
+func (s *Store) request(ctx context.Context, q querier, id string) (*ticket.Request, error) {
+	where, arg := lookup(id)
+	r, err := scanRequest(q.QueryRowContext(ctx, "SELECT "+requestColumns+" FROM requests r WHERE "+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, problem.New(problem.NotFound, "see the requests with: sustain ticket list", "no request %s", strings.ToUpper(id))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.fill(ctx, q, []*ticket.Request{r}); err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT seq, at, actor, action, text, detail, from_status, to_status
+		FROM events WHERE number = ? ORDER BY seq`, r.Number)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e ticket.Event
+		var at int64
+		var from, to string
+		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.Text, &e.Detail, &from, &to); err != nil {
+			return nil, err
+		}
+		e.At, e.From, e.To = fromNanos(at), ticket.Status(from), ticket.Status(to)
+		r.History = append(r.History, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	arows, err := q.QueryContext(ctx, `SELECT name, size, sha256, added_at FROM attachments WHERE number = ? ORDER BY name`, r.Number)
+	if err != nil {
+		return nil, err
+	}
+	defer arows.Close()
+	for arows.Next() {
+		var a ticket.Attachment
+		var at int64
+		if err := arows.Scan(&a.Name, &a.Size, &a.SHA256, &at); err != nil {
+			return nil, err
+		}
+		a.AddedAt = fromNanos(at)
+		r.Attachments = append(r.Attachments, a)
+	}
+	return r, arows.Err()
+}
+
+// fill loads assignees and tasks of the requests.
+func (s *Store) fill(ctx context.Context, q querier, rs []*ticket.Request) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	byNumber := make(map[int]*ticket.Request, len(rs))
+	marks := make([]string, len(rs))
+	args := make([]any, len(rs))
+	for i, r := range rs {
+		byNumber[r.Number] = r
+		marks[i], args[i] = "?", r.Number
+	}
+	in := "(" + strings.Join(marks, ",") + ")"
+	if len(rs) > 500 {
+		in = "(SELECT number FROM requests)" // cheaper than a huge IN list; extra rows are ignored
+		args = nil
+	}
+	for _, part := range []struct {
+		table, column string
+		add           func(*ticket.Request, string)
+	}{
+		{"request_assignees", "name", func(r *ticket.Request, v string) { r.Assignees = append(r.Assignees, v) }},
+		{"request_tasks", "task", func(r *ticket.Request, v string) { r.Tasks = append(r.Tasks, v) }},
+	} {
+		rows, err := q.QueryContext(ctx, "SELECT number, "+part.column+" FROM "+part.table+" WHERE number IN "+in+" ORDER BY 1, 2", args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var n int
+			var v string
+			if err := rows.Scan(&n, &v); err != nil {
+				rows.Close()
+				return err
+			}
+			if r, ok := byNumber[n]; ok {
+				part.add(r, v)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func scanRequest(row scanner) (*ticket.Request, error) {
+	var r ticket.Request
+	var params, status string
+	var created, updated int64
+	var first, answered, closed sql.NullInt64
+	if err := row.Scan(&r.Number, &r.ID, &r.Customer, &r.Subject, &r.Description, &r.Channel, &r.From,
+		&r.ProjectAddress, &params, &r.Priority, &status, &r.Related, &r.Closure, &created, &updated,
+		&first, &answered, &closed); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(params), &r.Params); err != nil {
+		return nil, err
+	}
+	r.Status, r.CreatedAt, r.UpdatedAt = ticket.Status(status), fromNanos(created), fromNanos(updated)
+	r.FirstResponse, r.AnsweredAt, r.ClosedAt = fromNull(first), fromNull(answered), fromNull(closed)
+	r.Assignees, r.Tasks = []string{}, []string{}
+	return &r, nil
+}
+
+// Requests lists requests without their history.
+func (s *Store) Requests(ctx context.Context, f ticket.Filter) ([]*ticket.Request, error) {
+	var where []string
+	var args []any
+	if len(f.Statuses) > 0 {
+		marks := make([]string, len(f.Statuses))
+		for i, st := range f.Statuses {
+			marks[i] = "?"
+			args = append(args, string(st))
+		}
+		where = append(where, "r.status IN ("+strings.Join(marks, ",")+")")
+	}
+	if f.Customer != "" {
+		where, args = append(where, "r.customer = ?"), append(args, strings.ToUpper(f.Customer))
+	}
+	if f.Priority != "" {
+		where, args = append(where, "r.priority = ?"), append(args, f.Priority)
+	}
+	if !f.Since.IsZero() {
+		where, args = append(where, "r.created_at >= ?"), append(args, nanos(f.Since))
+	}
+	if f.Assignee != "" {
+		where, args = append(where, "r.number IN (SELECT number FROM request_assignees WHERE name = ?)"), append(args, f.Assignee)
+	}
+	if f.Task != "" {
+		where, args = append(where, "r.number IN (SELECT number FROM request_tasks WHERE task = ?)"), append(args, strings.ToUpper(f.Task))
+	}
+	if f.NoResponse {
+		where = append(where, "r.first_response_at IS NULL")
+	}
+	query := "SELECT " + requestColumns + " FROM requests r"
+	order := " ORDER BY r.number"
+	if f.Queue {
+		// The priority system: contract customers first by priority, then
+		// age; the rest ("residual") by age alone (A4, Q12).
+		query += " JOIN customers c ON c.code = r.customer"
+		tier := "0"
+		if f.ContractMatters {
+			tier = "(CASE WHEN c.contract_start IS NOT NULL AND c.contract_start <= ? AND c.contract_end >= ? THEN 0 ELSE 1 END)"
+			today := f.Today.String()
+			args = append(args, today, today, today, today)
+		}
+		order = " ORDER BY " + tier + ", (CASE WHEN " + tier + " = 1 THEN 0 ELSE r.priority_rank END), r.created_at, r.number"
+	}
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += order
+	if f.Limit > 0 {
+		query += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*ticket.Request{}
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, s.fill(ctx, s.db, out)
+}
+
+// UpdateRequests changes requests in one transaction and appends the events.
+func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*ticket.Request) (*ticket.Event, error)) ([]*ticket.Request, error) {
+	var out []*ticket.Request
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		for _, id := range ids {
+			r, err := s.request(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			beforeAssignees, beforeTasks := len(r.Assignees), len(r.Tasks)
+			ev, err := change(r)
+			if errors.Is(err, ticket.ErrSkip) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE requests SET status = ?, closure = ?, updated_at = ?,
+				first_response_at = ?, answered_at = ?, closed_at = ? WHERE number = ?`,
+				string(r.Status), r.Closure, nanos(r.UpdatedAt), nullNanos(r.FirstResponse), nullNanos(r.AnsweredAt),
+				nullNanos(r.ClosedAt), r.Number); err != nil {
+				return err
+			}
+			for _, a := range r.Assignees[beforeAssignees:] {
+				if _, err := tx.ExecContext(ctx, "INSERT INTO request_assignees (number, name) VALUES (?, ?)", r.Number, a); err != nil {
+					return err
+				}
+			}
+			for _, t := range r.Tasks[beforeTasks:] {
+				if _, err := tx.ExecContext(ctx, "INSERT INTO request_tasks (number, task) VALUES (?, ?)", r.Number, t); err != nil {
+					return err
+				}
+			}
+			if ev != nil {
+				ev.Seq = len(r.History) + 1
+				if err := insertEvent(ctx, tx, r.Number, *ev); err != nil {
+					return err
+				}
+				r.History = append(r.History, *ev)
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// AttachmentData returns an attachment's content.
+func (s *Store) AttachmentData(ctx context.Context, id, name string) (*ticket.Attachment, []byte, error) {
+	where, arg := lookup(id)
+	var a ticket.Attachment
+	var at int64
+	var data []byte
+	err := s.db.QueryRowContext(ctx, `SELECT a.name, a.size, a.sha256, a.added_at, a.content FROM attachments a
+		JOIN requests r ON r.number = a.number WHERE `+where+` AND a.name = ?`, arg, name).Scan(&a.Name, &a.Size, &a.SHA256, &at, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		if _, rerr := s.Request(ctx, id); rerr != nil {
+			return nil, nil, rerr
+		}
+		return nil, nil, problem.New(problem.NotFound, "see its attachments with: sustain ticket show "+strings.ToUpper(id),
+			"request %s has no attachment %q", strings.ToUpper(id), name)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	a.AddedAt = fromNanos(at)
+	return &a, data, nil
+}

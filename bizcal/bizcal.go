@@ -207,6 +207,9 @@ func ParseHours(s string) (start, end time.Duration, err error) {
 	return start, end, nil
 }
 
+// FullDay is the length of an ordinary working day.
+func (c *Calendar) FullDay() time.Duration { return c.end - c.start }
+
 // Location is the calendar's time zone.
 func (c *Calendar) Location() *time.Location { return c.loc }
 

@@ -5,6 +5,8 @@
 package ticket
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/mail"
 	"regexp"
@@ -214,4 +216,13 @@ type Attachment struct {
 type File struct {
 	Name string
 	Data []byte
+}
+
+// Verify checks data against the SHA-256 recorded when it was attached.
+func (a *Attachment) Verify(data []byte) error {
+	sum := sha256.Sum256(data)
+	if got := hex.EncodeToString(sum[:]); got != a.SHA256 || int64(len(data)) != a.Size {
+		return fmt.Errorf("attachment %s is damaged: sha256 %s, recorded %s", a.Name, got, a.SHA256)
+	}
+	return nil
 }

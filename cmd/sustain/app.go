@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -43,8 +44,11 @@ type app struct {
 	environ  func() []string
 	now      func() time.Time
 
+	ctx        context.Context
 	configFile string
 	dir        string
+	storeFlag  string
+	nowFlag    string
 	format     output.Format
 	verbose    bool
 
@@ -71,6 +75,9 @@ func (a *app) warnf(format string, args ...any) {
 
 func (a *app) print(v output.Tabler) error { return a.format.Print(a.out, v) }
 
+// jsonOf lets a view that carries printing context marshal as its data.
+func jsonOf(v any) ([]byte, error) { return json.Marshal(v) }
+
 // usageError marks bad flags and arguments (exit 2).
 type usageError struct{ err error }
 
@@ -83,13 +90,13 @@ func usagef(format string, args ...any) error {
 
 // Main runs sustain with args and returns the exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{in: stdin, out: stdout, err: stderr, getenv: os.Getenv, environ: os.Environ, now: time.Now}
+	a := &app{in: stdin, out: stdout, err: stderr, getenv: os.Getenv, environ: os.Environ, now: time.Now, ctx: context.Background()}
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(context.Background())
+	err := root.ExecuteContext(a.ctx)
 	for _, c := range a.closers {
 		_ = c()
 	}
@@ -140,8 +147,10 @@ directory), and $XDG_CONFIG_HOME/sustain/config.yaml, in that order.
 	pf.BoolVar(&a.format.JSON, "json", false, "print JSON (field names are documented and stable)")
 	pf.StringVar(&a.format.Template, "template", "", "print with a Go `TEMPLATE` over the JSON fields")
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "say more: skipped tags, the files configuration came from")
+	pf.StringVar(&a.storeFlag, "store", "", "the ticket store `FILE` (default $XDG_DATA_HOME/sustain/sustain.db; SUSTAIN_STORE)")
+	pf.StringVar(&a.nowFlag, "now", "", "act as if it were `TIME` (2027-01-15, 2027-01-15T10:30; SUSTAIN_NOW), for what-if runs")
 
-	root.AddCommand(newReleaseCmd(a), newVersionCmd(a), newManCmd(root))
+	root.AddCommand(newReleaseCmd(a), newTicketCmd(a), newCustomerCmd(a), newCalendarCmd(a), newVersionCmd(a), newManCmd(root))
 	return root
 }
 

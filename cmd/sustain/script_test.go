@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -37,8 +39,9 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"repo":  repoCmd,
-			"exits": exitsCmd,
+			"repo":   repoCmd,
+			"exits":  exitsCmd,
+			"mkfile": mkfileCmd,
 		},
 	})
 }
@@ -64,6 +67,26 @@ func exitsCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("exit status %d, want %d", got, want)
 	}
+}
+
+// mkfileCmd writes a file of SIZE bytes (suffixes K and M allowed):
+//
+//	mkfile big.log 26M
+func mkfileCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: mkfile NAME SIZE")
+	}
+	mult := 1
+	size := args[1]
+	switch {
+	case strings.HasSuffix(size, "M"):
+		mult, size = 1<<20, strings.TrimSuffix(size, "M")
+	case strings.HasSuffix(size, "K"):
+		mult, size = 1<<10, strings.TrimSuffix(size, "K")
+	}
+	n, err := strconv.Atoi(size)
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), bytes.Repeat([]byte("x"), n*mult), 0o644))
 }
 
 // repoCmd builds git repositories with go-git, in the current directory:

@@ -26,6 +26,7 @@ type Config struct {
 	Versioning Versioning           `yaml:"versioning"`
 	Jira       Jira                 `yaml:"jira"`
 	Components map[string]Component `yaml:"components"`
+	Support    Support              `yaml:"support"`
 
 	// origin remembers where each key was set ("file:line" or "env NAME"),
 	// so validation errors can point at the line to fix.
@@ -57,6 +58,20 @@ type Jira struct {
 	TokenFile string `yaml:"token_file"`
 }
 
+// Support is the support regulation the ticket commands follow.
+type Support struct {
+	Prefix                           string `yaml:"prefix"`
+	AutocloseBusinessDays            int    `yaml:"autoclose_business_days"`
+	ConfirmRequiresResponsiblePerson bool   `yaml:"confirm_requires_responsible_person"`
+	EmailRequiresRegisteredSender    bool   `yaml:"email_requires_registered_sender"`
+	PriorityRequiresContract         bool   `yaml:"priority_requires_contract"`
+	Timezone                         string `yaml:"timezone"`
+	WorkingHours                     string `yaml:"working_hours"`
+	Calendar                         string `yaml:"calendar"`
+	AttachmentMaxMB                  int    `yaml:"attachment_max_mb"`
+	Actor                            string `yaml:"actor"`
+}
+
 // Component is a part of the product released on its own.
 type Component struct {
 	Paths     []string `yaml:"paths"`
@@ -79,6 +94,14 @@ func Default() *Config {
 			BuildFormat:        "{number} ({date})",
 			FirstVersion:       "1.0",
 			Timezone:           "Europe/Moscow",
+		},
+		Support: Support{
+			Prefix:                        "SUP",
+			AutocloseBusinessDays:         10,
+			EmailRequiresRegisteredSender: true,
+			Timezone:                      "Europe/Moscow",
+			WorkingHours:                  "09:00-18:00",
+			AttachmentMaxMB:               25,
 		},
 		origin: map[string]string{},
 	}
@@ -275,12 +298,10 @@ func (c *Config) Validate() error {
 	if c.Jira.Project != "" && !jiraProjectRe.MatchString(c.Jira.Project) {
 		return bad("jira.project", "%q is not a Jira project key (upper-case letters, digits, _; for example SRV)", c.Jira.Project)
 	}
-	names := make([]string, 0, len(c.Components))
-	for name := range c.Components {
-		names = append(names, name)
+	if err := c.validateSupport(bad); err != nil {
+		return err
 	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range c.ComponentNames() {
 		comp := c.Components[name]
 		key := "components." + name
 		if !componentRe.MatchString(name) {
@@ -294,6 +315,52 @@ func (c *Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+var prefixRe = regexp.MustCompile(`^[A-Z][A-Z0-9]{0,15}$`)
+
+func (c *Config) validateSupport(bad func(key, format string, args ...any) error) error {
+	s := c.Support
+	if !prefixRe.MatchString(s.Prefix) {
+		return bad("support.prefix", "%q is not a registration number prefix (upper-case letters and digits, e.g. SUP)", s.Prefix)
+	}
+	if s.AutocloseBusinessDays < 0 || s.AutocloseBusinessDays > 365 {
+		return bad("support.autoclose_business_days", "%d is not a number of business days (0 turns auto-close off)", s.AutocloseBusinessDays)
+	}
+	if _, err := time.LoadLocation(s.Timezone); err != nil {
+		return bad("support.timezone", "unknown time zone %q (use an IANA name such as Europe/Moscow)", s.Timezone)
+	}
+	if !hoursRe.MatchString(s.WorkingHours) {
+		return bad("support.working_hours", "%q is not working hours: use HH:MM-HH:MM, e.g. 09:00-18:00", s.WorkingHours)
+	}
+	if s.AttachmentMaxMB < 1 {
+		return bad("support.attachment_max_mb", "%d: the attachment limit must be at least 1 MiB", s.AttachmentMaxMB)
+	}
+	return nil
+}
+
+var hoursRe = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$`)
+
+// SupportLocation is the support time zone; Validate has checked it loads.
+func (c *Config) SupportLocation() *time.Location {
+	loc, err := time.LoadLocation(c.Support.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// StorePath is the ticket store: the configured one, else
+// $XDG_DATA_HOME/sustain/sustain.db (~/.local/share/sustain/sustain.db).
+func (c *Config) StorePath(getenv func(string) string) string {
+	if c.Store != "" {
+		return c.Store
+	}
+	dir := getenv("XDG_DATA_HOME")
+	if dir == "" {
+		dir = filepath.Join(getenv("HOME"), ".local", "share")
+	}
+	return filepath.Join(dir, "sustain", "sustain.db")
 }
 
 // Location is the configured time zone; Validate has checked it loads.

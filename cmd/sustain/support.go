@@ -1,0 +1,147 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/sustain-cli/sustain/bizcal"
+	"github.com/sustain-cli/sustain/ticket"
+	"github.com/sustain-cli/sustain/ticket/sqlite"
+)
+
+// clock is the time every command works at: --now or SUSTAIN_NOW for what-if
+// runs (sweep --dry-run --now 2027-01-15), else the wall clock. Nothing
+// below cmd reads the wall clock itself.
+func (a *app) clock() (func() time.Time, error) {
+	v := a.nowFlag
+	if v == "" {
+		v = a.getenv("SUSTAIN_NOW")
+	}
+	if v == "" {
+		return a.now, nil
+	}
+	loc := time.UTC
+	if cfg, err := a.config(); err == nil {
+		loc = cfg.SupportLocation()
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
+			return func() time.Time { return t }, nil
+		}
+	}
+	return nil, usagef("--now %q: use 2027-01-15, 2027-01-15T10:30 or RFC 3339 (2027-01-15T10:30:00+03:00)", v)
+}
+
+// calendar is the production calendar with the configured working hours.
+func (a *app) calendar() (*bizcal.Calendar, error) {
+	cfg, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	data := bizcal.Russian()
+	if cfg.Support.Calendar != "" {
+		user, err := bizcal.LoadFile(cfg.Support.Calendar)
+		if err != nil {
+			return nil, usagef("support.calendar: %v", err)
+		}
+		data = data.Merge(user)
+	}
+	start, end, err := bizcal.ParseHours(cfg.Support.WorkingHours)
+	if err != nil {
+		return nil, usagef("support.working_hours: %v", err)
+	}
+	return bizcal.New(data, cfg.SupportLocation(), start, end, func(s string) { a.warnf("%s", s) }), nil
+}
+
+// service opens the ticket store and applies the support policy.
+func (a *app) service() (*ticket.Service, error) {
+	cfg, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	now, err := a.clock()
+	if err != nil {
+		return nil, err
+	}
+	cal, err := a.calendar()
+	if err != nil {
+		return nil, err
+	}
+	path := a.storeFlag
+	if path == "" {
+		path = cfg.StorePath(a.getenv)
+	}
+	store, err := sqlite.Open(a.ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, store.Close)
+	s := cfg.Support
+	return &ticket.Service{
+		Store: store,
+		Policy: ticket.Policy{
+			Prefix:                        s.Prefix,
+			AutocloseBusinessDays:         s.AutocloseBusinessDays,
+			ConfirmRequiresResponsible:    s.ConfirmRequiresResponsiblePerson,
+			EmailRequiresRegisteredSender: s.EmailRequiresRegisteredSender,
+			PriorityRequiresContract:      s.PriorityRequiresContract,
+			AttachmentMaxBytes:            int64(s.AttachmentMaxMB) << 20,
+		},
+		Calendar: cal,
+		Now:      now,
+	}, nil
+}
+
+// actor is who staff actions are recorded as: support.actor, else the
+// login name.
+func (a *app) actor() string {
+	if cfg, err := a.config(); err == nil && cfg.Support.Actor != "" {
+		return cfg.Support.Actor
+	}
+	for _, v := range []string{"USER", "USERNAME", "LOGNAME"} {
+		if name := a.getenv(v); name != "" {
+			return name
+		}
+	}
+	return "staff"
+}
+
+// text is the text of an action: --text, else --text-file, else standard
+// input when it is not a terminal (nothing ever prompts).
+func (a *app) text(flag, file string) (string, error) {
+	if flag != "" && file != "" {
+		return "", usagef("give the text once: --text or --text-file")
+	}
+	if flag != "" {
+		return flag, nil
+	}
+	if file != "" {
+		var data []byte
+		var err error
+		if file == "-" {
+			data, err = io.ReadAll(a.in)
+		} else {
+			data, err = os.ReadFile(file)
+		}
+		if err != nil {
+			return "", usagef("--text-file: %v", err)
+		}
+		return strings.TrimSpace(string(data)), nil
+	}
+	if f, ok := a.in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return "", nil
+	}
+	if a.in == nil {
+		return "", nil
+	}
+	data, err := io.ReadAll(a.in)
+	if err != nil {
+		return "", fmt.Errorf("read standard input: %w", err)
+	}
+	return strings.TrimSpace(string(data)), nil
+}

@@ -1,0 +1,581 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sustain-cli/sustain/internal/atomicfile"
+	"github.com/sustain-cli/sustain/internal/output"
+	"github.com/sustain-cli/sustain/internal/problem"
+	"github.com/sustain-cli/sustain/ticket"
+)
+
+func newTicketCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "ticket",
+		Short: "Support requests: open, list, act on, sweep",
+		Long: `Support requests handled under the configured regulation (support: in the
+configuration): registration numbers, the priority system, the reaction SLA
+(first staff action by the end of the next business day) and auto-close
+after N business days without the customer's reply.
+
+States: new -> in_progress -> waiting_for_customer -> resolved -> closed
+(see the README for the full diagram).`,
+		Args: cobra.ArbitraryArgs,
+		RunE: groupRun,
+	}
+	cmd.AddCommand(newTicketOpenCmd(a), newTicketListCmd(a), newTicketShowCmd(a), newTicketNextCmd(a),
+		newTicketSweepCmd(a), newTicketAttachmentCmd(a), newTicketCloseCmd(a))
+	for _, spec := range actionSpecs {
+		cmd.AddCommand(newTicketActionCmd(a, spec))
+	}
+	return cmd
+}
+
+// --- views ---
+
+type requestView struct {
+	ticket.View
+	loc     *time.Location
+	history bool
+}
+
+func fmtTime(t *time.Time, loc *time.Location) string {
+	if t == nil {
+		return "-"
+	}
+	return t.In(loc).Format("2006-01-02 15:04")
+}
+
+func (v requestView) MarshalJSON() ([]byte, error) { return jsonOf(v.View) }
+
+func (v requestView) Table() output.Table {
+	r, sla := v.Request, v.SLA
+	ft := func(t *time.Time) string { return fmtTime(t, v.loc) }
+	reaction := sla.Reaction + ", due " + ft(&sla.ReactionDue)
+	if sla.Reaction == "pending" {
+		reaction += fmt.Sprintf(" (%dh%02dm of working time left)", sla.ReactionLeft/60, sla.ReactionLeft%60)
+	}
+	t := output.KV("REQUEST", r.ID, "STATUS", string(r.Status), "CUSTOMER", r.Customer, "SUBJECT", r.Subject,
+		"PRIORITY", r.Priority, "CHANNEL", r.Channel+" "+r.From, "CREATED", ft(&r.CreatedAt), "REACTION", reaction)
+	add := func(k, val string) {
+		if val != "" {
+			t.Rows = append(t.Rows, []string{k, val})
+		}
+	}
+	add("ASSIGNEES", strings.Join(r.Assignees, ", "))
+	add("TASKS", strings.Join(r.Tasks, ", "))
+	add("RELATED", r.Related)
+	add("PROJECT ADDRESS", r.ProjectAddress)
+	for _, p := range r.Params {
+		add("PARAM", p.Key+"="+p.Value)
+	}
+	if sla.AutocloseAt != nil {
+		add("AUTO-CLOSE", ft(sla.AutocloseAt)+" unless the customer replies")
+	}
+	if r.ClosedAt != nil {
+		add("CLOSED", ft(r.ClosedAt)+" ("+r.Closure+")")
+	}
+	if !v.history {
+		return t
+	}
+	add("DESCRIPTION", oneLine(r.Description))
+	for _, at := range r.Attachments {
+		t.Rows = append(t.Rows, []string{"ATTACHMENT", fmt.Sprintf("%s (%d bytes, sha256 %s)", at.Name, at.Size, at.SHA256[:12])})
+	}
+	for _, e := range r.History {
+		line := fmt.Sprintf("%s  %s  %s", ft(&e.At), e.Actor, e.Action)
+		if e.Detail != "" {
+			line += " " + e.Detail
+		}
+		if e.From != e.To && e.From != "" {
+			line += fmt.Sprintf(" [%s -> %s]", e.From, e.To)
+		}
+		if e.Text != "" {
+			line += ": " + oneLine(e.Text)
+		}
+		t.Rows = append(t.Rows, []string{"HISTORY", line})
+	}
+	return t
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 200 {
+		s = s[:197] + "..."
+	}
+	return s
+}
+
+type requestList struct {
+	views []ticket.View
+	loc   *time.Location
+}
+
+func (l requestList) MarshalJSON() ([]byte, error) { return jsonOf(l.views) }
+
+func (l requestList) Table() output.Table {
+	t := output.Table{Header: []string{"ID", "STATUS", "PRIORITY", "CUSTOMER", "CREATED", "REACTION", "SUBJECT"}}
+	for _, v := range l.views {
+		t.Rows = append(t.Rows, []string{v.ID, string(v.Status), v.Priority, v.Customer,
+			v.CreatedAt.In(l.loc).Format("2006-01-02 15:04"), v.SLA.Reaction, oneLine(v.Subject)})
+	}
+	return t
+}
+
+func (a *app) printRequest(v *ticket.View, svc *ticket.Service, history bool) error {
+	return a.print(requestView{View: *v, loc: svc.Calendar.Location(), history: history})
+}
+
+// --- open ---
+
+func newTicketOpenCmd(a *app) *cobra.Command {
+	var in ticket.OpenInput
+	var description, descriptionFile string
+	var attach, params []string
+	cmd := &cobra.Command{
+		Use:   "open",
+		Short: "Register a new request and print its registration number",
+		Long: `Register a request (Q9, Q11, A7, A8). It gets the next registration number,
+PREFIX-N, printed so the customer can be told. The description comes from
+--description, --description-file, or standard input when it is not a
+terminal. With --channel email the sender must be a registered address of
+the customer where support.email_requires_registered_sender is set (Q10).
+A question that comes up inside another request is a new request with
+--related (A6: one request, one problem).
+
+` + exitStatusHelp,
+		Example: `  sustain ticket open --customer ACME --from ops@acme.test --subject "Login fails" \
+    --description "HTTP 500 after the update" --attach app.log --param version=1.0.37
+  journalctl -u app | sustain ticket open --customer ACME --channel phone --subject "Crash" --priority high
+  sustain ticket open --customer ACME --channel portal --subject "Export question" --related SUP-12 --template '{{.id}}'`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var err error
+			if description != "" {
+				in.Description = description
+			} else if in.Description, err = a.text("", descriptionFile); err != nil {
+				return err
+			}
+			for _, p := range params {
+				k, v, ok := strings.Cut(p, "=")
+				if !ok || strings.TrimSpace(k) == "" {
+					return usagef("--param %q: use key=value", p)
+				}
+				in.Params = append(in.Params, ticket.Param{Key: strings.TrimSpace(k), Value: v})
+			}
+			for _, path := range attach {
+				data, err := os.ReadFile(path)
+				if err != nil {
+					return usagef("--attach: %v", err)
+				}
+				in.Files = append(in.Files, ticket.File{Name: filepath.Base(path), Data: data})
+			}
+			svc, err := a.service()
+			if err != nil {
+				return err
+			}
+			in.Actor = a.actor()
+			r, err := svc.Open(a.ctx, in)
+			if err != nil {
+				return err
+			}
+			return a.printRequest(&ticket.View{Request: r, SLA: ticket.SLAOf(r, svc.Calendar, svc.Policy, svc.Now())}, svc, false)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&in.Customer, "customer", "", "the customer's `CODE`")
+	f.StringVar(&in.Subject, "subject", "", "a short summary")
+	f.StringVar(&description, "description", "", "the detailed description (or --description-file, or standard input)")
+	f.StringVar(&descriptionFile, "description-file", "", "read the description from `FILE` (- for standard input)")
+	f.StringVar(&in.Channel, "channel", "email", "how it arrived: email, phone or portal")
+	f.StringVar(&in.From, "from", "", "the sender's e-mail `ADDRESS`")
+	f.StringArrayVar(&attach, "attach", nil, "attach a `FILE`: a log, a screenshot (repeatable)")
+	f.StringVar(&in.ProjectAddress, "project-address", "", "the installation's `URL` (default: the customer's)")
+	f.StringArrayVar(&params, "param", nil, "an installation parameter `KEY=VALUE` (repeatable)")
+	f.StringVar(&in.Priority, "priority", "normal", "critical, high, normal or low")
+	f.StringVar(&in.Related, "related", "", "the request `ID` this question arose in (A6)")
+	return cmd
+}
+
+// --- list, show, next ---
+
+func newTicketListCmd(a *app) *cobra.Command {
+	var f ticket.Filter
+	var statuses []string
+	var since, sort string
+	var overdue bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List requests",
+		Long: `List requests, by registration number, or by the priority system with
+--sort queue. Without --status, closed requests are left out (--status all
+shows everything). --overdue keeps the requests past their reaction deadline
+with no staff reaction.
+
+` + exitStatusHelp,
+		Example: `  sustain ticket list
+  sustain ticket list --status resolved --customer ACME
+  sustain ticket list --overdue --json
+  sustain ticket list --sort queue --assignee anna`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			for _, s := range statuses {
+				if s == "all" {
+					f.Statuses = nil
+					break
+				}
+				st, err := ticket.ParseStatus(s)
+				if err != nil {
+					return err
+				}
+				f.Statuses = append(f.Statuses, st)
+			}
+			if len(statuses) == 0 {
+				f.Statuses = []ticket.Status{ticket.StatusNew, ticket.StatusInProgress, ticket.StatusWaiting, ticket.StatusResolved}
+			}
+			if f.Priority != "" {
+				if _, err := ticket.PriorityRank(f.Priority); err != nil {
+					return err
+				}
+			}
+			switch sort {
+			case "number":
+			case "queue":
+				f.Queue = true
+			default:
+				return usagef("--sort %q: use number or queue", sort)
+			}
+			svc, err := a.service()
+			if err != nil {
+				return err
+			}
+			if since != "" {
+				t, err := parseSince(since, svc.Now(), svc.Calendar.Location())
+				if err != nil {
+					return err
+				}
+				f.Since = t
+			}
+			vs, err := svc.List(a.ctx, f, overdue)
+			if err != nil {
+				return err
+			}
+			return a.print(requestList{views: vs, loc: svc.Calendar.Location()})
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVar(&statuses, "status", nil, "only this `STATUS` (repeatable; all for every status)")
+	fl.StringVar(&f.Customer, "customer", "", "only this customer's requests (`CODE`)")
+	fl.StringVar(&f.Assignee, "assignee", "", "only requests assigned to `NAME`")
+	fl.StringVar(&f.Priority, "priority", "", "only this priority")
+	fl.StringVar(&f.Task, "task", "", "only requests linked to this development task `KEY`")
+	fl.BoolVar(&overdue, "overdue", false, "only requests past their reaction deadline with no reaction")
+	fl.StringVar(&since, "since", "", "only requests created since `WHEN`: a date (2026-11-01) or a duration (72h)")
+	fl.StringVar(&sort, "sort", "number", "number, or queue (the priority system)")
+	return cmd
+}
+
+func parseSince(s string, now time.Time, loc *time.Location) (time.Time, error) {
+	if d, err := time.ParseDuration(s); err == nil {
+		return now.Add(-d), nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, usagef("--since %q: use a date (2026-11-01), a time (RFC 3339) or a duration (72h)", s)
+}
+
+func newTicketShowCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show ID",
+		Short: "Show a request: every field, attachments, SLA and the full history",
+		Long:  "Show a request with its attachments, links, SLA state and full history (A9, A10).\n\n" + exitStatusHelp,
+		Example: `  sustain ticket show SUP-12
+  sustain ticket show 12 --json | jq '.history'`,
+		Args: exactArgs(1, "the registration number"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			svc, err := a.service()
+			if err != nil {
+				return err
+			}
+			v, err := svc.Show(a.ctx, args[0])
+			if err != nil {
+				return err
+			}
+			return a.printRequest(v, svc, true)
+		},
+	}
+}
+
+func newTicketNextCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "next",
+		Short: "The request to work on now under the priority system",
+		Long: `Print the request to work on now: among new and in-progress requests,
+those of customers with an active support contract first (where
+support.priority_requires_contract is set, A4), by priority then age; the
+others after them, by age. Exit status 5 when nothing is waiting.
+
+` + exitStatusHelp,
+		Example: `  sustain ticket next
+  id=$(sustain ticket next --template '{{.id}}') && sustain ticket assign "$id" --to anna`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			svc, err := a.service()
+			if err != nil {
+				return err
+			}
+			v, err := svc.Next(a.ctx)
+			if err != nil {
+				return err
+			}
+			if v == nil {
+				return problem.New(problem.NotFound, "", "no request is waiting to be worked on")
+			}
+			return a.printRequest(v, svc, false)
+		},
+	}
+}
+
+// --- actions ---
+
+// actionSpec describes one action command.
+type actionSpec struct {
+	use, short, long, example string
+	action                    ticket.Action
+	text                      bool   // takes --text / --text-file / stdin
+	detail                    string // the flag giving the assignee or task
+	from                      string // the flag giving the customer's address
+}
+
+var actionSpecs = []actionSpec{
+	{use: "assign ID --to NAME", short: "Assign a request to a member of staff (A8)", action: ticket.ActAssign, detail: "to",
+		long: "Add an assignee. The first assignment of a new request is a reaction (Q12).", example: "  sustain ticket assign SUP-12 --to anna"},
+	{use: "comment ID", short: "Add a note by staff (A9); --to-customer for a message to the customer", action: ticket.ActComment, text: true,
+		long:    "Record a note in the history. A note is internal; with --to-customer it is a message to the customer, which counts as a reaction (Q12).",
+		example: "  sustain ticket comment SUP-12 --text \"Reproduced on 1.0.37\"\n  sustain ticket comment SUP-12 --to-customer --text \"We are looking into it\""},
+	{use: "request-info ID", short: "Ask the customer for more information (A10)", action: ticket.ActRequestInfo, text: true,
+		long: "Ask the customer for more information: the request waits for the customer (waiting_for_customer).", example: "  sustain ticket request-info SUP-12 --text \"Please send the error log\""},
+	{use: "reply ID --from EMAIL", short: "Record the customer's answer (A10)", action: ticket.ActReply, text: true, from: "from",
+		long:    "Record the customer's answer. A request waiting for the customer, or resolved, goes back to in_progress (which stops the auto-close clock).",
+		example: "  sustain ticket reply SUP-12 --from ops@acme.test --text-file answer.txt"},
+	{use: "escalate ID --task KEY", short: "Link a development task (Q13)", action: ticket.ActEscalate, detail: "task",
+		long:    "Link a development task in Jira; a request may link several. The release that carries the task answers the request.",
+		example: "  sustain ticket escalate SUP-12 --task SRV-42"},
+	{use: "answer ID", short: "Deliver the answer: resolved, awaiting the customer's confirmation (Q14, A11)", action: ticket.ActAnswer, text: true,
+		long:    "Deliver the answer or recommendation. The request becomes resolved (\"Completed, requires user confirmation\") and the auto-close clock starts.",
+		example: "  sustain ticket answer SUP-12 --text \"Fixed in 1.0.42; please update\""},
+	{use: "dispute ID --from EMAIL --reason TEXT", short: "Record the customer's reasoned disagreement (A11)", action: ticket.ActDispute, from: "from",
+		long:    "Record the customer's reasoned disagreement with the answer: the request goes back to in_progress. A reason is required.",
+		example: "  sustain ticket dispute SUP-12 --from ops@acme.test --reason \"Still fails on Safari\""},
+}
+
+func newTicketActionCmd(a *app, spec actionSpec) *cobra.Command {
+	var text, textFile, detail, from, reason string
+	var toCustomer bool
+	name := strings.Fields(spec.use)[0]
+	cmd := &cobra.Command{
+		Use:     spec.use,
+		Short:   spec.short,
+		Long:    spec.long + "\n\nActions not allowed from the request's status are refused with the status and the allowed actions.\n\n" + exitStatusHelp,
+		Example: spec.example,
+		Args:    exactArgs(1, "the registration number"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			in := ticket.ActInput{Action: spec.action, Detail: detail, From: from, Actor: a.actor()}
+			if toCustomer {
+				in.Action = ticket.ActTell
+			}
+			if spec.text {
+				var err error
+				if in.Text, err = a.text(text, textFile); err != nil {
+					return err
+				}
+			}
+			if spec.action == ticket.ActDispute {
+				in.Text = reason
+			}
+			svc, err := a.service()
+			if err != nil {
+				return err
+			}
+			r, err := svc.Act(a.ctx, args[0], in)
+			if err != nil {
+				return err
+			}
+			return a.printRequest(&ticket.View{Request: r, SLA: ticket.SLAOf(r, svc.Calendar, svc.Policy, svc.Now())}, svc, false)
+		},
+	}
+	f := cmd.Flags()
+	if spec.text {
+		f.StringVar(&text, "text", "", "the `TEXT` (or --text-file, or standard input)")
+		f.StringVar(&textFile, "text-file", "", "read the text from `FILE` (- for standard input)")
+	}
+	switch spec.detail {
+	case "to":
+		f.StringVar(&detail, "to", "", "the assignee's `NAME`")
+	case "task":
+		f.StringVar(&detail, "task", "", "the development task's Jira `KEY`")
+	}
+	if spec.from != "" {
+		f.StringVar(&from, "from", "", "the customer's e-mail `ADDRESS`")
+	}
+	if spec.action == ticket.ActDispute {
+		f.StringVar(&reason, "reason", "", "why the customer disagrees (required)")
+	}
+	if name == "comment" {
+		f.BoolVar(&toCustomer, "to-customer", false, "a message to the customer, not an internal note")
+	}
+	return cmd
+}
+
+func newTicketCloseCmd(a *app) *cobra.Command {
+	var confirmedBy, from string
+	var withdrawn bool
+	cmd := &cobra.Command{
+		Use:   "close ID (--confirmed-by EMAIL | --withdrawn --from EMAIL)",
+		Short: "Close a request on the customer's confirmation, or as withdrawn",
+		Long: `Close a resolved request on the customer's confirmation (A12): where
+support.confirm_requires_responsible_person is set, only a responsible
+person of the customer may confirm. Or close any open request the customer
+no longer needs (--withdrawn, Q15, A12). A closed request is never reopened:
+open a new one with --related.
+
+` + exitStatusHelp,
+		Example: `  sustain ticket close SUP-12 --confirmed-by ivan@acme.test
+  sustain ticket close SUP-12 --withdrawn --from ops@acme.test`,
+		Args: exactArgs(1, "the registration number"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			in := ticket.ActInput{Action: ticket.ActConfirm, From: confirmedBy, Actor: a.actor()}
+			switch {
+			case withdrawn && confirmedBy != "":
+				return usagef("choose --confirmed-by or --withdrawn")
+			case withdrawn:
+				in = ticket.ActInput{Action: ticket.ActWithdraw, From: from, Actor: a.actor()}
+			case confirmedBy == "":
+				return usagef("close needs --confirmed-by EMAIL, or --withdrawn --from EMAIL")
+			}
+			svc, err := a.service()
+			if err != nil {
+				return err
+			}
+			r, err := svc.Act(a.ctx, args[0], in)
+			if err != nil {
+				return err
+			}
+			return a.printRequest(&ticket.View{Request: r, SLA: ticket.SLAOf(r, svc.Calendar, svc.Policy, svc.Now())}, svc, false)
+		},
+	}
+	cmd.Flags().StringVar(&confirmedBy, "confirmed-by", "", "the customer's `EMAIL` confirming the answer")
+	cmd.Flags().BoolVar(&withdrawn, "withdrawn", false, "the customer no longer needs it")
+	cmd.Flags().StringVar(&from, "from", "", "with --withdrawn: the customer's `EMAIL`")
+	return cmd
+}
+
+// --- sweep ---
+
+type sweepView struct {
+	*ticket.SweepResult
+	loc *time.Location
+}
+
+func (v sweepView) MarshalJSON() ([]byte, error) { return jsonOf(v.SweepResult) }
+
+func (v sweepView) Table() output.Table {
+	t := output.Table{Header: []string{"ACTION", "ID", "CUSTOMER", "DETAIL"}}
+	verb := "closed"
+	if v.DryRun {
+		verb = "would close"
+	}
+	for _, c := range v.Closed {
+		t.Rows = append(t.Rows, []string{verb, c.ID, c.Customer,
+			fmt.Sprintf("answered %s, no reply by %s", c.AnsweredAt.In(v.loc).Format("2006-01-02 15:04"), c.AutocloseAt.In(v.loc).Format("2006-01-02 15:04"))})
+	}
+	for _, b := range v.Breaches {
+		t.Rows = append(t.Rows, []string{"reaction overdue", b.ID, b.Customer,
+			"due " + b.SLA.ReactionDue.In(v.loc).Format("2006-01-02 15:04") + ", no staff reaction"})
+	}
+	return t
+}
+
+func newTicketSweepCmd(a *app) *cobra.Command {
+	var dryRun bool
+	return &cobra.Command{
+		Use:   "sweep",
+		Short: "Close requests the customer left unanswered; report reaction-SLA breaches",
+		Long: `Close resolved requests whose customer did not reply within
+support.autoclose_business_days business days of the answer (Q15: 10, A12:
+8), and report open requests past their reaction deadline. Safe from cron:
+idempotent, and safe to run in several processes at once. --dry-run
+changes nothing; with --now it answers what-if questions.
+
+` + exitStatusHelp,
+		Example: `  sustain ticket sweep
+  sustain ticket sweep --dry-run --now 2027-01-15
+  */15 * * * *  sustain ticket sweep --json >> /var/log/sustain-sweep.jsonl`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			svc, err := a.service()
+			if err != nil {
+				return err
+			}
+			res, err := svc.Sweep(a.ctx, dryRun)
+			if err != nil {
+				return err
+			}
+			return a.print(sweepView{res, svc.Calendar.Location()})
+		},
+	}
+}
+
+// --- attachment get ---
+
+func newTicketAttachmentCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "attachment",
+		Short: "Attachments of requests",
+		Args:  cobra.ArbitraryArgs,
+		RunE:  groupRun,
+	}
+	var out string
+	get := &cobra.Command{
+		Use:   "get ID NAME",
+		Short: "Write an attachment back, byte for byte",
+		Long: `Write an attachment to -o FILE (atomically: a temporary file renamed into
+place, so a half-written file is never left behind), or to standard output
+without -o. Its SHA-256 is checked against the one recorded on upload.
+
+` + exitStatusHelp,
+		Example: "  sustain ticket attachment get SUP-12 app.log -o /tmp/app.log",
+		Args:    exactArgs(2, "the registration number and the attachment's name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			svc, err := a.service()
+			if err != nil {
+				return err
+			}
+			att, data, err := svc.Store.AttachmentData(a.ctx, args[0], args[1])
+			if err != nil {
+				return err
+			}
+			if err := att.Verify(data); err != nil {
+				return err
+			}
+			if out == "" || out == "-" {
+				_, err := a.out.Write(data)
+				return err
+			}
+			return atomicfile.Write(out, data, 0o644)
+		},
+	}
+	get.Flags().StringVarP(&out, "output", "o", "", "write to `FILE` instead of standard output")
+	cmd.AddCommand(get)
+	return cmd
+}

@@ -508,7 +508,7 @@ func (v sweepView) Table() output.Table {
 
 func newTicketSweepCmd(a *app) *cobra.Command {
 	var dryRun bool
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "sweep",
 		Short: "Close requests the customer left unanswered; report reaction-SLA breaches",
 		Long: `Close resolved requests whose customer did not reply within
@@ -534,6 +534,8 @@ changes nothing; with --now it answers what-if questions.
 			return a.print(sweepView{res, svc.Calendar.Location()})
 		},
 	}
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "say what would be closed, change nothing")
+	return cmd
 }
 
 // --- attachment get ---

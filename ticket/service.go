@@ -386,6 +386,10 @@ func (s *Service) Sweep(ctx context.Context, dryRun bool) (*SweepResult, error) 
 	var due []string
 	for _, r := range resolved {
 		if at, ok := AutocloseAt(r, s.Calendar, s.Policy); ok && !now.Before(at) {
+			if dryRun {
+				res.Closed = append(res.Closed, Swept{ID: r.ID, Customer: r.Customer, AnsweredAt: *r.AnsweredAt, AutocloseAt: at})
+				continue
+			}
 			due = append(due, r.ID)
 		}
 	}
@@ -398,9 +402,6 @@ func (s *Service) Sweep(ctx context.Context, dryRun bool) (*SweepResult, error) 
 				return nil, ErrSkip // replied to, or closed, since the list was read
 			}
 			res.Closed = append(res.Closed, Swept{ID: r.ID, Customer: r.Customer, AnsweredAt: *r.AnsweredAt, AutocloseAt: at})
-			if dryRun {
-				return nil, ErrSkip
-			}
 			ev := &Event{At: now, Actor: "sweep", Action: string(ActAutoClose), From: r.Status, To: StatusClosed,
 				Text: fmt.Sprintf("no reply from the customer within %d business days of the answer", s.Policy.AutocloseBusinessDays)}
 			r.Status, r.Closure, r.ClosedAt, r.UpdatedAt = StatusClosed, "auto", &now, now

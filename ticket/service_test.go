@@ -332,6 +332,20 @@ func TestQueue(t *testing.T) {
 	}
 }
 
+func TestQueueWithoutContractPriority(t *testing.T) {
+	e := newEnv(t, regulationQ)
+	low := e.open(ticket.OpenInput{Channel: "phone", Priority: "low"})
+	e.now = e.now.Add(time.Hour)
+	beta := e.open(ticket.OpenInput{Customer: "BETA", Channel: "phone", Priority: "high"})
+	vs, err := e.svc.List(ctx, ticket.Filter{Queue: true}, false)
+	if err != nil || len(vs) != 2 || vs[0].ID != beta.ID || vs[1].ID != low.ID {
+		t.Fatalf("queue = %+v, %v; want %s then %s (priority first, contracts do not matter)", vs, err, beta.ID, low.ID)
+	}
+	if n, err := e.svc.Next(ctx); err != nil || n.ID != beta.ID {
+		t.Errorf("next = %+v, %v", n, err)
+	}
+}
+
 func TestCustomerValidation(t *testing.T) {
 	e := newEnv(t, regulationQ)
 	start, end := bizcal.Date{Year: 2027, Month: 1, Day: 1}, bizcal.Date{Year: 2026, Month: 1, Day: 1}

@@ -60,9 +60,15 @@ func (s *Store) CreateRequest(ctx context.Context, prefix string, r *ticket.Requ
 	return r, nil
 }
 
+const insertEventSQL = `INSERT INTO events (number, seq, at, actor, action, text, detail, from_status, to_status)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+func eventArgs(number int, e ticket.Event) []any {
+	return []any{number, e.Seq, nanos(e.At), e.Actor, e.Action, e.Text, e.Detail, string(e.From), string(e.To)}
+}
+
 func insertEvent(ctx context.Context, tx *sql.Tx, number int, e ticket.Event) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO events (number, seq, at, actor, action, text, detail, from_status, to_status)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, number, e.Seq, nanos(e.At), e.Actor, e.Action, e.Text, e.Detail, string(e.From), string(e.To))
+	_, err := tx.ExecContext(ctx, insertEventSQL, eventArgs(number, e)...)
 	return err
 }
 
@@ -235,13 +241,13 @@ func (s *Store) Requests(ctx context.Context, f ticket.Filter) ([]*ticket.Reques
 		// The priority system: contract customers first by priority, then
 		// age; the rest ("residual") by age alone (A4, Q12).
 		query += " JOIN customers c ON c.code = r.customer"
-		tier := "0"
+		order = " ORDER BY r.priority_rank, r.created_at, r.number"
 		if f.ContractMatters {
-			tier = "(CASE WHEN c.contract_start IS NOT NULL AND c.contract_start <= ? AND c.contract_end >= ? THEN 0 ELSE 1 END)"
+			tier := "(CASE WHEN c.contract_start IS NOT NULL AND c.contract_start <= ? AND c.contract_end >= ? THEN 0 ELSE 1 END)"
 			today := f.Today.String()
 			args = append(args, today, today, today, today)
+			order = " ORDER BY " + tier + ", (CASE WHEN " + tier + " = 1 THEN 0 ELSE r.priority_rank END), r.created_at, r.number"
 		}
-		order = " ORDER BY " + tier + ", (CASE WHEN " + tier + " = 1 THEN 0 ELSE r.priority_rank END), r.created_at, r.number"
 	}
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
@@ -270,15 +276,28 @@ func (s *Store) Requests(ctx context.Context, f ticket.Filter) ([]*ticket.Reques
 }
 
 // UpdateRequests changes requests in one transaction and appends the events.
+// The requests come back without their history (ticket show has it).
 func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*ticket.Request) (*ticket.Event, error)) ([]*ticket.Request, error) {
 	var out []*ticket.Request
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
-		for _, id := range ids {
-			r, err := s.request(ctx, tx, id)
-			if err != nil {
-				return err
-			}
+		rs, lastSeq, err := s.requestsForUpdate(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		// Prepared once: a sweep runs them for hundreds of requests.
+		update, err := tx.PrepareContext(ctx, `UPDATE requests SET status = ?, closure = ?, updated_at = ?,
+			first_response_at = ?, answered_at = ?, closed_at = ? WHERE number = ?`)
+		if err != nil {
+			return err
+		}
+		defer update.Close()
+		addEvent, err := tx.PrepareContext(ctx, insertEventSQL)
+		if err != nil {
+			return err
+		}
+		defer addEvent.Close()
+		for _, r := range rs {
 			beforeAssignees, beforeTasks := len(r.Assignees), len(r.Tasks)
 			ev, err := change(r)
 			if errors.Is(err, ticket.ErrSkip) {
@@ -287,10 +306,8 @@ func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*t
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE requests SET status = ?, closure = ?, updated_at = ?,
-				first_response_at = ?, answered_at = ?, closed_at = ? WHERE number = ?`,
-				string(r.Status), r.Closure, nanos(r.UpdatedAt), nullNanos(r.FirstResponse), nullNanos(r.AnsweredAt),
-				nullNanos(r.ClosedAt), r.Number); err != nil {
+			if _, err := update.ExecContext(ctx, string(r.Status), r.Closure, nanos(r.UpdatedAt), nullNanos(r.FirstResponse),
+				nullNanos(r.AnsweredAt), nullNanos(r.ClosedAt), r.Number); err != nil {
 				return err
 			}
 			for _, a := range r.Assignees[beforeAssignees:] {
@@ -304,17 +321,90 @@ func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*t
 				}
 			}
 			if ev != nil {
-				ev.Seq = len(r.History) + 1
-				if err := insertEvent(ctx, tx, r.Number, *ev); err != nil {
+				ev.Seq = lastSeq[r.Number] + 1
+				if _, err := addEvent.ExecContext(ctx, eventArgs(r.Number, *ev)...); err != nil {
 					return err
 				}
-				r.History = append(r.History, *ev)
 			}
 			out = append(out, r)
 		}
 		return nil
 	})
 	return out, err
+}
+
+// requestsForUpdate reads the requests (in the order of ids) and the last
+// sequence number of each one's history, in a few queries for the lot.
+func (s *Store) requestsForUpdate(ctx context.Context, q querier, ids []string) ([]*ticket.Request, map[int]int, error) {
+	var numbers []any
+	var names []any
+	for _, id := range ids {
+		where, arg := lookup(id)
+		if strings.HasPrefix(where, "r.number") {
+			numbers = append(numbers, arg)
+		} else {
+			names = append(names, arg)
+		}
+	}
+	marks := func(n int) string {
+		if n == 0 {
+			return "(NULL)"
+		}
+		return "(" + strings.Repeat("?,", n-1) + "?)"
+	}
+	rows, err := q.QueryContext(ctx, "SELECT "+requestColumns+" FROM requests r WHERE r.id IN "+marks(len(names))+
+		" OR r.number IN "+marks(len(numbers)), append(names, numbers...)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	byID, byNumber := map[string]*ticket.Request{}, map[int]*ticket.Request{}
+	var all []*ticket.Request
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		byID[r.ID], byNumber[r.Number] = r, r
+		all = append(all, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	out := make([]*ticket.Request, 0, len(ids))
+	for _, id := range ids {
+		where, arg := lookup(id)
+		r := byID[fmt.Sprint(arg)]
+		if strings.HasPrefix(where, "r.number") {
+			r = byNumber[arg.(int)]
+		}
+		if r == nil {
+			return nil, nil, problem.New(problem.NotFound, "see the requests with: sustain ticket list", "no request %s", strings.ToUpper(id))
+		}
+		out = append(out, r)
+	}
+	if err := s.fill(ctx, q, all); err != nil {
+		return nil, nil, err
+	}
+	args := make([]any, len(all))
+	for i, r := range all {
+		args[i] = r.Number
+	}
+	seq := map[int]int{}
+	srows, err := q.QueryContext(ctx, "SELECT number, max(seq) FROM events WHERE number IN "+marks(len(args))+" GROUP BY number", args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer srows.Close()
+	for srows.Next() {
+		var n, last int
+		if err := srows.Scan(&n, &last); err != nil {
+			return nil, nil, err
+		}
+		seq[n] = last
+	}
+	return out, seq, srows.Err()
 }
 
 // AttachmentData returns an attachment's content.

@@ -151,5 +151,16 @@ func TestExamplesLoad(t *testing.T) {
 		if len(cfg.Components) == 0 {
 			t.Errorf("%s: no components", f)
 		}
+		sup := cfg.Support
+		switch cfg.Versioning.Scheme {
+		case SchemeSemverJira: // regulation Q
+			if sup.AutocloseBusinessDays != 10 || !sup.EmailRequiresRegisteredSender {
+				t.Errorf("%s: regulation Q wants 10 days (Q15) and registered senders (Q10): %+v", f, sup)
+			}
+		case SchemeBuild: // regulation A
+			if sup.AutocloseBusinessDays != 8 || !sup.ConfirmRequiresResponsiblePerson || !sup.PriorityRequiresContract {
+				t.Errorf("%s: regulation A wants 8 days and responsible persons (A12), contracts (A4): %+v", f, sup)
+			}
+		}
 	}
 }

@@ -386,3 +386,65 @@ func TestSanitizeName(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentSweepsCloseEachOnce runs two sweeps at once, each through its
+// own connection to the same store file, as two cron jobs would: every due
+// request is closed exactly once, with one auto-close entry in its history.
+func TestConcurrentSweepsCloseEachOnce(t *testing.T) {
+	e := newEnv(t, regulationQ)
+	var ids []string
+	for i := 0; i < 40; i++ {
+		r := e.open(ticket.OpenInput{Channel: "phone"})
+		e.act(r.ID, ticket.ActInput{Action: ticket.ActAnswer, Text: "done"})
+		ids = append(ids, r.ID)
+	}
+	e.now = e.now.AddDate(0, 2, 0)
+	path := e.svc.Store.(*sqlite.Store).Path()
+	results := make(chan int, 2)
+	errs := make(chan error, 2)
+	for i := 0; i < 2; i++ {
+		go func() {
+			store, err := sqlite.Open(ctx, path)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer store.Close()
+			svc := *e.svc
+			svc.Store = store
+			res, err := svc.Sweep(ctx, false)
+			if err != nil {
+				errs <- err
+				return
+			}
+			results <- len(res.Closed)
+		}()
+	}
+	total := 0
+	for i := 0; i < 2; i++ {
+		select {
+		case err := <-errs:
+			t.Fatal(err)
+		case n := <-results:
+			total += n
+		}
+	}
+	if total != len(ids) {
+		t.Errorf("the two sweeps closed %d requests between them, want %d", total, len(ids))
+	}
+	for _, id := range ids {
+		v, err := e.svc.Show(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		autoCloses := 0
+		for _, ev := range v.History {
+			if ev.Action == string(ticket.ActAutoClose) {
+				autoCloses++
+			}
+		}
+		if v.Status != ticket.StatusClosed || autoCloses != 1 {
+			t.Errorf("%s: %s with %d auto-close entries", id, v.Status, autoCloses)
+		}
+	}
+}

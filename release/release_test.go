@@ -1,7 +1,6 @@
 package release
 
 import (
-	"errors"
 	"github.com/sustain-cli/sustain/internal/problem"
 	"os/exec"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sustain-cli/sustain/internal/gittest"
+	"github.com/sustain-cli/sustain/internal/problem/problemtest"
 )
 
 func settings() Settings {
@@ -77,22 +77,6 @@ func (f *fixture) versioner(s Settings) *Versioner {
 	return &Versioner{Repo: repo, Settings: s}
 }
 
-func wantKind(t *testing.T, err error, kind problem.Kind, contains ...string) {
-	t.Helper()
-	var e *problem.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("err = %v (%T), want a release.Error", err, err)
-	}
-	if e.Kind != kind {
-		t.Errorf("kind = %d, want %d (%v)", e.Kind, kind, err)
-	}
-	for _, c := range contains {
-		if !strings.Contains(e.Msg+" | "+e.Hint, c) {
-			t.Errorf("error %q / hint %q does not mention %q", e.Msg, e.Hint, c)
-		}
-	}
-}
-
 func TestCurrentPicksHighestReachableSemverTag(t *testing.T) {
 	f := newFixture(t)
 	f.commit("SRV-1 start", "api/a=1")
@@ -129,7 +113,7 @@ func TestCurrentWithoutTagsSaysFirstVersion(t *testing.T) {
 	f := newFixture(t)
 	f.commit("SRV-1 start")
 	_, err := f.versioner(settings()).Current("")
-	wantKind(t, err, problem.NotFound, "1.0.N", "release next")
+	problemtest.Want(t, err, problem.NotFound, "1.0.N", "release next")
 }
 
 func TestNextFromCommitsBranchAndFlag(t *testing.T) {
@@ -175,7 +159,7 @@ func TestNextRefusals(t *testing.T) {
 	v := f.versioner(settings())
 
 	_, err := v.Next(NextOptions{})
-	wantKind(t, err, problem.Refused, "SRV-12, SRV-40", "--pick highest")
+	problemtest.Want(t, err, problem.Refused, "SRV-12, SRV-40", "--pick highest")
 
 	n, err := v.Next(NextOptions{Pick: "highest"})
 	if err != nil || n.Version != "1.0.40" {
@@ -183,29 +167,29 @@ func TestNextRefusals(t *testing.T) {
 	}
 
 	_, err = v.Next(NextOptions{Issue: "SRV-12"})
-	wantKind(t, err, problem.Refused, "not be greater", "1.0.37", "--minor", "1.1.12")
+	problemtest.Want(t, err, problem.Refused, "not be greater", "1.0.37", "--minor", "1.1.12")
 
 	_, err = v.Next(NextOptions{Issue: "OPS-99"})
-	wantKind(t, err, problem.Refused, "OPS", "SRV")
+	problemtest.Want(t, err, problem.Refused, "OPS", "SRV")
 
 	for _, bad := range []string{"SRV42", "SRV-", "SRV-042", "42", "SRV-4x"} {
 		_, err = v.Next(NextOptions{Issue: bad})
-		wantKind(t, err, problem.Usage, "PROJECT-NUMBER")
+		problemtest.Want(t, err, problem.Usage, "PROJECT-NUMBER")
 	}
 
 	f.tag("v1.0.40", false)
 	f.commit("SRV-40 follow-up")
 	_, err = f.versioner(settings()).Next(NextOptions{})
-	wantKind(t, err, problem.Refused, "not be greater") // 1.0.40 is not > 1.0.40
+	problemtest.Want(t, err, problem.Refused, "not be greater") // 1.0.40 is not > 1.0.40
 
 	f.commit("no key here")
 	f.tag("v1.0.77", false)
 	f.commit("still no key")
 	_, err = f.versioner(settings()).Next(NextOptions{})
-	wantKind(t, err, problem.Refused, "no SRV issue key", "--issue SRV-N")
+	problemtest.Want(t, err, problem.Refused, "no SRV issue key", "--issue SRV-N")
 
 	_, err = f.versioner(settings()).Next(NextOptions{Issue: "SRV-77"})
-	wantKind(t, err, problem.Refused, "not be greater")
+	problemtest.Want(t, err, problem.Refused, "not be greater")
 	s := settings()
 	s.TagFormat = "x{version}"
 	f.tag("x1.1.77", false)
@@ -225,7 +209,7 @@ func TestNextTagAlreadyExists(t *testing.T) {
 	f.do(f.r.Checkout("main"))
 	f.commit("SRV-50 again")
 	_, err := f.versioner(settings()).Next(NextOptions{})
-	wantKind(t, err, problem.Refused, "v1.0.50 already exists")
+	problemtest.Want(t, err, problem.Refused, "v1.0.50 already exists")
 }
 
 func TestNothingToRelease(t *testing.T) {
@@ -233,7 +217,7 @@ func TestNothingToRelease(t *testing.T) {
 	f.commit("SRV-5 start")
 	f.tag("v1.0.5", false)
 	_, err := f.versioner(settings()).Next(NextOptions{})
-	wantKind(t, err, problem.Refused, "no commits since v1.0.5")
+	problemtest.Want(t, err, problem.Refused, "no commits since v1.0.5")
 }
 
 func TestFirstRelease(t *testing.T) {
@@ -280,7 +264,7 @@ func TestComponentNextCountsOnlyItsCommits(t *testing.T) {
 		t.Errorf("web next = %+v, %v", n, err)
 	}
 	_, err = v.Next(NextOptions{Component: "nope"})
-	wantKind(t, err, problem.Usage, "api, doc, web")
+	problemtest.Want(t, err, problem.Usage, "api, doc, web")
 
 	states, err := v.Components()
 	if err != nil {
@@ -326,7 +310,7 @@ func TestBuildInfo(t *testing.T) {
 		}
 	}
 	_, err = v.BuildInfo("no-such-rev", "")
-	wantKind(t, err, problem.NotFound, "no-such-rev")
+	problemtest.Want(t, err, problem.NotFound, "no-such-rev")
 }
 
 func TestBuildSchemeNext(t *testing.T) {
@@ -341,21 +325,21 @@ func TestBuildSchemeNext(t *testing.T) {
 		t.Fatalf("build next = %+v, %v", n, err)
 	}
 	_, err = v.Next(NextOptions{Minor: true})
-	wantKind(t, err, problem.Usage, "semver-jira")
+	problemtest.Want(t, err, problem.Usage, "semver-jira")
 }
 
 func TestRepositoryErrors(t *testing.T) {
 	_, err := Open(t.TempDir())
-	wantKind(t, err, problem.Repository, "not in a git repository", "-C")
+	problemtest.Want(t, err, problem.Repository, "not in a git repository", "-C")
 
 	f := newFixture(t)
 	_, err = f.versioner(settings()).BuildInfo("HEAD", "")
-	wantKind(t, err, problem.Repository, "no commits")
+	problemtest.Want(t, err, problem.Repository, "no commits")
 
 	f.commit("one")
 	f.do(f.r.MarkShallow())
 	_, err = Open(f.r.Dir)
-	wantKind(t, err, problem.Repository, "shallow", "git fetch --unshallow", "fetch-depth: 0")
+	problemtest.Want(t, err, problem.Repository, "shallow", "git fetch --unshallow", "fetch-depth: 0")
 }
 
 func TestTagCreatesAnnotatedTag(t *testing.T) {
@@ -392,7 +376,7 @@ func TestTagCreatesAnnotatedTag(t *testing.T) {
 		t.Errorf("current after tag = %+v, %v", rel, err)
 	}
 	_, err = f.versioner(settings()).Tag(TagOptions{TaggerName: "x", TaggerEmail: "y@z"})
-	wantKind(t, err, problem.Refused, "no commits since v1.0.42")
+	problemtest.Want(t, err, problem.Refused, "no commits since v1.0.42")
 }
 
 // TestCountsMatchGit checks build numbers against git itself on a history

@@ -311,13 +311,18 @@ type View struct {
 	SLA SLA `json:"sla"`
 }
 
+// ViewOf is r with its SLA now.
+func (s *Service) ViewOf(r *Request) *View {
+	return &View{r, SLAOf(r, s.Calendar, s.Policy, s.Now())}
+}
+
 // Show returns a request with its history, attachments and SLA.
 func (s *Service) Show(ctx context.Context, id string) (*View, error) {
 	r, err := s.Store.Request(ctx, strings.ToUpper(strings.TrimSpace(id)))
 	if err != nil {
 		return nil, err
 	}
-	return &View{r, SLAOf(r, s.Calendar, s.Policy, s.Now())}, nil
+	return s.ViewOf(r), nil
 }
 
 // List returns the requests f selects; overdue keeps only those past their

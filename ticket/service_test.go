@@ -2,7 +2,6 @@ package ticket_test
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/sustain-cli/sustain/bizcal"
 	"github.com/sustain-cli/sustain/internal/problem"
+	"github.com/sustain-cli/sustain/internal/problem/problemtest"
 	"github.com/sustain-cli/sustain/ticket"
 	"github.com/sustain-cli/sustain/ticket/sqlite"
 )
@@ -86,22 +86,6 @@ func (e *env) act(id string, in ticket.ActInput) *ticket.Request {
 	return r
 }
 
-func wantProblem(t *testing.T, err error, kind problem.Kind, contains ...string) {
-	t.Helper()
-	var p *problem.Error
-	if !errors.As(err, &p) {
-		t.Fatalf("err = %v, want a problem", err)
-	}
-	if p.Kind != kind {
-		t.Errorf("kind = %d, want %d (%v)", p.Kind, kind, err)
-	}
-	for _, c := range contains {
-		if !strings.Contains(p.Msg+" | "+p.Hint, c) {
-			t.Errorf("%q / %q does not mention %q", p.Msg, p.Hint, c)
-		}
-	}
-}
-
 func TestLifecycle(t *testing.T) {
 	e := newEnv(t, regulationQ)
 	r := e.open(ticket.OpenInput{Description: "Error 500 on login", Params: []ticket.Param{{Key: "version", Value: "1.0.37"}},
@@ -150,7 +134,7 @@ func TestLifecycle(t *testing.T) {
 
 	// A closed request is not reopened (A6).
 	_, err = e.svc.Act(ctx, r.ID, ticket.ActInput{Action: ticket.ActComment, Actor: "anna", Text: "late note"})
-	wantProblem(t, err, problem.Refused, "SUP-1 is closed", "--related SUP-1")
+	problemtest.Want(t, err, problem.Refused, "SUP-1 is closed", "--related SUP-1")
 	related := e.open(ticket.OpenInput{Related: "sup-1"})
 	if related.Related != "SUP-1" || related.ID != "SUP-2" {
 		t.Errorf("related = %+v", related)
@@ -160,29 +144,29 @@ func TestLifecycle(t *testing.T) {
 func TestRefusals(t *testing.T) {
 	e := newEnv(t, regulationA)
 	_, err := e.svc.Open(ctx, ticket.OpenInput{Customer: "NOPE", Subject: "x", Channel: "phone"})
-	wantProblem(t, err, problem.NotFound, "no customer NOPE")
+	problemtest.Want(t, err, problem.NotFound, "no customer NOPE")
 	_, err = e.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: "x", Channel: "fax"})
-	wantProblem(t, err, problem.Usage, "unknown channel")
+	problemtest.Want(t, err, problem.Usage, "unknown channel")
 	_, err = e.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: "x", Channel: "phone", Files: []ticket.File{{Name: "big.bin", Data: make([]byte, 2048)}}})
-	wantProblem(t, err, problem.Refused, "over the limit")
+	problemtest.Want(t, err, problem.Refused, "over the limit")
 	_, err = e.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: "x", Channel: "phone", Related: "REQ-99"})
-	wantProblem(t, err, problem.NotFound, "no request REQ-99")
+	problemtest.Want(t, err, problem.NotFound, "no request REQ-99")
 
 	r := e.open(ticket.OpenInput{Channel: "phone"})
 	_, err = e.svc.Act(ctx, r.ID, ticket.ActInput{Action: ticket.ActDispute, From: "ops@acme.test", Text: "no"})
-	wantProblem(t, err, problem.Refused, "cannot dispute REQ-1: it is new", "allowed now: assign")
+	problemtest.Want(t, err, problem.Refused, "cannot dispute REQ-1: it is new", "allowed now: assign")
 	_, err = e.svc.Act(ctx, r.ID, ticket.ActInput{Action: ticket.ActAnswer})
-	wantProblem(t, err, problem.Usage, "answer needs the answer")
+	problemtest.Want(t, err, problem.Usage, "answer needs the answer")
 	_, err = e.svc.Act(ctx, r.ID, ticket.ActInput{Action: ticket.ActEscalate, Detail: "not a key"})
-	wantProblem(t, err, problem.Usage, "not a Jira task key")
+	problemtest.Want(t, err, problem.Usage, "not a Jira task key")
 	e.act(r.ID, ticket.ActInput{Action: ticket.ActAnswer, Text: "done"})
 	_, err = e.svc.Act(ctx, r.ID, ticket.ActInput{Action: ticket.ActDispute, From: "ops@acme.test"})
-	wantProblem(t, err, problem.Usage, "reasoned disagreement", "--reason")
+	problemtest.Want(t, err, problem.Usage, "reasoned disagreement", "--reason")
 	// A12: only a responsible person confirms.
 	_, err = e.svc.Act(ctx, r.ID, ticket.ActInput{Action: ticket.ActConfirm, From: "ops@acme.test"})
-	wantProblem(t, err, problem.Refused, "not a responsible person of ACME", "Ivan Petrov <ivan@acme.test>")
+	problemtest.Want(t, err, problem.Refused, "not a responsible person of ACME", "Ivan Petrov <ivan@acme.test>")
 	_, err = e.svc.Act(ctx, r.ID, ticket.ActInput{Action: ticket.ActReply, From: "stranger@evil.test", Text: "hi"})
-	wantProblem(t, err, problem.Refused, "neither the author")
+	problemtest.Want(t, err, problem.Refused, "neither the author")
 	if r := e.act(r.ID, ticket.ActInput{Action: ticket.ActConfirm, From: "IVAN@acme.test"}); r.Status != ticket.StatusClosed {
 		t.Errorf("responsible confirmation: %s", r.Status)
 	}
@@ -197,9 +181,9 @@ func TestRefusals(t *testing.T) {
 func TestEmailFromUnregisteredSender(t *testing.T) {
 	e := newEnv(t, regulationQ)
 	_, err := e.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: "x", Channel: "email", From: "someone@else.test"})
-	wantProblem(t, err, problem.Refused, "not a registered address of ACME", "--add-email someone@else.test")
+	problemtest.Want(t, err, problem.Refused, "not a registered address of ACME", "--add-email someone@else.test")
 	_, err = e.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: "x", Channel: "email"})
-	wantProblem(t, err, problem.Usage, "sender")
+	problemtest.Want(t, err, problem.Usage, "sender")
 	// By phone any caller may open one (Q10 restricts e-mail only).
 	e.open(ticket.OpenInput{Channel: "phone", From: "someone@else.test"})
 }
@@ -362,7 +346,7 @@ func TestCustomerValidation(t *testing.T) {
 	}
 	for _, tc := range cases {
 		c := tc.c
-		wantProblem(t, e.svc.AddCustomer(ctx, &c), tc.kind, tc.msg)
+		problemtest.Want(t, e.svc.AddCustomer(ctx, &c), tc.kind, tc.msg)
 	}
 	if _, err := ticket.ParsePerson("Ivan Petrov <ivan@acme.test>"); err != nil {
 		t.Error(err)

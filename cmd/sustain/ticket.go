@@ -132,6 +132,19 @@ func (a *app) printRequest(v *ticket.View, svc *ticket.Service, history bool) er
 	return a.print(requestView{View: *v, loc: svc.Calendar.Location(), history: history})
 }
 
+// act performs an action and prints the request.
+func (a *app) act(id string, in ticket.ActInput) error {
+	svc, err := a.service()
+	if err != nil {
+		return err
+	}
+	r, err := svc.Act(a.ctx, id, in)
+	if err != nil {
+		return err
+	}
+	return a.printRequest(svc.ViewOf(r), svc, false)
+}
+
 // --- open ---
 
 func newTicketOpenCmd(a *app) *cobra.Command {
@@ -185,7 +198,7 @@ A question that comes up inside another request is a new request with
 			if err != nil {
 				return err
 			}
-			return a.printRequest(&ticket.View{Request: r, SLA: ticket.SLAOf(r, svc.Calendar, svc.Policy, svc.Now())}, svc, false)
+			return a.printRequest(svc.ViewOf(r), svc, false)
 		},
 	}
 	f := cmd.Flags()
@@ -403,15 +416,7 @@ func newTicketActionCmd(a *app, spec actionSpec) *cobra.Command {
 			if spec.action == ticket.ActDispute {
 				in.Text = reason
 			}
-			svc, err := a.service()
-			if err != nil {
-				return err
-			}
-			r, err := svc.Act(a.ctx, args[0], in)
-			if err != nil {
-				return err
-			}
-			return a.printRequest(&ticket.View{Request: r, SLA: ticket.SLAOf(r, svc.Calendar, svc.Policy, svc.Now())}, svc, false)
+			return a.act(args[0], in)
 		},
 	}
 	f := cmd.Flags()
@@ -463,15 +468,7 @@ open a new one with --related.
 			case confirmedBy == "":
 				return usagef("close needs --confirmed-by EMAIL, or --withdrawn --from EMAIL")
 			}
-			svc, err := a.service()
-			if err != nil {
-				return err
-			}
-			r, err := svc.Act(a.ctx, args[0], in)
-			if err != nil {
-				return err
-			}
-			return a.printRequest(&ticket.View{Request: r, SLA: ticket.SLAOf(r, svc.Calendar, svc.Policy, svc.Now())}, svc, false)
+			return a.act(args[0], in)
 		},
 	}
 	cmd.Flags().StringVar(&confirmedBy, "confirmed-by", "", "the customer's `EMAIL` confirming the answer")

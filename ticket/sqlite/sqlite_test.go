@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sustain-cli/sustain/internal/problem"
+	"github.com/sustain-cli/sustain/internal/problem/problemtest"
 	"github.com/sustain-cli/sustain/ticket"
 )
 
@@ -75,7 +76,7 @@ func TestCreateReadUpdate(t *testing.T) {
 		t.Errorf("attachment = %+v %q %v", a, data, err)
 	}
 	_, _, err = s.AttachmentData(ctx, "SUP-1", "nope.log")
-	wantProblem(t, err, problem.NotFound, "no attachment")
+	problemtest.Want(t, err, problem.NotFound, "no attachment")
 
 	now := time.Date(2026, 11, 20, 11, 0, 0, 0, time.UTC)
 	_, err = s.UpdateRequests(ctx, []string{"SUP-1"}, func(r *ticket.Request) (*ticket.Event, error) {
@@ -132,9 +133,9 @@ func TestCustomers(t *testing.T) {
 	s := openStore(t, filepath.Join(t.TempDir(), "s.db"))
 	seed(t, s)
 	err := s.AddCustomer(ctx, &ticket.Customer{Code: "ACME", Name: "Again"})
-	wantProblem(t, err, problem.Refused, "already exists")
+	problemtest.Want(t, err, problem.Refused, "already exists")
 	_, err = s.Customer(ctx, "NOPE")
-	wantProblem(t, err, problem.NotFound, "no customer NOPE")
+	problemtest.Want(t, err, problem.NotFound, "no customer NOPE")
 	c, err := s.UpdateCustomer(ctx, "ACME", func(c *ticket.Customer) error {
 		c.Emails = append(c.Emails, "second@acme.test")
 		return nil
@@ -156,7 +157,7 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 	}
 	s.Close()
 	_, err := Open(ctx, path)
-	wantProblem(t, err, problem.Refused, "newer than this sustain knows")
+	problemtest.Want(t, err, problem.Refused, "newer than this sustain knows")
 }
 
 // TestConcurrentWritersNumberOnce opens the same file from many connections
@@ -198,13 +199,5 @@ func TestConcurrentWritersNumberOnce(t *testing.T) {
 	}
 	if n != writers*each || distinct != n || max != n {
 		t.Errorf("requests %d, distinct numbers %d, highest %d; want %d each", n, distinct, max, writers*each)
-	}
-}
-
-func wantProblem(t *testing.T, err error, kind problem.Kind, contains string) {
-	t.Helper()
-	var p *problem.Error
-	if !errors.As(err, &p) || p.Kind != kind || !strings.Contains(p.Msg, contains) {
-		t.Errorf("err = %v, want a problem of kind %d containing %q", err, kind, contains)
 	}
 }

@@ -20,6 +20,7 @@ s="$work/sustain --store $store"
 hyperfine -N --warmup 3 --runs "$RUNS" --export-markdown "$work/results-tickets.md" \
   "$s ticket list --status resolved --customer C042" \
   "$s ticket next" \
+  "$s --config $PWD/examples/regulation-a-build.yaml ticket next" \
   "$s ticket sweep --dry-run" \
   "$s ticket open --customer C001 --channel phone --subject bench" >/dev/null
 # A real sweep closes thousands of requests; measured on fresh copies.

@@ -235,12 +235,12 @@ func (s *Store) Requests(ctx context.Context, f ticket.Filter) ([]*ticket.Reques
 	if f.NoResponse {
 		where = append(where, "r.first_response_at IS NULL")
 	}
-	query := "SELECT " + requestColumns + " FROM requests r"
+	from := " FROM requests r"
 	order := " ORDER BY r.number"
 	if f.Queue {
 		// The priority system: contract customers first by priority, then
 		// age; the rest ("residual") by age alone (A4, Q12).
-		query += " JOIN customers c ON c.code = r.customer"
+		from += " JOIN customers c ON c.code = r.customer"
 		order = " ORDER BY r.priority_rank, r.created_at, r.number"
 		if f.ContractMatters {
 			tier := "(CASE WHEN c.contract_start IS NOT NULL AND c.contract_start <= ? AND c.contract_end >= ? THEN 0 ELSE 1 END)"
@@ -250,12 +250,14 @@ func (s *Store) Requests(ctx context.Context, f ticket.Filter) ([]*ticket.Reques
 		}
 	}
 	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
+		from += " WHERE " + strings.Join(where, " AND ")
 	}
-	query += order
 	if f.Limit > 0 {
-		query += fmt.Sprintf(" LIMIT %d", f.Limit)
+		// Find the numbers first, from the index alone, then read only
+		// those rows: sorting whole rows of a long queue costs far more.
+		return s.requestsByNumber(ctx, "SELECT r.number"+from+order+fmt.Sprintf(" LIMIT %d", f.Limit), args)
 	}
+	query := "SELECT " + requestColumns + from + order
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -275,13 +277,45 @@ func (s *Store) Requests(ctx context.Context, f ticket.Filter) ([]*ticket.Reques
 	return out, s.fill(ctx, s.db, out)
 }
 
+// requestsByNumber runs a query for request numbers and returns those
+// requests in its order.
+func (s *Store) requestsByNumber(ctx context.Context, query string, args []any) ([]*ticket.Request, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	var numbers []any
+	for rows.Next() {
+		var n int
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		numbers = append(numbers, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(numbers) == 0 {
+		return []*ticket.Request{}, err
+	}
+	rs, _, err := s.loadRequests(ctx, s.db, numberIDs(numbers))
+	return rs, err
+}
+
+func numberIDs(numbers []any) []string {
+	ids := make([]string, len(numbers))
+	for i, n := range numbers {
+		ids[i] = fmt.Sprint(n)
+	}
+	return ids
+}
+
 // UpdateRequests changes requests in one transaction and appends the events.
 // The requests come back without their history (ticket show has it).
 func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*ticket.Request) (*ticket.Event, error)) ([]*ticket.Request, error) {
 	var out []*ticket.Request
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
-		rs, lastSeq, err := s.requestsForUpdate(ctx, tx, ids)
+		rs, lastSeq, err := s.loadRequests(ctx, tx, ids)
 		if err != nil {
 			return err
 		}
@@ -333,9 +367,9 @@ func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*t
 	return out, err
 }
 
-// requestsForUpdate reads the requests (in the order of ids) and the last
+// loadRequests reads the requests (in the order of ids) and the last
 // sequence number of each one's history, in a few queries for the lot.
-func (s *Store) requestsForUpdate(ctx context.Context, q querier, ids []string) ([]*ticket.Request, map[int]int, error) {
+func (s *Store) loadRequests(ctx context.Context, q querier, ids []string) ([]*ticket.Request, map[int]int, error) {
 	var numbers []any
 	var names []any
 	for _, id := range ids {

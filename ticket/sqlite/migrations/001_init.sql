@@ -38,7 +38,8 @@ CREATE TABLE requests (
     closed_at         INTEGER
 );
 CREATE INDEX requests_customer_status ON requests(customer, status);
-CREATE INDEX requests_status_queue ON requests(status, priority_rank, created_at);
+-- Covers the queue's ORDER BY, so the head of the queue is found in the index.
+CREATE INDEX requests_status_queue ON requests(status, priority_rank, created_at, customer);
 
 CREATE TABLE request_assignees (
     number INTEGER NOT NULL REFERENCES requests(number),

@@ -13,6 +13,7 @@ require (
 	github.com/spf13/pflag v1.0.9
 	go.yaml.in/yaml/v3 v3.0.4
 	golang.org/x/term v0.34.0
+	golang.org/x/text v0.28.0
 	modernc.org/sqlite v1.40.1
 )
 

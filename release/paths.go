@@ -57,6 +57,33 @@ func newPathFilter(r *Repo, globs []string) (*pathFilter, error) {
 	return f, nil
 }
 
+// matches reports whether a file path belongs to the filter.
+func (f *pathFilter) matches(path string) bool {
+	segs := strings.Split(path, "/")
+	for _, p := range f.pats {
+		if len(segs) < len(p.dir) {
+			continue
+		}
+		prefix := true
+		for i, d := range p.dir {
+			if segs[i] != d {
+				prefix = false
+				break
+			}
+		}
+		if !prefix {
+			continue
+		}
+		if p.rest == "" {
+			return true
+		}
+		if ok, _ := doublestar.Match(p.rest, strings.Join(segs[len(p.dir):], "/")); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // touches reports whether commit h changes the component relative to at
 // least one parent; a root commit touches it when it holds any of its files.
 // This is `git rev-list --full-history -- <paths>` without parent rewriting.

@@ -5,9 +5,11 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sustain-cli/sustain/changelog"
 	"github.com/sustain-cli/sustain/internal/config"
 	"github.com/sustain-cli/sustain/internal/output"
 	"github.com/sustain-cli/sustain/release"
@@ -27,7 +29,8 @@ func newReleaseCmd(a *app) *cobra.Command {
 		RunE: groupRun,
 	}
 	cmd.AddCommand(newReleaseCurrentCmd(a), newReleaseNextCmd(a), newReleaseTagCmd(a),
-		newReleaseBuildInfoCmd(a), newReleaseComponentsCmd(a))
+		newReleaseBuildInfoCmd(a), newReleaseComponentsCmd(a),
+		newReleaseDocCmd(a, changelog.KindChangelog), newReleaseDocCmd(a, changelog.KindNotes), newReleaseDocCmd(a, changelog.KindCompat))
 	return cmd
 }
 
@@ -429,6 +432,9 @@ commits changed their paths since that release.
 		},
 	}
 }
+
+// parseISO reads the ISO 8601 dates the release package writes.
+func parseISO(s string) (time.Time, error) { return time.Parse("2006-01-02T15:04:05-07:00", s) }
 
 // groupRun is the RunE of commands that only group others: bare, they print
 // help; with an unknown subcommand, they fail as a usage error.

@@ -27,6 +27,7 @@ type Config struct {
 	Jira       Jira                 `yaml:"jira"`
 	Components map[string]Component `yaml:"components"`
 	Support    Support              `yaml:"support"`
+	Changelog  Changelog            `yaml:"changelog"`
 
 	// origin remembers where each key was set ("file:line" or "env NAME"),
 	// so validation errors can point at the line to fix.
@@ -76,6 +77,24 @@ type Support struct {
 type Component struct {
 	Paths     []string `yaml:"paths"`
 	TagFormat string   `yaml:"tag_format"`
+	Docs      []string `yaml:"docs"` // the component's documentation (A2)
+}
+
+// Changelog shapes the change documents.
+type Changelog struct {
+	Projects          []string         `yaml:"projects"`    // Jira projects whose keys count; default jira.project
+	KeyPattern        string           `yaml:"key_pattern"` // a regular expression for issue keys
+	Sections          []ChangelogGroup `yaml:"sections"`    // order and conventional types of the sections
+	RestartRequired   bool             `yaml:"restart_required"`
+	MaintenanceWindow bool             `yaml:"maintenance_window"`
+	UpgradeFrom       string           `yaml:"upgrade_from"` // oldest version that upgrades directly
+	Lang              string           `yaml:"lang"`
+}
+
+// ChangelogGroup is a section of the list of changes.
+type ChangelogGroup struct {
+	ID    string   `yaml:"id"`
+	Types []string `yaml:"types"`
 }
 
 // Schemes known to the release package.
@@ -95,6 +114,7 @@ func Default() *Config {
 			FirstVersion:       "1.0",
 			Timezone:           "Europe/Moscow",
 		},
+		Changelog: Changelog{RestartRequired: true, MaintenanceWindow: true, Lang: "en"},
 		Support: Support{
 			Prefix:                        "SUP",
 			AutocloseBusinessDays:         10,
@@ -300,6 +320,14 @@ func (c *Config) Validate() error {
 	}
 	if err := c.validateSupport(bad); err != nil {
 		return err
+	}
+	if l := c.Changelog.Lang; l != "en" && l != "ru" {
+		return bad("changelog.lang", "%q: use en or ru", l)
+	}
+	if p := c.Changelog.KeyPattern; p != "" {
+		if _, err := regexp.Compile(p); err != nil {
+			return bad("changelog.key_pattern", "not a regular expression: %v", err)
+		}
 	}
 	for _, name := range c.ComponentNames() {
 		comp := c.Components[name]

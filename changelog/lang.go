@@ -1,0 +1,137 @@
+package changelog
+
+import (
+	"fmt"
+	"time"
+
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+)
+
+// Languages of the documents.
+var Languages = []string{"en", "ru"}
+
+// catalogue holds every string of the documents, one table per language,
+// in the regulations' own vocabulary for Russian.
+var catalogue = map[string]map[string]string{
+	"en": {
+		"title":              "Release notes",
+		"changelog":          "Changelog",
+		"changes":            "List of changes",
+		"version":            "Version",
+		"build_number":       "Build number",
+		"build_date":         "Build date",
+		"release_date":       "Release date",
+		"previous":           "Previous release",
+		"none":               "none",
+		"no_changes":         "There are no changes in this release.",
+		"from_root":          "There is no previous release: the changes are counted from the first commit.",
+		"compat":             "Compatibility with previous versions",
+		"breaking":           "Breaking changes",
+		"no_breaking":        "No breaking changes.",
+		"upgrade":            "Upgrade procedure",
+		"upgrade_restart":    "Updating means installing the new version of the application container; it needs a full stop and restart of the service.",
+		"upgrade_window":     "Plan the update for a maintenance window.",
+		"upgrade_online":     "The update needs no restart.",
+		"upgrade_from":       "Direct upgrade is supported from version %s or later.",
+		"components":         "Changed components",
+		"component_docs":     "documentation changed: %s",
+		"component_no_docs":  "warning: the component changed but its documentation did not",
+		"requests":           "Support requests resolved by this release",
+		"section.added":      "Added",
+		"section.changed":    "Changed",
+		"section.deprecated": "Deprecated",
+		"section.removed":    "Removed",
+		"section.fixed":      "Fixed",
+		"section.security":   "Security",
+		"section.other":      "Other",
+		"unreleased":         "Unreleased",
+		"commits.one":        "%d change",
+		"commits.other":      "%d changes",
+	},
+	"ru": {
+		"title":              "Документ со списком изменений",
+		"changelog":          "Журнал изменений",
+		"changes":            "Список изменений",
+		"version":            "Версия",
+		"build_number":       "Номер сборки",
+		"build_date":         "Дата сборки",
+		"release_date":       "Дата выпуска",
+		"previous":           "Предыдущий выпуск",
+		"none":               "нет",
+		"no_changes":         "В этом выпуске нет изменений.",
+		"from_root":          "Предыдущего выпуска нет: изменения перечислены с первой фиксации.",
+		"compat":             "Сведения о совместимости с предыдущими версиями",
+		"breaking":           "Несовместимые изменения",
+		"no_breaking":        "Несовместимых изменений нет.",
+		"upgrade":            "Порядок обновления",
+		"upgrade_restart":    "Обновление выполняется установкой новой версии контейнера приложения и требует полной остановки и перезапуска сервиса.",
+		"upgrade_window":     "Обновление проводится в плановое окно обслуживания.",
+		"upgrade_online":     "Обновление не требует перезапуска.",
+		"upgrade_from":       "Прямое обновление поддерживается с версии %s и новее.",
+		"components":         "Изменённые компоненты",
+		"component_docs":     "изменена документация: %s",
+		"component_no_docs":  "внимание: компонент изменён, а его документация — нет",
+		"requests":           "Обращения в поддержку, решённые этим выпуском",
+		"section.added":      "Добавлено",
+		"section.changed":    "Изменено",
+		"section.deprecated": "Устарело",
+		"section.removed":    "Удалено",
+		"section.fixed":      "Исправлено",
+		"section.security":   "Безопасность",
+		"section.other":      "Прочее",
+		"unreleased":         "Не выпущено",
+		"commits.one":        "%d изменение",
+		"commits.few":        "%d изменения",
+		"commits.many":       "%d изменений",
+		"commits.other":      "%d изменения",
+	},
+}
+
+// text is a language's strings.
+type text struct {
+	lang string
+	tag  language.Tag
+}
+
+func newText(lang string) (text, error) {
+	if _, ok := catalogue[lang]; !ok {
+		return text{}, fmt.Errorf("unknown language %q: use en or ru", lang)
+	}
+	return text{lang: lang, tag: language.Make(lang)}, nil
+}
+
+// T is the string for key, formatted with args; an unknown key is itself
+// (custom section names).
+func (t text) T(key string, args ...any) string {
+	s, ok := catalogue[t.lang][key]
+	if !ok {
+		s = catalogue["en"][key]
+	}
+	if s == "" {
+		s = key
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// Count says "n changes" with the language's plural form: 1 изменение,
+// 2 изменения, 5 изменений.
+func (t text) Count(n int) string {
+	form := plural.Cardinal.MatchPlural(t.tag, n, 0, 0, 0, 0)
+	key := map[plural.Form]string{plural.One: "commits.one", plural.Few: "commits.few", plural.Many: "commits.many"}[form]
+	if _, ok := catalogue[t.lang][key]; !ok || key == "" {
+		key = "commits.other"
+	}
+	return t.T(key, n)
+}
+
+// Date writes a date the language's way: 2026-11-22, 22.11.2026.
+func (t text) Date(d time.Time) string {
+	if t.lang == "ru" {
+		return d.Format("02.01.2006")
+	}
+	return d.Format("2006-01-02")
+}

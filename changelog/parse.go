@@ -1,0 +1,154 @@
+// Package changelog turns a range of commits into change documents: the list
+// of changes (Q6), compatibility with previous versions and changed
+// components with their documentation (A2), the upgrade procedure (Q7) and
+// the support requests a release resolves (Q13). It works in four steps:
+// collect (release.Range), parse (Parse), group (Build) and render.
+package changelog
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Change is a commit reduced to what a change document needs.
+type Change struct {
+	Hash     string   `json:"hash"`
+	Subject  string   `json:"subject"`
+	Keys     []string `json:"keys"`            // Jira keys anywhere in the message
+	Type     string   `json:"type,omitempty"`  // conventional-commit type
+	Scope    string   `json:"scope,omitempty"` // conventional-commit scope
+	Breaking bool     `json:"breaking"`
+	// BreakingNotes are BREAKING CHANGE footers and Compat: trailers.
+	BreakingNotes []string `json:"breaking_notes,omitempty"`
+	UpgradeNotes  []string `json:"upgrade_notes,omitempty"` // Upgrade-Note: trailers
+	Docs          []string `json:"docs,omitempty"`          // Docs: trailers
+	Author        string   `json:"author"`
+	Date          string   `json:"date"`
+	reverts       string   // the hash this commit reverts, if it is a revert
+}
+
+var (
+	conventionalRe = regexp.MustCompile(`^([a-zA-Z]+)(?:\(([^)]*)\))?(!)?:\s*(.+)$`)
+	trailerRe      = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9-]*|BREAKING CHANGE):\s*(.*)$`)
+	revertRe       = regexp.MustCompile(`(?m)^This reverts commit ([0-9a-f]{7,40})`)
+	// DefaultKeyPattern matches Jira issue keys.
+	DefaultKeyPattern = `\b[A-Z][A-Z0-9_]+-[1-9][0-9]*\b`
+)
+
+// maxMessage bounds the part of a message that is read: a 10 MB message
+// is someone's mistake, not a change description.
+const maxMessage = 64 << 10
+
+// Parser reads commit messages with a key pattern and a set of projects.
+type Parser struct {
+	keyRe    *regexp.Regexp
+	projects map[string]bool // empty: any project
+}
+
+// NewParser makes a parser; pattern "" is DefaultKeyPattern.
+func NewParser(pattern string, projects []string) (*Parser, error) {
+	if pattern == "" {
+		pattern = DefaultKeyPattern
+	}
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil, err
+	}
+	p := &Parser{keyRe: re, projects: map[string]bool{}}
+	for _, pr := range projects {
+		p.projects[strings.ToUpper(pr)] = true
+	}
+	return p, nil
+}
+
+// Parse reduces a commit message. Invalid UTF-8 is replaced, not fatal.
+func (p *Parser) Parse(hash, message, author, date string) Change {
+	if len(message) > maxMessage {
+		message = message[:maxMessage]
+	}
+	if !utf8.ValidString(message) {
+		message = strings.ToValidUTF8(message, "\uFFFD")
+	}
+	message = strings.ReplaceAll(message, "\r\n", "\n")
+	subject, body, _ := strings.Cut(strings.TrimSpace(message), "\n")
+	c := Change{Hash: hash, Subject: strings.TrimSpace(subject), Author: author, Date: date, Keys: []string{}}
+	if m := conventionalRe.FindStringSubmatch(c.Subject); m != nil {
+		c.Type, c.Scope, c.Breaking = strings.ToLower(m[1]), m[2], m[3] == "!"
+		c.Subject = m[4]
+	}
+	if m := revertRe.FindStringSubmatch(body); m != nil && strings.HasPrefix(strings.TrimSpace(subject), "Revert ") {
+		c.reverts = m[1]
+	}
+	for _, line := range trailerLines(body) {
+		m := trailerRe.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		switch strings.ToLower(m[1]) {
+		case "breaking change", "breaking-change":
+			c.Breaking = true
+			c.BreakingNotes = append(c.BreakingNotes, m[2])
+		case "compat":
+			c.BreakingNotes = append(c.BreakingNotes, m[2])
+		case "upgrade-note":
+			c.UpgradeNotes = append(c.UpgradeNotes, m[2])
+		case "docs":
+			c.Docs = append(c.Docs, m[2])
+		}
+	}
+	seen := map[string]bool{}
+	for _, k := range p.keyRe.FindAllString(message, -1) {
+		project := k[:strings.LastIndex(k, "-")]
+		if seen[k] || (len(p.projects) > 0 && !p.projects[project]) {
+			continue
+		}
+		seen[k] = true
+		c.Keys = append(c.Keys, k)
+	}
+	return c
+}
+
+// trailerLines are the lines of the last paragraph of a body, where git
+// trailers and conventional-commit footers live.
+func trailerLines(body string) []string {
+	body = strings.TrimSpace(body)
+	if i := strings.LastIndex(body, "\n\n"); i >= 0 {
+		body = body[i+2:]
+	}
+	var out []string
+	for _, l := range strings.Split(body, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// dropReverted removes reverts and the commits they revert when both are in
+// the list: together they changed nothing.
+func dropReverted(cs []Change) []Change {
+	index := map[string]int{}
+	for i, c := range cs {
+		index[c.Hash] = i
+	}
+	gone := map[int]bool{}
+	for i, c := range cs {
+		if c.reverts == "" {
+			continue
+		}
+		for h, j := range index {
+			if strings.HasPrefix(h, c.reverts) && !gone[j] {
+				gone[i], gone[j] = true, true
+				break
+			}
+		}
+	}
+	out := cs[:0:0]
+	for i, c := range cs {
+		if !gone[i] {
+			out = append(out, c)
+		}
+	}
+	return out
+}

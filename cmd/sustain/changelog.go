@@ -1,0 +1,285 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sustain-cli/sustain/changelog"
+	"github.com/sustain-cli/sustain/internal/atomicfile"
+	"github.com/sustain-cli/sustain/release"
+	"github.com/sustain-cli/sustain/ticket"
+	"github.com/sustain-cli/sustain/ticket/sqlite"
+)
+
+// docOptions are the flags the change-document commands share.
+type docOptions struct {
+	release.RangeOptions
+	all    bool
+	format string
+	lang   string
+	output string
+	write  string
+}
+
+func addDocFlags(cmd *cobra.Command, o *docOptions) {
+	f := cmd.Flags()
+	f.StringVar(&o.From, "from", "", "start after `REV` (default: the previous release tag)")
+	f.StringVar(&o.To, "to", "HEAD", "end at `REV`")
+	f.StringVar(&o.Component, "component", "", "only the commits and tags of component `NAME`")
+	f.BoolVar(&o.FirstParent, "first-parent", false, "only the main line: first parents from --to (default: all commits)")
+	f.StringVar(&o.format, "format", "md", "md, html, text or json (--json is json)")
+	f.StringVar(&o.lang, "lang", "", "en or ru (default changelog.lang)")
+	f.StringVarP(&o.output, "output-file", "o", "", "write to `FILE` (atomically) instead of standard output")
+}
+
+const docHelp = `The range is --from (default: the previous release of the scheme or
+component) to --to (default HEAD); all commits in it, deduplicated, or the main
+line with --first-parent. Each commit gives its Jira keys (subject, body,
+trailers, a merge's branch name), its conventional-commit type and scope, "!"
+and BREAKING CHANGE footers, and the trailers Upgrade-Note:, Compat: and Docs:.
+A revert and the commit it reverts, both in the range, cancel out. Entries are
+one per Jira issue with all its commits; commits without a key are grouped by
+conventional type; the rest go under Other.
+
+--template FILE renders the document model (see the README) with Go's
+text/template, or html/template for a .html file.`
+
+func newReleaseDocCmd(a *app, kind string) *cobra.Command {
+	var o docOptions
+	use, short, long, example := "", "", "", ""
+	switch kind {
+	case changelog.KindChangelog:
+		use, short = "changelog", "The list of changes between two revisions (Q6)"
+		long = "Print the list of changes of a release (Q6) in Keep a Changelog form. --all renders every release in history, newest first; --write inserts the section into a Keep a Changelog file (running it twice changes nothing)."
+		example = `  sustain release changelog
+  sustain release changelog --from v1.0.37 --to v1.0.42 --lang ru
+  sustain release changelog --write CHANGELOG.md
+  sustain release changelog --all --format html -o changelog.html`
+	case changelog.KindNotes:
+		use, short = "notes", "The whole release document: changes, compatibility, components, upgrade, requests"
+		long = "Print the release document: version (or build number and date), release date, the list of changes, compatibility with previous versions (A2), changed components and their documentation, the upgrade procedure (Q7), and the support requests the release resolves (requests whose linked development tasks are in the range; left out when there is no ticket store)."
+		example = `  sustain release notes --lang ru --format html -o release-notes.html
+  sustain release notes --to v1.0.42 --json`
+	case changelog.KindCompat:
+		use, short = "compat", "Compatibility with previous versions and the upgrade procedure alone (A2, Q7)"
+		long = "Print the compatibility notes: breaking changes (commit markers and Compat: trailers), the upgrade procedure (restart and maintenance window from the configuration, Upgrade-Note: trailers, the oldest version that upgrades directly), and each changed component with its changed documentation, warning where a component changed and its documentation did not."
+		example = `  sustain release compat --from v1.0.37
+  sustain release compat --lang ru --format text`
+	}
+	cmd := &cobra.Command{
+		Use:     use,
+		Short:   short,
+		Long:    long + "\n\n" + docHelp + "\n\n" + exitStatusHelp,
+		Example: example,
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.releaseDoc(kind, o)
+		},
+	}
+	addDocFlags(cmd, &o)
+	if kind == changelog.KindChangelog {
+		cmd.Flags().BoolVar(&o.all, "all", false, "every release in history, newest first")
+		cmd.Flags().StringVar(&o.write, "write", "", "insert the section into the Keep a Changelog `FILE`")
+	}
+	return cmd
+}
+
+func (a *app) releaseDoc(kind string, o docOptions) error {
+	if a.format.JSON {
+		o.format = "json"
+	}
+	if !slices.Contains(changelog.Formats, o.format) {
+		return usagef("--format %q: use md, html, text or json", o.format)
+	}
+	if o.all && (o.From != "" || o.write != "") {
+		return usagef("--all renders every release: it takes neither --from nor --write")
+	}
+	cfg, err := a.config()
+	if err != nil {
+		return err
+	}
+	if o.lang == "" {
+		o.lang = cfg.Changelog.Lang
+	}
+	if !slices.Contains(changelog.Languages, o.lang) {
+		return usagef("--lang %q: use en or ru", o.lang)
+	}
+	v, err := a.versioner()
+	if err != nil {
+		return err
+	}
+	projects := cfg.Changelog.Projects
+	if len(projects) == 0 && cfg.Jira.Project != "" {
+		projects = []string{cfg.Jira.Project}
+	}
+	parser, err := changelog.NewParser(cfg.Changelog.KeyPattern, projects)
+	if err != nil {
+		return usagef("changelog.key_pattern: %v", err)
+	}
+	settings := changelog.Settings{
+		RestartRequired:   cfg.Changelog.RestartRequired,
+		MaintenanceWindow: cfg.Changelog.MaintenanceWindow,
+		UpgradeFrom:       cfg.Changelog.UpgradeFrom,
+		Components:        map[string]changelog.ComponentDocs{},
+	}
+	for _, s := range cfg.Changelog.Sections {
+		settings.Sections = append(settings.Sections, changelog.SectionSpec{ID: s.ID, Types: s.Types})
+	}
+	for name, c := range cfg.Components {
+		if o.Component == "" || o.Component == name {
+			settings.Components[name] = changelog.ComponentDocs{Paths: c.Paths, Docs: c.Docs}
+		}
+	}
+
+	ranges := []release.RangeOptions{o.RangeOptions}
+	if o.all {
+		rels, err := v.Releases(o.Component)
+		if err != nil {
+			return err
+		}
+		ranges = ranges[:0]
+		head, err := v.Repo.Head()
+		if err != nil {
+			return err
+		}
+		if len(rels) == 0 || rels[0].Commit != head.Commit {
+			ranges = append(ranges, release.RangeOptions{To: "HEAD", Component: o.Component, FirstParent: o.FirstParent})
+		}
+		for _, r := range rels {
+			ranges = append(ranges, release.RangeOptions{To: r.Tag, Component: o.Component, FirstParent: o.FirstParent})
+		}
+	}
+	var docs []*changelog.Document
+	for _, ro := range ranges {
+		d, err := a.buildDoc(v, parser, settings, ro, o.lang, kind == changelog.KindNotes)
+		if err != nil {
+			return err
+		}
+		docs = append(docs, d)
+	}
+
+	var buf bytes.Buffer
+	if a.format.Template != "" {
+		err = changelog.RenderTemplate(&buf, docs, a.format.Template)
+	} else {
+		err = changelog.Render(&buf, docs, kind, o.format)
+	}
+	if err != nil {
+		return err
+	}
+	if o.write != "" {
+		if o.format != "md" || a.format.Template != "" {
+			return usagef("--write takes Markdown: leave out --format and --template")
+		}
+		old, err := os.ReadFile(o.write)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		merged := changelog.MergeSection(string(old), buf.String())
+		if merged == string(old) {
+			return nil
+		}
+		return atomicfile.Write(o.write, []byte(merged), 0o644)
+	}
+	if o.output != "" {
+		return atomicfile.Write(o.output, buf.Bytes(), 0o644)
+	}
+	_, err = a.out.Write(buf.Bytes())
+	return err
+}
+
+func (a *app) buildDoc(v *release.Versioner, p *changelog.Parser, s changelog.Settings, ro release.RangeOptions, lang string, withRequests bool) (*changelog.Document, error) {
+	rg, err := v.Range(ro)
+	if err != nil {
+		return nil, err
+	}
+	in := changelog.Input{Lang: lang, Component: ro.Component, Range: rg}
+	if rg.Current != nil {
+		in.Version, in.Tag = rg.Current.Version, rg.Current.Tag
+	}
+	if rg.Previous != nil {
+		in.Previous = rg.Previous.Version
+	}
+	b, err := v.BuildInfo(rg.To, ro.Component)
+	if err != nil {
+		return nil, err
+	}
+	in.Date, _ = parseISO(b.Date)
+	if v.Settings.Scheme == release.SchemeBuild {
+		in.BuildNumber, in.BuildDate = b.Number, b.Date
+		if in.Version == "" {
+			in.Version = b.Version
+		}
+	}
+	if len(s.Components) > 0 {
+		if in.Changed, err = v.ChangedPaths(rg); err != nil {
+			return nil, err
+		}
+	}
+	d, err := changelog.Build(p, s, in)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	if withRequests {
+		if d.Requests, err = a.resolvedRequests(d.Keys()); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// resolvedRequests finds the support requests linked to the keys. Without a
+// ticket store there are none, and that is no error.
+func (a *app) resolvedRequests(keys []string) ([]changelog.Request, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	cfg, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	path := a.storeFlag
+	if path == "" {
+		path = cfg.StorePath(a.getenv)
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, nil // no store: the section is left out
+	}
+	store, err := sqlite.Open(a.ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, store.Close)
+	inRange := map[string]bool{}
+	for _, k := range keys {
+		inRange[k] = true
+	}
+	seen := map[string]bool{}
+	var out []changelog.Request
+	for _, k := range keys {
+		rs, err := store.Requests(a.ctx, ticket.Filter{Task: k})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			if seen[r.ID] {
+				continue
+			}
+			seen[r.ID] = true
+			var tasks []string
+			for _, t := range r.Tasks {
+				if inRange[t] {
+					tasks = append(tasks, t)
+				}
+			}
+			out = append(out, changelog.Request{ID: r.ID, Customer: r.Customer, Subject: r.Subject, Status: string(r.Status), Tasks: tasks})
+		}
+	}
+	slices.SortFunc(out, func(x, y changelog.Request) int { return strings.Compare(x.ID, y.ID) })
+	return out, nil
+}

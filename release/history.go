@@ -1,0 +1,237 @@
+package release
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/sustain-cli/sustain/internal/problem"
+)
+
+// Commit is a commit as change documents see it.
+type Commit struct {
+	Hash    string    `json:"hash"`
+	Parents int       `json:"parents"`
+	Message string    `json:"-"`
+	Author  string    `json:"author"`
+	When    time.Time `json:"date"`
+	// Merged lists, for a merge, the commits of the range it brought in
+	// (reachable from its other parents, not from its first).
+	Merged []string `json:"-"`
+}
+
+// RangeOptions choose the commits of a change document.
+type RangeOptions struct {
+	From, To    string // revisions; To defaults to HEAD, From to the previous release
+	FirstParent bool   // follow only first parents from To (the main line)
+	Component   string // only commits that touch the component
+}
+
+// Range is the commits between two revisions, newest first.
+type Range struct {
+	From     string   `json:"from"` // commit hash; empty from the root
+	To       string   `json:"to"`
+	Previous *Release `json:"previous"` // the release From defaulted to, if any
+	Current  *Release `json:"current"`  // the release tag at To, if any
+	Commits  []Commit `json:"-"`
+	from, to plumbing.Hash
+}
+
+// Range lists the commits reachable from To and not from From.
+func (v *Versioner) Range(o RangeOptions) (*Range, error) {
+	s, err := v.scope(o.Component)
+	if err != nil {
+		return nil, err
+	}
+	if o.To == "" {
+		o.To = "HEAD"
+	}
+	to, err := v.Repo.Resolve(o.To)
+	if err != nil {
+		return nil, err
+	}
+	rg := &Range{To: to.String(), to: to}
+	rels, err := v.Repo.versionTags(s.format)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rels {
+		if rels[i].Commit == to {
+			rg.Current = &rels[i]
+			break
+		}
+	}
+	if o.From != "" {
+		from, err := v.Repo.Resolve(o.From)
+		if err != nil {
+			return nil, err
+		}
+		if i, err := v.Repo.graph.firstReachable(to, []plumbing.Hash{from}); err != nil {
+			return nil, err
+		} else if i < 0 {
+			return nil, problem.New(problem.Usage, "swap them, or give a --from that the --to revision contains",
+				"--from %s is not an ancestor of --to %s", o.From, o.To)
+		}
+		rg.from, rg.From = from, from.String()
+	} else {
+		// The previous release: the highest release reachable from To other
+		// than one at To itself.
+		var earlier []Release
+		for _, r := range rels {
+			if r.Commit != to {
+				earlier = append(earlier, r)
+			}
+		}
+		commits := make([]plumbing.Hash, len(earlier))
+		for i, r := range earlier {
+			commits[i] = r.Commit
+		}
+		i, err := v.Repo.graph.firstReachable(to, commits)
+		if err != nil {
+			return nil, err
+		}
+		if i >= 0 {
+			rg.Previous = &earlier[i]
+			rg.from, rg.From = earlier[i].Commit, earlier[i].Commit.String()
+		}
+	}
+	hashes, err := v.since(s, to, rg.from)
+	if err != nil {
+		return nil, err
+	}
+	if o.FirstParent {
+		hashes = v.firstParentLine(to, hashes)
+	}
+	inRange := make(map[plumbing.Hash]bool, len(hashes))
+	for _, h := range hashes {
+		inRange[h] = true
+	}
+	for _, h := range hashes {
+		c, err := v.Repo.git.CommitObject(h)
+		if err != nil {
+			return nil, fmt.Errorf("read commit %s: %w", h, err)
+		}
+		commit := Commit{Hash: h.String(), Parents: len(c.ParentHashes), Message: c.Message,
+			Author: c.Author.Name, When: c.Committer.When}
+		for _, side := range c.ParentHashes[min(1, len(c.ParentHashes)):] {
+			merged, err := v.Repo.graph.between(side, c.ParentHashes[0])
+			if err != nil {
+				return nil, err
+			}
+			for _, m := range merged {
+				if inRange[m] {
+					commit.Merged = append(commit.Merged, m.String())
+				}
+			}
+		}
+		rg.Commits = append(rg.Commits, commit)
+	}
+	sort.SliceStable(rg.Commits, func(i, j int) bool { return rg.Commits[i].When.After(rg.Commits[j].When) })
+	return rg, nil
+}
+
+// firstParentLine keeps the commits of the line from to through first
+// parents.
+func (v *Versioner) firstParentLine(to plumbing.Hash, in []plumbing.Hash) []plumbing.Hash {
+	member := make(map[plumbing.Hash]bool, len(in))
+	for _, h := range in {
+		member[h] = true
+	}
+	var out []plumbing.Hash
+	for h := to; member[h]; {
+		out = append(out, h)
+		ci := v.Repo.graph.infos[h]
+		if ci == nil || len(ci.parents) == 0 {
+			break
+		}
+		h = ci.parents[0]
+	}
+	return out
+}
+
+// ChangedPaths lists the files that differ between the range's ends (every
+// file of To when the range starts at the root).
+func (v *Versioner) ChangedPaths(rg *Range) ([]string, error) {
+	toTree, err := v.tree(rg.to)
+	if err != nil {
+		return nil, err
+	}
+	var fromTree *object.Tree
+	if !rg.from.IsZero() {
+		if fromTree, err = v.tree(rg.from); err != nil {
+			return nil, err
+		}
+	}
+	changes, err := object.DiffTree(fromTree, toTree)
+	if err != nil {
+		return nil, fmt.Errorf("compare %s with %s: %w", rg.From, rg.To, err)
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, ch := range changes {
+		for _, name := range []string{ch.From.Name, ch.To.Name} {
+			if name != "" && !seen[name] {
+				seen[name] = true
+				out = append(out, name)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func (v *Versioner) tree(h plumbing.Hash) (*object.Tree, error) {
+	c, err := v.Repo.git.CommitObject(h)
+	if err != nil {
+		return nil, err
+	}
+	return c.Tree()
+}
+
+// Releases lists the releases of a scope reachable from HEAD, newest first.
+func (v *Versioner) Releases(component string) ([]Release, error) {
+	s, err := v.scope(component)
+	if err != nil {
+		return nil, err
+	}
+	head, err := v.Repo.Head()
+	if err != nil {
+		return nil, err
+	}
+	rels, err := v.Repo.versionTags(s.format)
+	if err != nil {
+		return nil, err
+	}
+	reach, err := v.reachableSet(head.Commit)
+	if err != nil {
+		return nil, err
+	}
+	var out []Release
+	for _, r := range rels {
+		if reach[r.Commit] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (v *Versioner) reachableSet(h plumbing.Hash) (map[plumbing.Hash]bool, error) {
+	set := map[plumbing.Hash]bool{}
+	err := v.Repo.graph.walk([]plumbing.Hash{h}, nil, func(c plumbing.Hash, _ *commitInfo) error {
+		set[c] = true
+		return nil
+	})
+	return set, err
+}
+
+// Matches reports whether path belongs to one of the globs.
+func Matches(globs []string, path string) bool {
+	f, err := newPathFilter(nil, globs)
+	if err != nil {
+		return false
+	}
+	return f.matches(path)
+}

@@ -135,3 +135,13 @@ func (t text) Date(d time.Time) string {
 	}
 	return d.Format("2006-01-02")
 }
+
+// CountText is "n changes" in lang, for tests and templates outside a
+// document.
+func CountText(lang string, n int) string {
+	t, err := newText(lang)
+	if err != nil {
+		t, _ = newText("en")
+	}
+	return t.Count(n)
+}

@@ -226,12 +226,12 @@ func TestParseOddMessages(t *testing.T) {
 func TestTemplateErrorsNameTheLine(t *testing.T) {
 	d := build(t, fixture(t), release.RangeOptions{To: "v1.1.50"}, "en")
 	path := filepath.Join(t.TempDir(), "notes.tmpl")
-	os.WriteFile(path, []byte("# {{.Version}}\n{{range .Sections}}{{.Title}}\n{{.Nope}}{{end}}\n"), 0o644)
+	os.WriteFile(path, []byte("# {{.version}}\n{{range .sections}}{{.title}}\n{{.nope}}{{end}}\n"), 0o644)
 	err := changelog.RenderTemplate(&bytes.Buffer{}, []*changelog.Document{d}, path)
 	if err == nil || !strings.Contains(err.Error(), "notes.tmpl:3") {
 		t.Errorf("err = %v, want one naming notes.tmpl:3", err)
 	}
-	os.WriteFile(path, []byte("{{.Version}} {{count .Count}} {{date .Date}}"), 0o644)
+	os.WriteFile(path, []byte("{{.version}} {{count .count}} {{date .date}}"), 0o644)
 	var buf bytes.Buffer
 	if err := changelog.RenderTemplate(&buf, []*changelog.Document{d}, path); err != nil || buf.String() != "1.1.50 6 changes 2026-11-22" {
 		t.Errorf("template = %q, %v", buf.String(), err)

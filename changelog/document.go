@@ -318,3 +318,20 @@ func keyLess(a, b string) bool {
 	y, _ := strconv.Atoi(nb)
 	return x < y
 }
+
+// KeysOf lists the Jira keys of a range's commits, a merge's branch name
+// included, each once.
+func KeysOf(p *Parser, rg *release.Range) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range rg.Commits {
+		for _, k := range p.Parse(c.Hash, c.Message, c.Author, "").Keys {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return keyLess(out[i], out[j]) })
+	return out
+}

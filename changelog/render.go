@@ -26,7 +26,7 @@ var Formats = []string{"md", "html", "text", "json"}
 func (d *Document) funcs() map[string]any {
 	return map[string]any{
 		"t":     d.text.T,
-		"count": d.text.Count,
+		"count": func(n any) string { return d.text.Count(toInt(n)) },
 		"date": func(s string) string {
 			if t, err := time.Parse("2006-01-02", s); err == nil {
 				return d.text.Date(t)
@@ -44,6 +44,17 @@ func (d *Document) funcs() map[string]any {
 		},
 		"join": strings.Join,
 	}
+}
+
+// toInt accepts the int of a document and the float64 of its JSON form.
+func toInt(n any) int {
+	switch v := n.(type) {
+	case int:
+		return v
+	case float64:
+		return int(v)
+	}
+	return 0
 }
 
 // Render writes documents (one, or several newest first for a whole
@@ -91,35 +102,44 @@ type page struct {
 	Docs []*Document
 }
 
-// RenderTemplate executes a user template file over the document (or the
-// list of documents): html/template for .html/.htm files, text/template
-// otherwise. Errors name the file and line.
+// RenderTemplate executes a user template file over the documented model:
+// the JSON form of the document (or of the list of documents), so templates
+// use the JSON field names. html/template serves .html/.htm files,
+// text/template the rest. A missing key is an error, and errors name the
+// file and line.
 func RenderTemplate(w io.Writer, docs []*Document, path string) error {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("--template: %w", err)
 	}
-	var data any = docs
+	var model any = docs
 	if len(docs) == 1 {
-		data = docs[0]
+		model = docs[0]
+	}
+	raw, err := json.Marshal(model)
+	if err != nil {
+		return err
+	}
+	var data any
+	if err := json.Unmarshal(raw, &data); err != nil {
+		return err
 	}
 	var buf bytes.Buffer
 	name := filepath.Base(path)
 	if ext := strings.ToLower(filepath.Ext(path)); ext == ".html" || ext == ".htm" {
-		t, err := htmltemplate.New(name).Funcs(docs[0].funcs()).Parse(string(src))
-		if err != nil {
-			return fmt.Errorf("--template %w", err)
+		t, err := htmltemplate.New(name).Option("missingkey=error").Funcs(docs[0].funcs()).Parse(string(src))
+		if err == nil {
+			err = t.Execute(&buf, data)
 		}
-		err = t.Execute(&buf, data)
 		if err != nil {
 			return fmt.Errorf("--template %w", err)
 		}
 	} else {
-		t, err := template.New(name).Funcs(docs[0].funcs()).Parse(string(src))
-		if err != nil {
-			return fmt.Errorf("--template %w", err)
+		t, err := template.New(name).Option("missingkey=error").Funcs(docs[0].funcs()).Parse(string(src))
+		if err == nil {
+			err = t.Execute(&buf, data)
 		}
-		if err := t.Execute(&buf, data); err != nil {
+		if err != nil {
 			return fmt.Errorf("--template %w", err)
 		}
 	}

@@ -165,7 +165,9 @@ func (a *app) releaseDoc(kind string, o docOptions) error {
 
 	var buf bytes.Buffer
 	if a.format.Template != "" {
-		err = changelog.RenderTemplate(&buf, docs, a.format.Template)
+		if err := changelog.RenderTemplate(&buf, docs, a.format.Template); err != nil {
+			return &usageError{err}
+		}
 	} else {
 		err = changelog.Render(&buf, docs, kind, o.format)
 	}

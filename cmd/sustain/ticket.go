@@ -4,14 +4,17 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sustain-cli/sustain/changelog"
 	"github.com/sustain-cli/sustain/internal/atomicfile"
 	"github.com/sustain-cli/sustain/internal/output"
 	"github.com/sustain-cli/sustain/internal/problem"
+	"github.com/sustain-cli/sustain/release"
 	"github.com/sustain-cli/sustain/ticket"
 )
 
@@ -221,7 +224,7 @@ A question that comes up inside another request is a new request with
 func newTicketListCmd(a *app) *cobra.Command {
 	var f ticket.Filter
 	var statuses []string
-	var since, sort string
+	var since, sort, fixedIn string
 	var overdue bool
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -275,6 +278,9 @@ with no staff reaction.
 				}
 				f.Since = t
 			}
+			if fixedIn != "" {
+				return a.listFixedIn(svc, f, overdue, fixedIn)
+			}
 			vs, err := svc.List(a.ctx, f, overdue)
 			if err != nil {
 				return err
@@ -291,7 +297,47 @@ with no staff reaction.
 	fl.BoolVar(&overdue, "overdue", false, "only requests past their reaction deadline with no reaction")
 	fl.StringVar(&since, "since", "", "only requests created since `WHEN`: a date (2026-11-01) or a duration (72h)")
 	fl.StringVar(&sort, "sort", "number", "number, or queue (the priority system)")
+	fl.StringVar(&fixedIn, "fixed-in", "", "only requests whose linked tasks the release `VERSION` carries (the repository at -C)")
 	return cmd
+}
+
+// listFixedIn lists the requests linked to the Jira tasks of a release: the
+// keys of the commits between the previous release and VERSION's tag.
+func (a *app) listFixedIn(svc *ticket.Service, f ticket.Filter, overdue bool, version string) error {
+	v, err := a.versioner()
+	if err != nil {
+		return err
+	}
+	tag, err := release.ParseTagFormat(v.Settings.TagFormat, "")
+	if err != nil {
+		return err
+	}
+	rg, err := v.Range(release.RangeOptions{To: tag.Render(strings.TrimPrefix(version, "v"))})
+	if err != nil {
+		return err
+	}
+	cfg, _ := a.config()
+	parser, err := changelog.NewParser(cfg.Changelog.KeyPattern, nil)
+	if err != nil {
+		return usagef("changelog.key_pattern: %v", err)
+	}
+	seen := map[string]bool{}
+	views := []ticket.View{}
+	for _, key := range changelog.KeysOf(parser, rg) {
+		f.Task = key
+		vs, err := svc.List(a.ctx, f, overdue)
+		if err != nil {
+			return err
+		}
+		for _, v := range vs {
+			if !seen[v.ID] {
+				seen[v.ID] = true
+				views = append(views, v)
+			}
+		}
+	}
+	slices.SortFunc(views, func(x, y ticket.View) int { return x.Number - y.Number })
+	return a.print(requestList{views: views, loc: svc.Calendar.Location()})
 }
 
 func parseSince(s string, now time.Time, loc *time.Location) (time.Time, error) {

@@ -25,6 +25,12 @@ type commitInfo struct {
 	parents []plumbing.Hash
 	when    time.Time
 	gen     uint64 // topological level from the commit-graph; 0 when unknown
+	full    *commitText
+}
+
+// commitText is the part of a commit only documents need.
+type commitText struct {
+	message, author string
 }
 
 // newerThan orders a newest-first walk: by generation where both commits
@@ -53,6 +59,8 @@ type graph struct {
 	dotgit  billy.Filesystem // nil for storage that is not a .git directory
 	// preloaded: the packs' commits were read ahead of a whole-history walk.
 	preloaded bool
+	// withMessages: preloading keeps messages and authors too.
+	withMessages bool
 }
 
 func newGraph(r *git.Repository) *graph {
@@ -118,7 +126,7 @@ func (g *graph) info(h plumbing.Hash) (*commitInfo, error) {
 		if err != nil {
 			return nil, err
 		}
-		if ci, err = parseCommitHeader(data); err != nil {
+		if ci, err = parseCommitHeader(data, false); err != nil {
 			return nil, fmt.Errorf("commit %s: %w", h, err)
 		}
 	}
@@ -128,8 +136,12 @@ func (g *graph) info(h plumbing.Hash) (*commitInfo, error) {
 
 // parseCommitHeader reads tree, parents and committer time, and stops at
 // the blank line: the message is not needed to walk history.
-func parseCommitHeader(data []byte) (*commitInfo, error) {
+func parseCommitHeader(data []byte, withMessage bool) (*commitInfo, error) {
 	ci := &commitInfo{}
+	var author, message []byte
+	if i := bytes.Index(data, []byte("\n\n")); i >= 0 {
+		message = data[i+2:]
+	}
 	for len(data) > 0 {
 		line := data
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
@@ -150,7 +162,14 @@ func parseCommitHeader(data []byte) (*commitInfo, error) {
 			var sig object.Signature
 			sig.Decode(val)
 			ci.when = sig.When
+		case "author":
+			author = val
 		}
+	}
+	if withMessage {
+		var sig object.Signature
+		sig.Decode(author)
+		ci.full = &commitText{message: string(message), author: sig.Name}
 	}
 	if ci.tree.IsZero() {
 		return nil, errors.New("malformed commit: no tree")
@@ -253,7 +272,7 @@ func (g *graph) countReachable(tip plumbing.Hash) (int, error) {
 // preloadAll reads all packed commits ahead of a whole-history walk when
 // there is no commit-graph to walk instead.
 func (g *graph) preloadAll() {
-	if g.dotgit != nil {
+	if g.dotgit != nil && (g.index == nil || g.withMessages) {
 		g.preload(g.dotgit)
 	}
 }

@@ -32,11 +32,12 @@ type RangeOptions struct {
 
 // Range is the commits between two revisions, newest first.
 type Range struct {
-	From     string   `json:"from"` // commit hash; empty from the root
-	To       string   `json:"to"`
-	Previous *Release `json:"previous"` // the release From defaulted to, if any
-	Current  *Release `json:"current"`  // the release tag at To, if any
-	Commits  []Commit `json:"-"`
+	From     string    `json:"from"` // commit hash; empty from the root
+	To       string    `json:"to"`
+	Previous *Release  `json:"previous"` // the release From defaulted to, if any
+	Current  *Release  `json:"current"`  // the release tag at To, if any
+	Date     time.Time `json:"date"`     // To's committer date
+	Commits  []Commit  `json:"-"`
 	from, to plumbing.Hash
 }
 
@@ -54,6 +55,9 @@ func (v *Versioner) Range(o RangeOptions) (*Range, error) {
 		return nil, err
 	}
 	rg := &Range{To: to.String(), to: to}
+	if ci, err := v.Repo.graph.info(to); err == nil {
+		rg.Date = ci.when.In(v.Settings.Location)
+	}
 	rels, err := v.Repo.versionTags(s.format)
 	if err != nil {
 		return nil, err
@@ -110,14 +114,12 @@ func (v *Versioner) Range(o RangeOptions) (*Range, error) {
 		inRange[h] = true
 	}
 	for _, h := range hashes {
-		c, err := v.Repo.git.CommitObject(h)
+		commit, parents, err := v.Repo.commit(h)
 		if err != nil {
-			return nil, fmt.Errorf("read commit %s: %w", h, err)
+			return nil, err
 		}
-		commit := Commit{Hash: h.String(), Parents: len(c.ParentHashes), Message: c.Message,
-			Author: c.Author.Name, When: c.Committer.When}
-		for _, side := range c.ParentHashes[min(1, len(c.ParentHashes)):] {
-			merged, err := v.Repo.graph.between(side, c.ParentHashes[0])
+		for _, side := range parents[min(1, len(parents)):] {
+			merged, err := v.Repo.graph.between(side, parents[0])
 			if err != nil {
 				return nil, err
 			}
@@ -131,6 +133,28 @@ func (v *Versioner) Range(o RangeOptions) (*Range, error) {
 	}
 	sort.SliceStable(rg.Commits, func(i, j int) bool { return rg.Commits[i].When.After(rg.Commits[j].When) })
 	return rg, nil
+}
+
+// commit reads a commit's message and author, from the preloaded packs when
+// PreloadMessages ran.
+func (r *Repo) commit(h plumbing.Hash) (Commit, []plumbing.Hash, error) {
+	if ci := r.graph.infos[h]; ci != nil && ci.full != nil {
+		return Commit{Hash: h.String(), Parents: len(ci.parents), Message: ci.full.message, Author: ci.full.author, When: ci.when}, ci.parents, nil
+	}
+	c, err := r.git.CommitObject(h)
+	if err != nil {
+		return Commit{}, nil, fmt.Errorf("read commit %s: %w", h, err)
+	}
+	return Commit{Hash: h.String(), Parents: len(c.ParentHashes), Message: c.Message, Author: c.Author.Name, When: c.Committer.When},
+		c.ParentHashes, nil
+}
+
+// PreloadMessages reads every packed commit with its message, on all cores,
+// ahead of documents that cover the whole history (changelog --all).
+func (v *Versioner) PreloadMessages() {
+	v.Repo.graph.withMessages = true
+	v.Repo.graph.preloaded = false
+	v.Repo.graph.preloadAll()
 }
 
 // firstParentLine keeps the commits of the line from to through first

@@ -21,7 +21,7 @@ import (
 // such chain. Commits stored as deltas, and loose ones, are left to the walk.
 // Any problem here only means the walk does all the work.
 func (g *graph) preload(fs billy.Filesystem) {
-	if g.index != nil || g.preloaded {
+	if g.preloaded {
 		return
 	}
 	g.preloaded = true
@@ -82,14 +82,16 @@ func (g *graph) preloadPack(fs billy.Filesystem, base string) {
 		wg.Add(1)
 		go func(w int, part []packEntry) {
 			defer wg.Done()
-			results[w] = readPackedCommits(data, part)
+			results[w] = readPackedCommits(data, part, g.withMessages)
 		}(w, entries[lo:hi])
 	}
 	wg.Wait()
 	for _, r := range results {
 		for h, ci := range r {
-			if _, ok := g.infos[h]; !ok {
+			if old, ok := g.infos[h]; !ok {
 				g.infos[h] = ci
+			} else if old.full == nil {
+				old.full = ci.full
 			}
 		}
 	}
@@ -97,7 +99,7 @@ func (g *graph) preloadPack(fs billy.Filesystem, base string) {
 
 // readPackedCommits inflates the commits among entries, skipping other
 // objects after reading only their headers.
-func readPackedCommits(pack []byte, entries []packEntry) map[plumbing.Hash]*commitInfo {
+func readPackedCommits(pack []byte, entries []packEntry, withMessages bool) map[plumbing.Hash]*commitInfo {
 	out := make(map[plumbing.Hash]*commitInfo, len(entries)/3)
 	sc := packfile.NewScanner(bytes.NewReader(pack))
 	var buf bytes.Buffer
@@ -113,7 +115,7 @@ func readPackedCommits(pack []byte, entries []packEntry) map[plumbing.Hash]*comm
 		if _, _, err := sc.NextObject(&buf); err != nil {
 			return out
 		}
-		if ci, err := parseCommitHeader(buf.Bytes()); err == nil {
+		if ci, err := parseCommitHeader(buf.Bytes(), withMessages); err == nil {
 			out[e.hash] = ci
 		}
 	}

@@ -17,7 +17,8 @@ type Repo struct {
 	git   *git.Repository
 	graph *graph
 	// Warn receives notes that are not errors (skipped tags, a dirty tree).
-	Warn func(string)
+	Warn     func(string)
+	tagCache map[TagFormat][]Release // tags read once per run
 }
 
 // Open opens the repository containing dir. A shallow clone is refused:

@@ -104,6 +104,9 @@ type Release struct {
 // Tags that have the format's shape but no valid version are reported to
 // Warn and skipped.
 func (r *Repo) versionTags(format TagFormat) ([]Release, error) {
+	if rels, ok := r.tagCache[format]; ok {
+		return rels, nil
+	}
 	all, err := r.tags()
 	if err != nil {
 		return nil, err
@@ -139,6 +142,10 @@ func (r *Repo) versionTags(format TagFormat) ([]Release, error) {
 		}
 		return out[i].number > out[j].number
 	})
+	if r.tagCache == nil {
+		r.tagCache = map[TagFormat][]Release{}
+	}
+	r.tagCache[format] = out
 	return out, nil
 }
 
@@ -162,5 +169,6 @@ func (r *Repo) latest(format TagFormat, head plumbing.Hash) (*Release, error) {
 // createTag writes an annotated tag.
 func (r *Repo) createTag(name string, commit plumbing.Hash, tagger object.Signature, message string) error {
 	_, err := r.git.CreateTag(name, commit, &git.CreateTagOptions{Tagger: &tagger, Message: message})
+	r.tagCache = nil
 	return err
 }

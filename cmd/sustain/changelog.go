@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -143,6 +145,7 @@ func (a *app) releaseDoc(kind string, o docOptions) error {
 			return err
 		}
 		ranges = ranges[:0]
+		v.PreloadMessages()
 		head, err := v.Repo.Head()
 		if err != nil {
 			return err
@@ -154,13 +157,41 @@ func (a *app) releaseDoc(kind string, o docOptions) error {
 			ranges = append(ranges, release.RangeOptions{To: r.Tag, Component: o.Component, FirstParent: o.FirstParent})
 		}
 	}
-	var docs []*changelog.Document
-	for _, ro := range ranges {
-		d, err := a.buildDoc(v, parser, settings, ro, o.lang, kind == changelog.KindNotes)
-		if err != nil {
+	// Ranges are read one by one (the repository is not safe for concurrent
+	// use); building the documents from them is pure and runs on all cores.
+	inputs := make([]changelog.Input, len(ranges))
+	for i, ro := range ranges {
+		if inputs[i], err = a.docInput(v, ro, o.lang, kind != changelog.KindChangelog && len(settings.Components) > 0); err != nil {
 			return err
 		}
-		docs = append(docs, d)
+	}
+	docs := make([]*changelog.Document, len(inputs))
+	errs := make([]error, len(inputs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				docs[i], errs[i] = changelog.Build(parser, settings, inputs[i])
+			}
+		}()
+	}
+	for i := range inputs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, d := range docs {
+		if errs[i] != nil {
+			return usagef("%v", errs[i])
+		}
+		if kind == changelog.KindNotes {
+			if d.Requests, err = a.resolvedRequests(d.Keys()); err != nil {
+				return err
+			}
+		}
 	}
 
 	var buf bytes.Buffer
@@ -195,44 +226,36 @@ func (a *app) releaseDoc(kind string, o docOptions) error {
 	return err
 }
 
-func (a *app) buildDoc(v *release.Versioner, p *changelog.Parser, s changelog.Settings, ro release.RangeOptions, lang string, withRequests bool) (*changelog.Document, error) {
+// docInput reads a range and what is known of its release.
+func (a *app) docInput(v *release.Versioner, ro release.RangeOptions, lang string, withPaths bool) (changelog.Input, error) {
 	rg, err := v.Range(ro)
 	if err != nil {
-		return nil, err
+		return changelog.Input{}, err
 	}
-	in := changelog.Input{Lang: lang, Component: ro.Component, Range: rg}
+	in := changelog.Input{Lang: lang, Component: ro.Component, Range: rg, Date: rg.Date}
 	if rg.Current != nil {
 		in.Version, in.Tag = rg.Current.Version, rg.Current.Tag
 	}
 	if rg.Previous != nil {
 		in.Previous = rg.Previous.Version
 	}
-	b, err := v.BuildInfo(rg.To, ro.Component)
-	if err != nil {
-		return nil, err
-	}
-	in.Date, _ = parseISO(b.Date)
 	if v.Settings.Scheme == release.SchemeBuild {
+		// The build number costs a walk of the history; only this scheme needs it.
+		b, err := v.BuildInfo(rg.To, ro.Component)
+		if err != nil {
+			return changelog.Input{}, err
+		}
 		in.BuildNumber, in.BuildDate = b.Number, b.Date
 		if in.Version == "" {
 			in.Version = b.Version
 		}
 	}
-	if len(s.Components) > 0 {
+	if withPaths {
 		if in.Changed, err = v.ChangedPaths(rg); err != nil {
-			return nil, err
+			return changelog.Input{}, err
 		}
 	}
-	d, err := changelog.Build(p, s, in)
-	if err != nil {
-		return nil, usagef("%v", err)
-	}
-	if withRequests {
-		if d.Requests, err = a.resolvedRequests(d.Keys()); err != nil {
-			return nil, err
-		}
-	}
-	return d, nil
+	return in, nil
 }
 
 // resolvedRequests finds the support requests linked to the keys. Without a

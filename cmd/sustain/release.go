@@ -5,7 +5,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -432,9 +431,6 @@ commits changed their paths since that release.
 		},
 	}
 }
-
-// parseISO reads the ISO 8601 dates the release package writes.
-func parseISO(s string) (time.Time, error) { return time.Parse("2006-01-02T15:04:05-07:00", s) }
 
 // groupRun is the RunE of commands that only group others: bare, they print
 // help; with an unknown subcommand, they fail as a usage error.

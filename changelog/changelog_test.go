@@ -3,6 +3,7 @@ package changelog_test
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -170,6 +171,31 @@ func TestContent(t *testing.T) {
 	}
 }
 
+func TestConfiguredSections(t *testing.T) {
+	v := fixture(t)
+	rg, err := v.Range(release.RangeOptions{To: "v1.1.50"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := changelog.NewParser("", []string{"SRV"})
+	s := changelog.Settings{Sections: []changelog.SectionSpec{
+		{ID: "fixed", Types: []string{"fix"}},
+		{ID: "features", Title: "New features", Types: []string{"feat"}},
+		{ID: "rest"},
+	}}
+	d, err := changelog.Build(p, s, changelog.Input{Lang: "ru", Range: rg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, sec := range d.Sections {
+		got = append(got, fmt.Sprintf("%s=%d", sec.Title, len(sec.Entries)))
+	}
+	if strings.Join(got, " ") != "Исправлено=2 New features=1 rest=3" {
+		t.Errorf("sections = %v", got)
+	}
+}
+
 func TestEdges(t *testing.T) {
 	v := fixture(t)
 	// An empty range is a document that says so.
@@ -267,5 +293,42 @@ func TestMergeSection(t *testing.T) {
 	}
 	if fresh := changelog.MergeSection("", section); !strings.HasPrefix(fresh, "# Changelog") || !strings.HasSuffix(fresh, "- new\n") {
 		t.Errorf("new file:\n%s", fresh)
+	}
+}
+
+// TestHugeAndBrokenMessagesInARepository runs a 10 MB commit message and
+// one with invalid UTF-8 through the whole path: range, parse, render.
+func TestHugeAndBrokenMessagesInARepository(t *testing.T) {
+	r, err := gittest.Init(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Commit("SRV-1 start", "a=1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Tag("v1.0.1", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Commit("feat: SRV-2 huge\n\n"+strings.Repeat("log line\n", 10<<20/9), "b=1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Commit("fix: SRV-3 caf\xe9 \xff", "c=1"); err != nil {
+		t.Fatal(err)
+	}
+	repo, err := release.Open(r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo.Close()
+	v := &release.Versioner{Repo: repo, Settings: release.Settings{Scheme: release.SchemeSemverJira, TagFormat: "v{version}",
+		ComponentTagFormat: "{component}/v{version}", Location: time.UTC, JiraProject: "SRV"}}
+	d := build(t, v, release.RangeOptions{}, "en")
+	var buf bytes.Buffer
+	if err := changelog.Render(&buf, []*changelog.Document{d}, changelog.KindChangelog, "md"); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "**SRV-2** SRV-2 huge") || !strings.Contains(out, "**SRV-3** SRV-3 caf\uFFFD \uFFFD") || len(out) > 4096 {
+		t.Errorf("document (%d bytes):\n%.2000s", len(out), out)
 	}
 }

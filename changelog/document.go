@@ -14,6 +14,7 @@ import (
 // section takes.
 type SectionSpec struct {
 	ID    string   `json:"id"`
+	Title string   `json:"title,omitempty"` // overrides the catalogue's title
 	Types []string `json:"types"`
 }
 
@@ -186,7 +187,10 @@ func Build(p *Parser, s Settings, in Input) (*Document, error) {
 	catchAll := -1
 	for i, spec := range s.Sections {
 		d.Sections[i] = Section{ID: spec.ID, Title: tx.T("section." + spec.ID), Entries: []Entry{}}
-		if tx.T("section."+spec.ID) == "section."+spec.ID {
+		switch {
+		case spec.Title != "":
+			d.Sections[i].Title = spec.Title
+		case d.Sections[i].Title == "section."+spec.ID:
 			d.Sections[i].Title = spec.ID
 		}
 		for _, t := range spec.Types {

@@ -130,7 +130,7 @@ func (a *app) releaseDoc(kind string, o docOptions) error {
 		Components:        map[string]changelog.ComponentDocs{},
 	}
 	for _, s := range cfg.Changelog.Sections {
-		settings.Sections = append(settings.Sections, changelog.SectionSpec{ID: s.ID, Types: s.Types})
+		settings.Sections = append(settings.Sections, changelog.SectionSpec{ID: s.ID, Title: s.Title, Types: s.Types})
 	}
 	for name, c := range cfg.Components {
 		if o.Component == "" || o.Component == name {

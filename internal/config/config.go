@@ -94,6 +94,7 @@ type Changelog struct {
 // ChangelogGroup is a section of the list of changes.
 type ChangelogGroup struct {
 	ID    string   `yaml:"id"`
+	Title string   `yaml:"title"` // default: the language's title for a known id, else the id
 	Types []string `yaml:"types"`
 }
 

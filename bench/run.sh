@@ -9,6 +9,7 @@
 # Needs git, hyperfine and GNU time (apt-get install hyperfine time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 COMMITS=${COMMITS:-100000}
 RUNS=${RUNS:-10}
 work=bench/work
@@ -31,6 +32,17 @@ if [ ! -d "$repo/.git" ]; then
 fi
 cd "$repo"
 last=$(git describe --tags --abbrev=0 --match 'v*')
+
+# git-cliff (npm install git-cliff) over the whole history, once: it takes
+# about a minute here, so it is timed once rather than by hyperfine.
+cliff=$(command -v git-cliff || true)
+[ -z "$cliff" ] && [ -x "$root/bench/work/node_modules/.bin/git-cliff" ] && cliff=$root/bench/work/node_modules/.bin/git-cliff
+if [ -n "$cliff" ]; then
+  echo "## git-cliff $($cliff --version | cut -d' ' -f2), whole history, default configuration"
+  /usr/bin/time -f "git-cliff: %e s, %M KB" "$cliff" --tag-pattern 'v[0-9]' >/dev/null 2>../cliff.err || true
+  tail -1 ../cliff.err
+  echo
+fi
 
 run() { # name, then hyperfine commands
   local name=$1; shift
@@ -59,6 +71,12 @@ for graph in without with; do
     "git describe --tags --abbrev=0 --match v*" \
     "git log $last..HEAD" \
     "$sustain release next --pick highest"
+  prev=$(git describe --tags --abbrev=0 --match 'v*' "$last^")
+  run "changelog-range-$graph-graph" \
+    "sh -c 'git log --format=%H%x00%B $prev..$last | grep -oE \"[A-Z][A-Z0-9_]+-[0-9]+\" > /dev/null'" \
+    "$sustain release changelog --from $prev --to $last"
+  run "changelog-all-$graph-graph" "$sustain release changelog --all"
+  echo "Peak memory: changelog --all $(peak $sustain release changelog --all)"
   echo "Peak memory: build-info $(peak $sustain release build-info), build-info --component api $(peak $sustain release build-info --component api), next $(peak $sustain release next --pick highest)"
   echo
 done

@@ -177,12 +177,12 @@ func TestConfiguredSections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _ := changelog.NewParser("", []string{"SRV"})
 	s := changelog.Settings{Sections: []changelog.SectionSpec{
 		{ID: "fixed", Types: []string{"fix"}},
 		{ID: "features", Title: "New features", Types: []string{"feat"}},
 		{ID: "rest"},
 	}}
+	p, _ := changelog.NewParser("", []string{"SRV"}, s.Sections...)
 	d, err := changelog.Build(p, s, changelog.Input{Lang: "ru", Range: rg})
 	if err != nil {
 		t.Fatal(err)
@@ -242,6 +242,12 @@ func TestParseOddMessages(t *testing.T) {
 	c = p.Parse("h", "feat(ui)!: drop IE\n\nBREAKING CHANGE: IE 11 is gone\nDocs: docs/admin/browsers.md\nReviewed-by: x", "a", "d")
 	if !c.Breaking || c.Scope != "ui" || len(c.BreakingNotes) != 1 || c.Docs[0] != "docs/admin/browsers.md" {
 		t.Errorf("footers: %+v", c)
+	}
+	if c := p.Parse("h", "Web: new button", "a", "d"); c.Type != "" || c.Subject != "Web: new button" {
+		t.Errorf("a component prefix taken for a type: %+v", c)
+	}
+	if c := p.Parse("h", "FIX(api): upper case", "a", "d"); c.Type != "fix" || c.Subject != "upper case" {
+		t.Errorf("upper-case type: %+v", c)
 	}
 	only, _ := changelog.NewParser("", []string{"SRV"})
 	if c := only.Parse("h", "SRV-1 and OPS-2 and SRV-1", "a", "d"); strings.Join(c.Keys, ",") != "SRV-1" {

@@ -44,10 +44,17 @@ const maxMessage = 64 << 10
 type Parser struct {
 	keyRe    *regexp.Regexp
 	projects map[string]bool // empty: any project
+	types    map[string]bool // conventional-commit types recognised
 }
 
-// NewParser makes a parser; pattern "" is DefaultKeyPattern.
-func NewParser(pattern string, projects []string) (*Parser, error) {
+// conventionalTypes are the Conventional Commits types; a "Word:" prefix
+// that is none of these (nor a configured one) is part of the subject, as in
+// "Web: new button".
+var conventionalTypes = []string{"feat", "fix", "docs", "style", "refactor", "perf", "test", "build", "ci", "chore", "revert"}
+
+// NewParser makes a parser; pattern "" is DefaultKeyPattern. Types named by
+// the sections count as conventional types besides the standard ones.
+func NewParser(pattern string, projects []string, sections ...SectionSpec) (*Parser, error) {
 	if pattern == "" {
 		pattern = DefaultKeyPattern
 	}
@@ -55,9 +62,20 @@ func NewParser(pattern string, projects []string) (*Parser, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Parser{keyRe: re, projects: map[string]bool{}}
+	p := &Parser{keyRe: re, projects: map[string]bool{}, types: map[string]bool{}}
 	for _, pr := range projects {
 		p.projects[strings.ToUpper(pr)] = true
+	}
+	for _, t := range conventionalTypes {
+		p.types[t] = true
+	}
+	if len(sections) == 0 {
+		sections = DefaultSections
+	}
+	for _, s := range sections {
+		for _, t := range s.Types {
+			p.types[strings.ToLower(t)] = true
+		}
 	}
 	return p, nil
 }
@@ -73,7 +91,7 @@ func (p *Parser) Parse(hash, message, author, date string) Change {
 	message = strings.ReplaceAll(message, "\r\n", "\n")
 	subject, body, _ := strings.Cut(strings.TrimSpace(message), "\n")
 	c := Change{Hash: hash, Subject: strings.TrimSpace(subject), Author: author, Date: date, Keys: []string{}}
-	if m := conventionalRe.FindStringSubmatch(c.Subject); m != nil {
+	if m := conventionalRe.FindStringSubmatch(c.Subject); m != nil && p.types[strings.ToLower(m[1])] {
 		c.Type, c.Scope, c.Breaking = strings.ToLower(m[1]), m[2], m[3] == "!"
 		c.Subject = m[4]
 	}

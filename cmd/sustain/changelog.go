@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -119,10 +120,6 @@ func (a *app) releaseDoc(kind string, o docOptions) error {
 	if len(projects) == 0 && cfg.Jira.Project != "" {
 		projects = []string{cfg.Jira.Project}
 	}
-	parser, err := changelog.NewParser(cfg.Changelog.KeyPattern, projects)
-	if err != nil {
-		return usagef("changelog.key_pattern: %v", err)
-	}
 	settings := changelog.Settings{
 		RestartRequired:   cfg.Changelog.RestartRequired,
 		MaintenanceWindow: cfg.Changelog.MaintenanceWindow,
@@ -132,6 +129,10 @@ func (a *app) releaseDoc(kind string, o docOptions) error {
 	for _, s := range cfg.Changelog.Sections {
 		settings.Sections = append(settings.Sections, changelog.SectionSpec{ID: s.ID, Title: s.Title, Types: s.Types})
 	}
+	parser, err := changelog.NewParser(cfg.Changelog.KeyPattern, projects, settings.Sections...)
+	if err != nil {
+		return usagef("changelog.key_pattern: %v", err)
+	}
 	for name, c := range cfg.Components {
 		if o.Component == "" || o.Component == name {
 			settings.Components[name] = changelog.ComponentDocs{Paths: c.Paths, Docs: c.Docs}
@@ -140,12 +141,12 @@ func (a *app) releaseDoc(kind string, o docOptions) error {
 
 	ranges := []release.RangeOptions{o.RangeOptions}
 	if o.all {
+		v.PreloadMessages() // first: finding the releases walks the history too
 		rels, err := v.Releases(o.Component)
 		if err != nil {
 			return err
 		}
 		ranges = ranges[:0]
-		v.PreloadMessages()
 		head, err := v.Repo.Head()
 		if err != nil {
 			return err
@@ -247,7 +248,7 @@ func (a *app) docInput(v *release.Versioner, ro release.RangeOptions, lang strin
 		}
 		in.BuildNumber, in.BuildDate = b.Number, b.Date
 		if in.Version == "" {
-			in.Version = b.Version
+			in.Version = strconv.Itoa(b.Number) // a build's version is its number (A1)
 		}
 	}
 	if withPaths {

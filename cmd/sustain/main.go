@@ -12,5 +12,10 @@ func main() {
 	// A short-lived process that builds big maps while walking history: fewer
 	// collections buy a lot of speed for a little memory.
 	debug.SetGCPercent(400)
+	// ... and a soft ceiling so that whole-history documents do not grow the
+	// heap fivefold; GOMEMLIMIT, when set, decides instead.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(256 << 20)
+	}
 	os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
+	"github.com/sustain-cli/sustain/internal/output"
 )
 
 // Kinds of document.
@@ -116,12 +118,8 @@ func RenderTemplate(w io.Writer, docs []*Document, path string) error {
 	if len(docs) == 1 {
 		model = docs[0]
 	}
-	raw, err := json.Marshal(model)
+	data, err := output.JSONValue(model)
 	if err != nil {
-		return err
-	}
-	var data any
-	if err := json.Unmarshal(raw, &data); err != nil {
 		return err
 	}
 	var buf bytes.Buffer

@@ -269,10 +269,7 @@ func (a *app) resolvedRequests(keys []string) ([]changelog.Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	path := a.storeFlag
-	if path == "" {
-		path = cfg.StorePath(a.getenv)
-	}
+	path := a.storePath(cfg)
 	if _, err := os.Stat(path); err != nil {
 		return nil, nil // no store: the section is left out
 	}

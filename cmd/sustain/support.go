@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/sustain-cli/sustain/bizcal"
+	"github.com/sustain-cli/sustain/internal/config"
 	"github.com/sustain-cli/sustain/ticket"
 	"github.com/sustain-cli/sustain/ticket/sqlite"
 )
@@ -72,11 +73,7 @@ func (a *app) service() (*ticket.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	path := a.storeFlag
-	if path == "" {
-		path = cfg.StorePath(a.getenv)
-	}
-	store, err := sqlite.Open(a.ctx, path)
+	store, err := sqlite.Open(a.ctx, a.storePath(cfg))
 	if err != nil {
 		return nil, err
 	}
@@ -95,6 +92,14 @@ func (a *app) service() (*ticket.Service, error) {
 		Calendar: cal,
 		Now:      now,
 	}, nil
+}
+
+// storePath is --store, else the configured or default store.
+func (a *app) storePath(cfg *config.Loaded) string {
+	if a.storeFlag != "" {
+		return a.storeFlag
+	}
+	return cfg.StorePath(a.getenv)
 }
 
 // actor is who staff actions are recorded as: support.actor, else the

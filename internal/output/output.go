@@ -85,17 +85,25 @@ func parseTemplate(text string) (*template.Template, error) {
 	return t, nil
 }
 
+// JSONValue is v as templates see it: its JSON form decoded into maps and
+// slices, so templates use the documented JSON field names.
+func JSONValue(v any) (any, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var data any
+	err = json.Unmarshal(raw, &data)
+	return data, err
+}
+
 func (f Format) execTemplate(w io.Writer, v any) error {
 	t, err := parseTemplate(f.Template)
 	if err != nil {
 		return err
 	}
-	raw, err := json.Marshal(v)
+	data, err := JSONValue(v)
 	if err != nil {
-		return err
-	}
-	var data any
-	if err := json.Unmarshal(raw, &data); err != nil {
 		return err
 	}
 	var buf bytes.Buffer

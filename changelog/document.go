@@ -272,13 +272,23 @@ func Build(p *Parser, s Settings, in Input) (*Document, error) {
 	sort.Strings(names)
 	for _, n := range names {
 		cd := s.Components[n]
+		paths, err := release.NewMatcher(cd.Paths)
+		if err != nil {
+			return nil, err
+		}
+		var docs *release.Matcher
+		if len(cd.Docs) > 0 {
+			if docs, err = release.NewMatcher(cd.Docs); err != nil {
+				return nil, err
+			}
+		}
 		cc := ComponentChange{Name: n, DocsChanged: []string{}}
 		changed := false
 		for _, path := range in.Changed {
-			if release.Matches(cd.Paths, path) {
+			if paths.Match(path) {
 				changed = true
 			}
-			if len(cd.Docs) > 0 && release.Matches(cd.Docs, path) {
+			if docs != nil && docs.Match(path) {
 				cc.DocsChanged = append(cc.DocsChanged, path)
 			}
 		}

@@ -13,14 +13,14 @@ import (
 
 // Commit is a commit as change documents see it.
 type Commit struct {
-	Hash    string    `json:"hash"`
-	Parents int       `json:"parents"`
-	Message string    `json:"-"`
-	Author  string    `json:"author"`
-	When    time.Time `json:"date"`
+	Hash    string
+	Parents int
+	Message string
+	Author  string
+	When    time.Time
 	// Merged lists, for a merge, the commits of the range it brought in
 	// (reachable from its other parents, not from its first).
-	Merged []string `json:"-"`
+	Merged []string
 }
 
 // RangeOptions choose the commits of a change document.
@@ -32,12 +32,12 @@ type RangeOptions struct {
 
 // Range is the commits between two revisions, newest first.
 type Range struct {
-	From     string    `json:"from"` // commit hash; empty from the root
-	To       string    `json:"to"`
-	Previous *Release  `json:"previous"` // the release From defaulted to, if any
-	Current  *Release  `json:"current"`  // the release tag at To, if any
-	Date     time.Time `json:"date"`     // To's committer date
-	Commits  []Commit  `json:"-"`
+	From     string // commit hash; empty from the root
+	To       string
+	Previous *Release  // the release From defaulted to, if any
+	Current  *Release  // the release tag at To, if any
+	Date     time.Time // To's committer date
+	Commits  []Commit
 	from, to plumbing.Hash
 }
 
@@ -251,11 +251,18 @@ func (v *Versioner) reachableSet(h plumbing.Hash) (map[plumbing.Hash]bool, error
 	return set, err
 }
 
-// Matches reports whether path belongs to one of the globs.
-func Matches(globs []string, path string) bool {
+// Matcher tells whether file paths belong to a set of path globs, as a
+// component's paths do.
+type Matcher struct{ f *pathFilter }
+
+// NewMatcher compiles globs once, for matching many paths.
+func NewMatcher(globs []string) (*Matcher, error) {
 	f, err := newPathFilter(nil, globs)
 	if err != nil {
-		return false
+		return nil, err
 	}
-	return f.matches(path)
+	return &Matcher{f}, nil
 }
+
+// Match reports whether path belongs to one of the globs.
+func (m *Matcher) Match(path string) bool { return m.f.matches(path) }

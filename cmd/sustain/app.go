@@ -25,6 +25,8 @@ const (
 	exitRepository = 3 // the repository cannot answer: not a repository, no commits, shallow clone
 	exitRefused    = 4 // a rule refuses the request: version not greater, tag exists, ambiguous issue
 	exitNotFound   = 5 // nothing to report: no release yet, unknown revision
+	exitAuth       = 6 // Jira rejected the credentials or denied access
+	exitRemote     = 7 // Jira could not be reached, timed out, or kept failing after the retries
 )
 
 const exitStatusHelp = `EXIT STATUS
@@ -33,7 +35,9 @@ const exitStatusHelp = `EXIT STATUS
   2  usage: bad flags, arguments or configuration
   3  the repository cannot answer: not a repository, no commits, shallow clone
   4  refused by a rule: version not greater, tag exists, several issue keys
-  5  not found: no release yet, unknown revision`
+  5  not found: no release yet, unknown revision, unknown request or Jira issue
+  6  Jira rejected the credentials or denied access
+  7  Jira unreachable, timed out, or still failing after the retries (try again later)`
 
 // app holds what every command needs: streams, environment, clock, and the
 // global flags. Commands read configuration through it, once.
@@ -168,10 +172,12 @@ func describeError(err error) (code int, msg, hint string) {
 	var pe *problem.Error
 	if errors.As(err, &pe) {
 		code := map[problem.Kind]int{
-			problem.Usage:      exitUsage,
-			problem.Repository: exitRepository,
-			problem.Refused:    exitRefused,
-			problem.NotFound:   exitNotFound,
+			problem.Usage:       exitUsage,
+			problem.Repository:  exitRepository,
+			problem.Refused:     exitRefused,
+			problem.NotFound:    exitNotFound,
+			problem.Auth:        exitAuth,
+			problem.Unavailable: exitRemote,
 		}[pe.Kind]
 		if code == 0 {
 			code = exitFailure

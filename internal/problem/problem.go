@@ -17,6 +17,11 @@ const (
 	Refused
 	// NotFound: the thing asked for does not exist (exit 5).
 	NotFound
+	// Auth: a remote service rejected the credentials or denied access (exit 6).
+	Auth
+	// Unavailable: a remote service could not be reached or kept failing
+	// after the retries (exit 7); running again later may work.
+	Unavailable
 )
 
 // Error is a failure the user can act on.

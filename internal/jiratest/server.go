@@ -1,0 +1,868 @@
+// Package jiratest is an in-memory Jira for tests: an httptest server that
+// answers the REST v2 calls sustain makes with the JSON shapes of Atlassian's
+// REST reference (issue, search with both endpoints and their paging,
+// comments, transitions, attachments, entity properties, changelog,
+// versions), and can be told to fail: 429 with Retry-After, 500, slow
+// answers, 410 on the removed search endpoint. It counts requests so tests
+// can prove batching and caching.
+package jiratest
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Server is a fake Jira site.
+type Server struct {
+	*httptest.Server
+
+	// Cloud makes GET /rest/api/2/search answer 410 Gone, as Jira Cloud does.
+	Cloud bool
+	// PageSize caps maxResults, to force paging in tests (default 50).
+	PageSize int
+	// User and Token, when Token is set, are the credentials required:
+	// basic auth when User is set, else a bearer token.
+	User, Token string
+
+	mu       sync.Mutex
+	projects map[string]*project
+	issues   map[string]*issue
+	files    map[string][]byte // attachment id → content
+	faults   []*Fault
+	log      []string
+	nextID   int
+	now      func() time.Time
+}
+
+type project struct {
+	id, key  string
+	next     int
+	versions []map[string]any
+}
+
+type issue struct {
+	id, key, project string
+	fields           map[string]any // summary, description, issuetype, priority, labels, fixVersions, custom fields
+	status           string
+	resolution       string
+	resolved         time.Time
+	created, updated time.Time
+	comments         []map[string]any
+	histories        []map[string]any
+	attachments      []map[string]any
+	props            map[string]json.RawMessage
+}
+
+// Fault is an injected failure for requests whose "METHOD path" starts with
+// Match ("" matches every request); it applies Times times (default once).
+type Fault struct {
+	Match      string
+	Status     int
+	RetryAfter string
+	Delay      time.Duration
+	Times      int
+}
+
+// New starts a fake Jira with the given projects.
+func New(projects ...string) *Server {
+	s := &Server{PageSize: 50, projects: map[string]*project{}, issues: map[string]*issue{}, files: map[string][]byte{}, now: time.Now, nextID: 10000}
+	for i, p := range projects {
+		s.projects[p] = &project{id: strconv.Itoa(10000 + i), key: p}
+	}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// Inject queues a failure.
+func (s *Server) Inject(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f.Times == 0 {
+		f.Times = 1
+	}
+	s.faults = append(s.faults, &f)
+}
+
+// Count is the number of requests whose "METHOD path?query" starts with prefix.
+func (s *Server) Count(prefix string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, l := range s.log {
+		if strings.HasPrefix(l, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// Log lists the requests received, as "METHOD path?query".
+func (s *Server) Log() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.log...)
+}
+
+// AddIssue puts an issue straight into the fake, as if made in Jira's UI.
+// fields holds summary, issuetype (a name), status, labels, fixVersions
+// (names) and any other field verbatim.
+func (s *Server) AddIssue(key string, fields map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, n, _ := strings.Cut(key, "-")
+	num, _ := strconv.Atoi(n)
+	if s.projects[p] == nil {
+		s.projects[p] = &project{id: strconv.Itoa(20000 + len(s.projects)), key: p}
+	}
+	if s.projects[p].next < num {
+		s.projects[p].next = num
+	}
+	is := s.newIssue(key, p)
+	for k, v := range fields {
+		switch k {
+		case "status":
+			is.status = v.(string)
+		case "issuetype":
+			is.fields[k] = map[string]any{"name": v, "subtask": false}
+		case "fixVersions":
+			var vs []map[string]any
+			for _, name := range v.([]string) {
+				vs = append(vs, map[string]any{"name": name, "archived": false, "released": false})
+			}
+			is.fields[k] = vs
+		default:
+			is.fields[k] = v
+		}
+	}
+}
+
+// Property returns an issue's entity property, or nil.
+func (s *Server) Property(key, name string) json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if is := s.issues[key]; is != nil {
+		return is.props[name]
+	}
+	return nil
+}
+
+// Field returns an issue's field as stored, or nil.
+func (s *Server) Field(key, name string) any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if is := s.issues[key]; is != nil {
+		if name == "status" {
+			return is.status
+		}
+		return is.fields[name]
+	}
+	return nil
+}
+
+func (s *Server) newIssue(key, proj string) *issue {
+	s.nextID++
+	now := s.now()
+	is := &issue{id: strconv.Itoa(s.nextID), key: key, project: proj, status: "Open", created: now, updated: now,
+		fields: map[string]any{"labels": []string{}, "fixVersions": []map[string]any{}}, props: map[string]json.RawMessage{}}
+	s.issues[key] = is
+	return is
+}
+
+const jiraTime = "2006-01-02T15:04:05.000-0700"
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	line := r.Method + " " + r.URL.Path
+	if r.URL.RawQuery != "" {
+		line += "?" + r.URL.RawQuery
+	}
+	s.mu.Lock()
+	s.log = append(s.log, line)
+	var fault *Fault
+	for i, f := range s.faults {
+		if strings.HasPrefix(line, f.Match) {
+			fault = f
+			if f.Times--; f.Times <= 0 {
+				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			}
+			break
+		}
+	}
+	s.mu.Unlock()
+	if fault != nil {
+		if fault.Delay > 0 {
+			select {
+			case <-time.After(fault.Delay):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		if fault.Status != 0 {
+			if fault.RetryAfter != "" {
+				w.Header().Set("Retry-After", fault.RetryAfter)
+			}
+			writeJSON(w, fault.Status, errorBody(http.StatusText(fault.Status)))
+			return
+		}
+	}
+	if !s.authorized(r) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="protected-area"`)
+		writeJSON(w, http.StatusUnauthorized, errorBody("You are not authenticated. Authentication required to perform this operation."))
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.route(w, r)
+}
+
+func (s *Server) authorized(r *http.Request) bool {
+	if s.Token == "" {
+		return true
+	}
+	got := r.Header.Get("Authorization")
+	if s.User != "" {
+		return got == "Basic "+base64.StdEncoding.EncodeToString([]byte(s.User+":"+s.Token))
+	}
+	return got == "Bearer "+s.Token
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	if rest, ok := strings.CutPrefix(path, "/secure/attachment/"); ok && r.Method == http.MethodGet {
+		id, _, _ := strings.Cut(rest, "/")
+		data, ok := s.files[id]
+		if !ok {
+			writeJSON(w, http.StatusNotFound, errorBody("The attachment does not exist."))
+			return
+		}
+		w.Header().Set("Content-Type", "application/octet-stream")
+		_, _ = w.Write(data)
+		return
+	}
+	rest, ok := strings.CutPrefix(path, "/rest/api/2/")
+	if !ok {
+		writeJSON(w, http.StatusNotFound, errorBody("Not found"))
+		return
+	}
+	parts := strings.Split(rest, "/")
+	switch {
+	case rest == "search" && r.Method == http.MethodGet:
+		s.searchClassic(w, r)
+	case rest == "search/jql" && r.Method == http.MethodGet:
+		s.searchJQL(w, r)
+	case rest == "issue" && r.Method == http.MethodPost:
+		s.create(w, r)
+	case rest == "version" && r.Method == http.MethodPost:
+		s.createVersion(w, r)
+	case parts[0] == "project" && len(parts) >= 2:
+		s.project(w, r, parts[1:])
+	case parts[0] == "issue" && len(parts) >= 2:
+		is := s.issues[strings.ToUpper(parts[1])]
+		if is == nil {
+			writeJSON(w, http.StatusNotFound, errorBody("Issue does not exist or you do not have permission to see it."))
+			return
+		}
+		s.issueRoute(w, r, is, parts[2:])
+	default:
+		writeJSON(w, http.StatusNotFound, errorBody("No resource at "+path))
+	}
+}
+
+func (s *Server) issueRoute(w http.ResponseWriter, r *http.Request, is *issue, parts []string) {
+	sub := strings.Join(parts, "/")
+	switch {
+	case sub == "" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, s.issueJSON(is, fieldSet(r.URL.Query().Get("fields")), r.URL.Query().Get("properties"), r.URL.Query().Get("expand")))
+	case sub == "" && r.Method == http.MethodPut:
+		s.edit(w, r, is)
+	case sub == "comment" && r.Method == http.MethodPost:
+		s.addComment(w, r, is)
+	case sub == "comment" && r.Method == http.MethodGet:
+		start, _ := strconv.Atoi(r.URL.Query().Get("startAt"))
+		limit := s.limit(r.URL.Query().Get("maxResults"))
+		start = min(start, len(is.comments))
+		end := min(start+limit, len(is.comments))
+		writeJSON(w, http.StatusOK, map[string]any{"startAt": start, "maxResults": limit, "total": len(is.comments), "comments": is.comments[start:end]})
+	case sub == "transitions" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, map[string]any{"expand": "transitions", "transitions": s.transitions(is, r.URL.Query().Get("expand") != "")})
+	case sub == "transitions" && r.Method == http.MethodPost:
+		s.transition(w, r, is)
+	case sub == "attachments" && r.Method == http.MethodPost:
+		s.attach(w, r, is)
+	case len(parts) == 2 && parts[0] == "properties" && r.Method == http.MethodPut:
+		data, _ := io.ReadAll(r.Body)
+		if !json.Valid(data) {
+			writeJSON(w, http.StatusBadRequest, errorBody("The property value must be valid JSON."))
+			return
+		}
+		status := http.StatusCreated
+		if _, ok := is.props[parts[1]]; ok {
+			status = http.StatusOK
+		}
+		is.props[parts[1]] = data
+		w.WriteHeader(status)
+	default:
+		writeJSON(w, http.StatusNotFound, errorBody("No resource"))
+	}
+}
+
+func errorBody(msgs ...string) map[string]any {
+	return map[string]any{"errorMessages": msgs, "errors": map[string]string{}}
+}
+
+func fieldError(field, msg string) map[string]any {
+	return map[string]any{"errorMessages": []string{}, "errors": map[string]string{field: msg}}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) limit(v string) int {
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 || n > s.PageSize {
+		return s.PageSize
+	}
+	return n
+}
+
+func (s *Server) self(path string) string { return s.URL + "/rest/api/2/" + path }
+
+var user = map[string]any{"accountId": "5b10a2844c20165700ede21g", "name": "sustain-bot", "emailAddress": "bot@example.com",
+	"displayName": "Sustain Bot", "active": true, "timeZone": "Europe/Moscow"}
+
+// statuses are the fake workflow: every status with its category.
+var statuses = []struct{ id, name, category string }{
+	{"1", "Open", "new"}, {"3", "In Progress", "indeterminate"}, {"10001", "Waiting for customer", "indeterminate"},
+	{"5", "Resolved", "done"}, {"6", "Closed", "done"},
+}
+
+// transitionsDef: id, name, target status, whether resolution is required.
+var transitionsDef = []struct {
+	id, name, to string
+	resolution   bool
+}{
+	{"11", "Start Progress", "In Progress", false}, {"21", "Wait for customer", "Waiting for customer", false},
+	{"31", "Resolve Issue", "Resolved", true}, {"41", "Close Issue", "Closed", true}, {"51", "Reopen Issue", "Open", false},
+}
+
+func (s *Server) statusJSON(name string) map[string]any {
+	for _, st := range statuses {
+		if st.name == name {
+			cat := map[string]any{"new": map[string]any{"id": 2, "key": "new", "colorName": "blue-gray", "name": "To Do"},
+				"indeterminate": map[string]any{"id": 4, "key": "indeterminate", "colorName": "yellow", "name": "In Progress"},
+				"done":          map[string]any{"id": 3, "key": "done", "colorName": "green", "name": "Done"}}[st.category]
+			return map[string]any{"self": s.self("status/" + st.id), "id": st.id, "name": st.name, "description": "", "statusCategory": cat}
+		}
+	}
+	return map[string]any{"name": name}
+}
+
+func (s *Server) transitions(is *issue, withFields bool) []map[string]any {
+	var out []map[string]any
+	for _, t := range transitionsDef {
+		if t.to == is.status || (is.status == "Closed" && t.to != "Open") {
+			continue
+		}
+		tr := map[string]any{"id": t.id, "name": t.name, "to": s.statusJSON(t.to), "hasScreen": t.resolution,
+			"isGlobal": true, "isInitial": false, "isConditional": false}
+		if withFields {
+			fields := map[string]any{}
+			if t.resolution {
+				fields["resolution"] = map[string]any{"required": true, "name": "Resolution", "key": "resolution",
+					"schema": map[string]any{"type": "resolution", "system": "resolution"}, "operations": []string{"set"},
+					"allowedValues": []map[string]any{{"id": "10000", "name": "Done"}, {"id": "10001", "name": "Won't Do"}}}
+			}
+			tr["fields"] = fields
+		}
+		out = append(out, tr)
+	}
+	return out
+}
+
+func (s *Server) create(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Fields map[string]json.RawMessage `json:"fields"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		writeJSON(w, http.StatusBadRequest, errorBody("Unexpected character in the request body."))
+		return
+	}
+	var proj struct{ Key string }
+	_ = json.Unmarshal(in.Fields["project"], &proj)
+	p := s.projects[proj.Key]
+	if p == nil {
+		writeJSON(w, http.StatusBadRequest, fieldError("project", "valid project is required"))
+		return
+	}
+	var summary string
+	if json.Unmarshal(in.Fields["summary"], &summary); strings.TrimSpace(summary) == "" {
+		writeJSON(w, http.StatusBadRequest, fieldError("summary", "You must specify a summary of the issue."))
+		return
+	}
+	if _, ok := in.Fields["issuetype"]; !ok {
+		writeJSON(w, http.StatusBadRequest, fieldError("issuetype", "issue type is required"))
+		return
+	}
+	p.next++
+	is := s.newIssue(fmt.Sprintf("%s-%d", p.key, p.next), p.key)
+	for k, raw := range in.Fields {
+		if k == "project" {
+			continue
+		}
+		var v any
+		_ = json.Unmarshal(raw, &v)
+		is.fields[k] = v
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"id": is.id, "key": is.key, "self": s.self("issue/" + is.id)})
+}
+
+func (s *Server) edit(w http.ResponseWriter, r *http.Request, is *issue) {
+	var in struct {
+		Fields map[string]any                       `json:"fields"`
+		Update map[string][]map[string]map[string]any `json:"update"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		writeJSON(w, http.StatusBadRequest, errorBody("Unexpected character in the request body."))
+		return
+	}
+	for k, v := range in.Fields {
+		is.fields[k] = v
+	}
+	for field, ops := range in.Update {
+		if field != "fixVersions" {
+			writeJSON(w, http.StatusBadRequest, fieldError(field, "Field does not support update"))
+			return
+		}
+		for _, op := range ops {
+			add, ok := op["add"]
+			if !ok {
+				continue
+			}
+			name, _ := add["name"].(string)
+			if s.version(is.project, name) == nil {
+				writeJSON(w, http.StatusBadRequest, fieldError("fixVersions", fmt.Sprintf("Version name '%s' is not valid", name)))
+				return
+			}
+			vs, _ := is.fields["fixVersions"].([]map[string]any)
+			have := false
+			for _, v := range vs {
+				have = have || v["name"] == name
+			}
+			if !have {
+				is.fields["fixVersions"] = append(vs, s.version(is.project, name))
+				s.changed(is, "Fix Version", "", name)
+			}
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) version(proj, name string) map[string]any {
+	if p := s.projects[proj]; p != nil {
+		for _, v := range p.versions {
+			if v["name"] == name {
+				return v
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Server) project(w http.ResponseWriter, r *http.Request, parts []string) {
+	p := s.projects[parts[0]]
+	if p == nil {
+		writeJSON(w, http.StatusNotFound, errorBody(fmt.Sprintf("No project could be found with key '%s'.", parts[0])))
+		return
+	}
+	switch {
+	case len(parts) == 1 && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, map[string]any{"self": s.self("project/" + p.id), "id": p.id, "key": p.key, "name": p.key + " project", "projectTypeKey": "software"})
+	case len(parts) == 2 && parts[1] == "versions" && r.Method == http.MethodGet:
+		vs := p.versions
+		if vs == nil {
+			vs = []map[string]any{}
+		}
+		writeJSON(w, http.StatusOK, vs)
+	default:
+		writeJSON(w, http.StatusNotFound, errorBody("No resource"))
+	}
+}
+
+func (s *Server) createVersion(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name    string `json:"name"`
+		Project string `json:"project"`
+	}
+	_ = json.NewDecoder(r.Body).Decode(&in)
+	p := s.projects[in.Project]
+	if p == nil {
+		writeJSON(w, http.StatusBadRequest, fieldError("project", "Project must be specified to create a version."))
+		return
+	}
+	if s.version(in.Project, in.Name) != nil {
+		writeJSON(w, http.StatusBadRequest, fieldError("name", "A version with this name already exists in this project."))
+		return
+	}
+	s.nextID++
+	v := map[string]any{"self": s.self("version/" + strconv.Itoa(s.nextID)), "id": strconv.Itoa(s.nextID), "name": in.Name,
+		"archived": false, "released": false, "projectId": p.id}
+	p.versions = append(p.versions, v)
+	writeJSON(w, http.StatusCreated, v)
+}
+
+func (s *Server) addComment(w http.ResponseWriter, r *http.Request, is *issue) {
+	var in struct {
+		Body       string           `json:"body"`
+		Properties []map[string]any `json:"properties"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || strings.TrimSpace(in.Body) == "" {
+		writeJSON(w, http.StatusBadRequest, fieldError("comment", "Comment body can not be empty!"))
+		return
+	}
+	s.nextID++
+	now := s.now()
+	c := map[string]any{"self": s.self("issue/" + is.id + "/comment/" + strconv.Itoa(s.nextID)), "id": strconv.Itoa(s.nextID),
+		"author": user, "body": in.Body, "updateAuthor": user, "created": now.Format(jiraTime), "updated": now.Format(jiraTime),
+		"jsdPublic": len(in.Properties) == 0}
+	if len(in.Properties) > 0 {
+		c["properties"] = in.Properties
+	}
+	is.comments = append(is.comments, c)
+	is.updated = now
+	writeJSON(w, http.StatusCreated, c)
+}
+
+func (s *Server) transition(w http.ResponseWriter, r *http.Request, is *issue) {
+	var in struct {
+		Transition struct {
+			ID string `json:"id"`
+		} `json:"transition"`
+		Fields map[string]map[string]string `json:"fields"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		writeJSON(w, http.StatusBadRequest, errorBody("Unexpected character in the request body."))
+		return
+	}
+	for _, t := range s.transitions(is, true) {
+		if t["id"] != in.Transition.ID {
+			continue
+		}
+		to := t["to"].(map[string]any)["name"].(string)
+		if _, needs := t["fields"].(map[string]any)["resolution"]; needs {
+			res := in.Fields["resolution"]["name"]
+			if res != "Done" && res != "Won't Do" {
+				writeJSON(w, http.StatusBadRequest, fieldError("resolution", "Resolution is required."))
+				return
+			}
+			is.resolution, is.resolved = res, s.now()
+		} else if to == "Open" || to == "In Progress" || to == "Waiting for customer" {
+			is.resolution, is.resolved = "", time.Time{}
+		}
+		s.changed(is, "status", is.status, to)
+		is.status = to
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	writeJSON(w, http.StatusBadRequest, errorBody(fmt.Sprintf("Transition id '%s' is not valid for this issue.", in.Transition.ID)))
+}
+
+func (s *Server) changed(is *issue, field, from, to string) {
+	s.nextID++
+	now := s.now()
+	is.histories = append(is.histories, map[string]any{"id": strconv.Itoa(s.nextID), "author": user, "created": now.Format(jiraTime),
+		"items": []map[string]any{{"field": field, "fieldtype": "jira", "from": nil, "fromString": from, "to": nil, "toString": to}}})
+	is.updated = now
+}
+
+func (s *Server) attach(w http.ResponseWriter, r *http.Request, is *issue) {
+	if r.Header.Get("X-Atlassian-Token") != "no-check" {
+		writeJSON(w, http.StatusForbidden, errorBody("XSRF check failed"))
+		return
+	}
+	if err := r.ParseMultipartForm(32 << 20); err != nil {
+		writeJSON(w, http.StatusBadRequest, errorBody("The request is not multipart: "+err.Error()))
+		return
+	}
+	var out []map[string]any
+	for _, fh := range r.MultipartForm.File["file"] {
+		f, err := fh.Open()
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, errorBody(err.Error()))
+			return
+		}
+		data, _ := io.ReadAll(f)
+		f.Close()
+		s.nextID++
+		id := strconv.Itoa(s.nextID)
+		s.files[id] = data
+		a := map[string]any{"self": s.self("attachment/" + id), "id": id, "filename": fh.Filename, "author": user,
+			"created": s.now().Format(jiraTime), "size": len(data), "mimeType": "application/octet-stream",
+			"content": s.URL + "/secure/attachment/" + id + "/" + fh.Filename}
+		is.attachments = append(is.attachments, a)
+		out = append(out, a)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+type fields map[string]bool
+
+func fieldSet(v string) fields {
+	if v == "" || v == "*all" || v == "*navigable" {
+		return nil
+	}
+	f := fields{}
+	for _, name := range strings.Split(v, ",") {
+		f[strings.TrimSpace(name)] = true
+	}
+	return f
+}
+
+func (f fields) has(name string) bool { return f == nil || f[name] }
+
+// issueJSON renders an issue with only the fields, properties and expansions asked for.
+func (s *Server) issueJSON(is *issue, want fields, props, expand string) map[string]any {
+	out := map[string]any{"expand": "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations",
+		"id": is.id, "self": s.self("issue/" + is.id), "key": is.key}
+	f := map[string]any{}
+	for k, v := range is.fields {
+		if want.has(k) {
+			if k == "issuetype" {
+				if m, ok := v.(map[string]any); ok {
+					v = map[string]any{"self": s.self("issuetype/1"), "id": "1", "name": m["name"], "subtask": false}
+				}
+			}
+			f[k] = v
+		}
+	}
+	set := func(k string, v any) {
+		if want.has(k) {
+			f[k] = v
+		}
+	}
+	set("status", s.statusJSON(is.status))
+	set("created", is.created.Format(jiraTime))
+	set("updated", is.updated.Format(jiraTime))
+	set("reporter", user)
+	set("assignee", nil)
+	if is.resolution != "" {
+		set("resolution", map[string]any{"self": s.self("resolution/1"), "id": "10000", "name": is.resolution})
+		set("resolutiondate", is.resolved.Format(jiraTime))
+	} else {
+		set("resolution", nil)
+		set("resolutiondate", nil)
+	}
+	atts := is.attachments
+	if atts == nil {
+		atts = []map[string]any{}
+	}
+	set("attachment", atts)
+	comments := is.comments
+	if comments == nil {
+		comments = []map[string]any{}
+	}
+	set("comment", map[string]any{"comments": comments, "maxResults": len(comments), "total": len(comments), "startAt": 0})
+	out["fields"] = f
+	if props != "" {
+		p := map[string]json.RawMessage{}
+		for _, name := range strings.Split(props, ",") {
+			if v, ok := is.props[name]; ok {
+				p[name] = v
+			}
+		}
+		out["properties"] = p
+	}
+	if strings.Contains(expand, "changelog") {
+		h := is.histories
+		if h == nil {
+			h = []map[string]any{}
+		}
+		out["changelog"] = map[string]any{"startAt": 0, "maxResults": len(h), "total": len(h), "histories": h}
+	}
+	return out
+}
+
+func (s *Server) searchClassic(w http.ResponseWriter, r *http.Request) {
+	if s.Cloud {
+		writeJSON(w, http.StatusGone, errorBody("The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046"))
+		return
+	}
+	q := r.URL.Query()
+	found, warnings, status, body := s.query(q.Get("jql"), q.Get("validateQuery") == "warn")
+	if status != 0 {
+		writeJSON(w, status, body)
+		return
+	}
+	start, _ := strconv.Atoi(q.Get("startAt"))
+	limit := s.limit(q.Get("maxResults"))
+	start = min(start, len(found))
+	end := min(start+limit, len(found))
+	issues := []map[string]any{}
+	for _, is := range found[start:end] {
+		issues = append(issues, s.issueJSON(is, fieldSet(q.Get("fields")), q.Get("properties"), q.Get("expand")))
+	}
+	out := map[string]any{"expand": "schema,names", "startAt": start, "maxResults": limit, "total": len(found), "issues": issues}
+	if len(warnings) > 0 {
+		out["warningMessages"] = warnings
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) searchJQL(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	found, _, status, body := s.query(q.Get("jql"), false)
+	if status != 0 {
+		writeJSON(w, status, body)
+		return
+	}
+	start := 0
+	if t := q.Get("nextPageToken"); t != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(t)
+		if start, err = strconv.Atoi(strings.TrimPrefix(string(raw), "offset:")); err != nil {
+			writeJSON(w, http.StatusBadRequest, errorBody("Invalid nextPageToken."))
+			return
+		}
+	}
+	limit := s.limit(q.Get("maxResults"))
+	start = min(start, len(found))
+	end := min(start+limit, len(found))
+	issues := []map[string]any{}
+	for _, is := range found[start:end] {
+		issues = append(issues, s.issueJSON(is, fieldSet(q.Get("fields")), q.Get("properties"), q.Get("expand")))
+	}
+	out := map[string]any{"issues": issues, "isLast": end >= len(found)}
+	if end < len(found) {
+		out["nextPageToken"] = base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(end)))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// query evaluates the JQL subset sustain sends: clauses joined by AND over
+// project, key, status, priority and issuetype with =, != or in, and an
+// ORDER BY key or created.
+func (s *Server) query(jql string, warn bool) ([]*issue, []string, int, map[string]any) {
+	where, order, _ := strings.Cut(jql, " ORDER BY ")
+	clauses, err := parseJQL(where)
+	if err != nil {
+		return nil, nil, http.StatusBadRequest, errorBody(err.Error())
+	}
+	var warnings []string
+	for _, c := range clauses {
+		for _, v := range c.values {
+			switch c.field {
+			case "project":
+				if s.projects[v] == nil {
+					return nil, nil, http.StatusBadRequest, errorBody(fmt.Sprintf("The value '%s' does not exist for the field 'project'.", v))
+				}
+			case "key":
+				if s.issues[v] == nil {
+					msg := fmt.Sprintf("An issue with key '%s' does not exist for field 'key'.", v)
+					if !warn {
+						return nil, nil, http.StatusBadRequest, errorBody(msg)
+					}
+					warnings = append(warnings, msg)
+				}
+			}
+		}
+	}
+	var out []*issue
+	for _, is := range s.issues {
+		if matches(is, clauses) {
+			out = append(out, is)
+		}
+	}
+	desc := strings.HasSuffix(strings.ToUpper(order), " DESC")
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.project != b.project {
+			return a.project < b.project
+		}
+		na, _ := strconv.Atoi(a.key[len(a.project)+1:])
+		nb, _ := strconv.Atoi(b.key[len(b.project)+1:])
+		return (na < nb) != desc
+	})
+	return out, warnings, 0, nil
+}
+
+type clause struct {
+	field  string
+	negate bool
+	values []string
+}
+
+func matches(is *issue, cs []clause) bool {
+	for _, c := range cs {
+		var have string
+		switch c.field {
+		case "project":
+			have = is.project
+		case "key":
+			have = is.key
+		case "status":
+			have = is.status
+		case "priority", "issuetype":
+			m, _ := is.fields[c.field].(map[string]any)
+			have, _ = m["name"].(string)
+		}
+		in := false
+		for _, v := range c.values {
+			in = in || strings.EqualFold(v, have)
+		}
+		if in == c.negate {
+			return false
+		}
+	}
+	return true
+}
+
+func parseJQL(s string) ([]clause, error) {
+	var out []clause
+	for _, part := range strings.Split(s, " AND ") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		var c clause
+		var rest string
+		switch {
+		case strings.Contains(part, " not in "):
+			c.field, rest, _ = strings.Cut(part, " not in ")
+			c.negate = true
+		case strings.Contains(part, " in "):
+			c.field, rest, _ = strings.Cut(part, " in ")
+		case strings.Contains(part, " != "):
+			c.field, rest, _ = strings.Cut(part, " != ")
+			c.negate = true
+		case strings.Contains(part, " = "):
+			c.field, rest, _ = strings.Cut(part, " = ")
+		default:
+			return nil, fmt.Errorf("Error in the JQL Query: Expecting operator but got '%s'.", part)
+		}
+		c.field = strings.ToLower(strings.TrimSpace(c.field))
+		switch c.field {
+		case "project", "key", "status", "priority", "issuetype":
+		default:
+			return nil, fmt.Errorf("Field '%s' does not exist or you do not have permission to view it.", c.field)
+		}
+		rest = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(rest), "("), ")")
+		for _, v := range strings.Split(rest, ",") {
+			v = strings.TrimSpace(v)
+			if uq, err := strconv.Unquote(v); err == nil {
+				v = uq
+			}
+			c.values = append(c.values, v)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}

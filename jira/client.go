@@ -1,0 +1,346 @@
+// Package jira is sustain's one client for Jira, shared by the Jira ticket
+// store and the change documents. It is a thin layer over go-jira v1 that
+// adds what every caller needs: authentication (Cloud basic, Server / Data
+// Center bearer), bounded retries on 429 and 5xx, timeouts, a --debug trace
+// that never shows a credential, the right search endpoint for Cloud and
+// Server, and errors that say what to check.
+package jira
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	gojira "github.com/andygrunwald/go-jira"
+
+	"github.com/sustain-cli/sustain/internal/problem"
+)
+
+// Deployments.
+const (
+	Cloud  = "cloud"
+	Server = "server" // Server and Data Center
+)
+
+// Config says how to reach Jira.
+type Config struct {
+	URL   string
+	User  string // the account's e-mail on Cloud (basic auth); empty for a Server / DC token
+	Token string
+	// TokenSource names where the token came from (SUSTAIN_JIRA_TOKEN,
+	// ~/.netrc, a file) for error messages; never the token itself.
+	TokenSource string
+	// Deployment is Cloud, Server or "" to decide from the host name
+	// (*.atlassian.net is Cloud) and, for search, from a 410 answer.
+	Deployment string
+	Timeout    time.Duration // per request; default 30s
+	Retries    int           // after the first attempt, on 429 and 5xx; default 4
+	Debug      io.Writer     // when set, one line per HTTP request
+	// Sleep waits between retries; tests replace it.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Transport is the HTTP transport; default http.DefaultTransport.
+	Transport http.RoundTripper
+}
+
+// Client talks to one Jira site.
+type Client struct {
+	api  *gojira.Client
+	base *url.URL
+	auth string // "basic as USER, token from SOURCE", for errors
+	// cloud is 1 when searches use /rest/api/2/search/jql.
+	cloud atomic.Bool
+}
+
+// New checks cfg and makes a client. It sends nothing.
+func New(cfg Config) (*Client, error) {
+	u, err := url.Parse(strings.TrimRight(cfg.URL, "/"))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, problem.New(problem.Usage, "set jira.url (or SUSTAIN_JIRA_URL) to the site, for example https://example.atlassian.net",
+			"%q is not a Jira site URL", cfg.URL)
+	}
+	if u.User != nil {
+		return nil, problem.New(problem.Usage, "remove the credentials from the URL; use SUSTAIN_JIRA_TOKEN, jira.token_file or ~/.netrc",
+			"jira.url must not contain a user name or password")
+	}
+	if cfg.Token == "" {
+		return nil, problem.New(problem.Usage,
+			"set SUSTAIN_JIRA_TOKEN, jira.token_file, or a ~/.netrc entry for "+u.Hostname(),
+			"no Jira token for %s", u.Host)
+	}
+	switch cfg.Deployment {
+	case "", Cloud, Server:
+	default:
+		return nil, problem.New(problem.Usage, "use cloud or server", "jira.deployment %q is unknown", cfg.Deployment)
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.Retries < 0 {
+		cfg.Retries = 0
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
+	}
+	if cfg.Transport == nil {
+		cfg.Transport = http.DefaultTransport
+	}
+	source := cfg.TokenSource
+	if source == "" {
+		source = "configuration"
+	}
+	c := &Client{base: u}
+	t := &transport{base: cfg.Transport, host: u.Host, retries: cfg.Retries, debug: cfg.Debug, sleep: cfg.Sleep}
+	if cfg.User != "" {
+		user, token := cfg.User, cfg.Token
+		t.authorize = func(r *http.Request) { r.SetBasicAuth(user, token) }
+		c.auth = fmt.Sprintf("basic auth as %s with the token from %s", user, source)
+	} else {
+		token := cfg.Token
+		t.authorize = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) }
+		c.auth = fmt.Sprintf("a bearer personal access token from %s", source)
+	}
+	api, err := gojira.NewClient(&http.Client{Transport: t, Timeout: cfg.Timeout}, u.String())
+	if err != nil {
+		return nil, err
+	}
+	c.api = api
+	switch cfg.Deployment {
+	case Cloud:
+		c.cloud.Store(true)
+	case "":
+		h := strings.ToLower(u.Hostname())
+		c.cloud.Store(strings.HasSuffix(h, ".atlassian.net") || strings.HasSuffix(h, ".jira.com"))
+	}
+	return c, nil
+}
+
+// Host is the site's host name, for messages and cache directories.
+func (c *Client) Host() string { return c.base.Host }
+
+// BrowseURL is the web address of an issue.
+func (c *Client) BrowseURL(key string) string { return c.base.String() + "/browse/" + key }
+
+// do sends a request and decodes a JSON answer into out (when not nil).
+// what names the thing asked for, for the error ("issue SUP-7").
+func (c *Client) do(ctx context.Context, method, path string, body, out any, what string) error {
+	req, err := c.api.NewRequestWithContext(ctx, method, path, body)
+	if err != nil {
+		return err
+	}
+	return c.send(req, out, what)
+}
+
+func (c *Client) send(req *http.Request, out any, what string) error {
+	resp, err := c.api.Do(req, nil)
+	if resp == nil {
+		return c.networkError(req, err)
+	}
+	defer resp.Body.Close()
+	data, rerr := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode >= 300 {
+		return c.statusError(resp.Response, data, what)
+	}
+	if rerr != nil {
+		return c.networkError(req, rerr)
+	}
+	if out == nil || len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("Jira at %s answered %s %s with something that is not the expected JSON: %v", c.base.Host, req.Method, req.URL.Path, err)
+	}
+	return nil
+}
+
+// Issue is an issue as Jira returns it, with the entity properties asked for.
+type Issue struct {
+	gojira.Issue
+	Properties map[string]json.RawMessage `json:"properties,omitempty"`
+}
+
+// GetOptions chooses what an issue read returns; Jira sends only what is asked.
+type GetOptions struct {
+	Fields     []string
+	Properties []string
+	Expand     string
+}
+
+func (o GetOptions) query() url.Values {
+	q := url.Values{}
+	if len(o.Fields) > 0 {
+		q.Set("fields", strings.Join(o.Fields, ","))
+	}
+	if len(o.Properties) > 0 {
+		q.Set("properties", strings.Join(o.Properties, ","))
+	}
+	if o.Expand != "" {
+		q.Set("expand", o.Expand)
+	}
+	return q
+}
+
+// Issue reads one issue.
+func (c *Client) Issue(ctx context.Context, key string, o GetOptions) (*Issue, error) {
+	var out Issue
+	path := "rest/api/2/issue/" + url.PathEscape(key) + "?" + o.query().Encode()
+	if err := c.do(ctx, http.MethodGet, path, nil, &out, "issue "+key); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// CreateIssue creates an issue from raw fields (custom fields included) and
+// returns its key.
+func (c *Client) CreateIssue(ctx context.Context, fields map[string]any) (string, error) {
+	var out struct {
+		Key string `json:"key"`
+	}
+	project := ""
+	if p, ok := fields["project"].(map[string]string); ok {
+		project = p["key"]
+	}
+	if err := c.do(ctx, http.MethodPost, "rest/api/2/issue", map[string]any{"fields": fields}, &out, "project "+project); err != nil {
+		return "", c.explainProject(ctx, project, err)
+	}
+	return out.Key, nil
+}
+
+// Comment is an issue comment with its entity properties.
+type Comment struct {
+	ID         string        `json:"id"`
+	Author     gojira.User   `json:"author"`
+	Body       string        `json:"body"`
+	Created    string        `json:"created"`
+	Properties []EntityValue `json:"properties,omitempty"`
+}
+
+// EntityValue is an entity property as it travels inside another object.
+type EntityValue struct {
+	Key   string          `json:"key"`
+	Value json.RawMessage `json:"value"`
+}
+
+// AddComment adds a comment. internal marks it as a Jira Service Management
+// internal note (the sd.public.comment property); plain Jira keeps the
+// property and shows the comment as usual.
+func (c *Client) AddComment(ctx context.Context, key, body string, internal bool) (*Comment, error) {
+	in := map[string]any{"body": body}
+	if internal {
+		in["properties"] = []map[string]any{{"key": "sd.public.comment", "value": map[string]bool{"internal": true}}}
+	}
+	var out Comment
+	if err := c.do(ctx, http.MethodPost, "rest/api/2/issue/"+url.PathEscape(key)+"/comment", in, &out, "issue "+key); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Comments reads all of an issue's comments, page by page.
+func (c *Client) Comments(ctx context.Context, key string) ([]Comment, error) {
+	var all []Comment
+	for {
+		var page struct {
+			StartAt    int       `json:"startAt"`
+			MaxResults int       `json:"maxResults"`
+			Total      int       `json:"total"`
+			Comments   []Comment `json:"comments"`
+		}
+		q := url.Values{"startAt": {fmt.Sprint(len(all))}, "maxResults": {"100"}, "orderBy": {"created"}}
+		if err := c.do(ctx, http.MethodGet, "rest/api/2/issue/"+url.PathEscape(key)+"/comment?"+q.Encode(), nil, &page, "issue "+key); err != nil {
+			return nil, err
+		}
+		all = append(all, page.Comments...)
+		if len(page.Comments) == 0 || len(all) >= page.Total {
+			return all, nil
+		}
+	}
+}
+
+// SetProperty stores an entity property on an issue.
+func (c *Client) SetProperty(ctx context.Context, key, name string, value any) error {
+	return c.do(ctx, http.MethodPut, "rest/api/2/issue/"+url.PathEscape(key)+"/properties/"+url.PathEscape(name), value, nil, "issue "+key)
+}
+
+// Transitions lists the transitions the workflow offers an issue now, with
+// their fields.
+func (c *Client) Transitions(ctx context.Context, key string) ([]gojira.Transition, error) {
+	var out struct {
+		Transitions []gojira.Transition `json:"transitions"`
+	}
+	path := "rest/api/2/issue/" + url.PathEscape(key) + "/transitions?expand=transitions.fields"
+	if err := c.do(ctx, http.MethodGet, path, nil, &out, "issue "+key); err != nil {
+		return nil, err
+	}
+	return out.Transitions, nil
+}
+
+// Transition performs a transition, with the fields it needs.
+func (c *Client) Transition(ctx context.Context, key, id string, fields map[string]any) error {
+	in := map[string]any{"transition": map[string]string{"id": id}}
+	if len(fields) > 0 {
+		in["fields"] = fields
+	}
+	return c.do(ctx, http.MethodPost, "rest/api/2/issue/"+url.PathEscape(key)+"/transitions", in, nil, "issue "+key)
+}
+
+// Attach uploads a file to an issue.
+func (c *Client) Attach(ctx context.Context, key, name string, data []byte) (*gojira.Attachment, error) {
+	// go-jira builds the multipart body; its request goes through our
+	// transport, so retries, auth and the trace apply.
+	got, resp, err := c.api.Issue.PostAttachmentWithContext(ctx, key, bytes.NewReader(data), name)
+	if err != nil {
+		if resp == nil {
+			return nil, c.networkError(nil, err)
+		}
+		return nil, c.statusError(resp.Response, nil, "issue "+key)
+	}
+	if got == nil || len(*got) == 0 {
+		return nil, fmt.Errorf("Jira accepted %s for %s but listed no attachment", name, key)
+	}
+	return &(*got)[0], nil
+}
+
+// Download reads an attachment's content from the URL Jira gave for it.
+func (c *Client) Download(ctx context.Context, contentURL string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, contentURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.api.Do(req, nil)
+	if resp == nil {
+		return nil, c.networkError(req, err)
+	}
+	defer resp.Body.Close()
+	data, rerr := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, c.statusError(resp.Response, data, "attachment")
+	}
+	if rerr != nil {
+		return nil, c.networkError(req, rerr)
+	}
+	return data, nil
+}
+
+// Project checks that a project exists and the account can see it.
+func (c *Client) Project(ctx context.Context, key string) error {
+	return c.do(ctx, http.MethodGet, "rest/api/2/project/"+url.PathEscape(key), nil, nil, "project "+key)
+}
+
+// explainProject turns a failure into "project X not found" when the project
+// is the reason, at the cost of one request on the error path only.
+func (c *Client) explainProject(ctx context.Context, project string, err error) error {
+	if status, _ := statusOf(err); project == "" || status != http.StatusBadRequest {
+		return err
+	}
+	if perr := c.Project(ctx, project); perr != nil {
+		return perr
+	}
+	return err
+}

@@ -1,0 +1,153 @@
+package jira
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// SearchOptions chooses what each found issue carries.
+type SearchOptions struct {
+	Fields     []string
+	Properties []string
+	Expand     string
+	PageSize   int // default 100
+}
+
+// Search runs a JQL query and calls fn for every issue, page by page. Jira
+// Cloud has removed GET /rest/api/2/search (it answers 410 Gone), so Cloud
+// uses /rest/api/2/search/jql with nextPageToken, and Server / Data Center
+// the classic endpoint with startAt; a 410 switches this client to the new
+// endpoint for good.
+func (c *Client) Search(ctx context.Context, jql string, o SearchOptions, fn func(*Issue) error) error {
+	if o.PageSize <= 0 {
+		o.PageSize = 100
+	}
+	if !c.cloud.Load() {
+		err := c.searchClassic(ctx, jql, o, fn)
+		if status, _ := statusOf(err); status != http.StatusGone {
+			return err
+		}
+		c.cloud.Store(true)
+	}
+	return c.searchJQL(ctx, jql, o, fn)
+}
+
+func (o SearchOptions) query(jql string) url.Values {
+	q := GetOptions{Fields: o.Fields, Properties: o.Properties, Expand: o.Expand}.query()
+	q.Set("jql", jql)
+	q.Set("maxResults", strconv.Itoa(o.PageSize))
+	return q
+}
+
+func (c *Client) searchClassic(ctx context.Context, jql string, o SearchOptions, fn func(*Issue) error) error {
+	for start := 0; ; {
+		q := o.query(jql)
+		q.Set("startAt", strconv.Itoa(start))
+		q.Set("validateQuery", "warn") // an unknown key in `key in (...)` is a warning, not a failure
+		var page struct {
+			StartAt int     `json:"startAt"`
+			Total   int     `json:"total"`
+			Issues  []Issue `json:"issues"`
+		}
+		if err := c.do(ctx, http.MethodGet, "rest/api/2/search?"+q.Encode(), nil, &page, "search"); err != nil {
+			return err
+		}
+		for i := range page.Issues {
+			if err := fn(&page.Issues[i]); err != nil {
+				return err
+			}
+		}
+		start = page.StartAt + len(page.Issues)
+		if len(page.Issues) == 0 || start >= page.Total {
+			return nil
+		}
+	}
+}
+
+func (c *Client) searchJQL(ctx context.Context, jql string, o SearchOptions, fn func(*Issue) error) error {
+	for token := ""; ; {
+		q := o.query(jql)
+		if token != "" {
+			q.Set("nextPageToken", token)
+		}
+		var page struct {
+			Issues        []Issue `json:"issues"`
+			NextPageToken string  `json:"nextPageToken"`
+			IsLast        bool    `json:"isLast"`
+		}
+		if err := c.do(ctx, http.MethodGet, "rest/api/2/search/jql?"+q.Encode(), nil, &page, "search"); err != nil {
+			return err
+		}
+		for i := range page.Issues {
+			if err := fn(&page.Issues[i]); err != nil {
+				return err
+			}
+		}
+		if page.NextPageToken == "" || page.IsLast || page.NextPageToken == token {
+			return nil
+		}
+		token = page.NextPageToken
+	}
+}
+
+// MaxKeys is how many keys one `key in (...)` query carries.
+const MaxKeys = 100
+
+var (
+	keyRe        = regexp.MustCompile(`^[A-Z][A-Z0-9_]*-[1-9][0-9]*$`)
+	missingKeyRe = regexp.MustCompile(`'([A-Z][A-Z0-9_]*-[0-9]+)'`)
+)
+
+// IssuesByKey reads the issues with the given keys, at most MaxKeys per
+// request. Keys Jira does not know are simply absent from the result.
+func (c *Client) IssuesByKey(ctx context.Context, keys []string, fields []string) (map[string]*Issue, error) {
+	out := map[string]*Issue{}
+	for _, k := range keys {
+		if !keyRe.MatchString(k) {
+			return nil, fmt.Errorf("%q is not a Jira issue key", k)
+		}
+	}
+	for len(keys) > 0 {
+		batch := keys[:min(MaxKeys, len(keys))]
+		keys = keys[len(batch):]
+		for len(batch) > 0 {
+			jql := "key in (" + strings.Join(batch, ",") + ")"
+			err := c.Search(ctx, jql, SearchOptions{Fields: fields, PageSize: MaxKeys}, func(is *Issue) error {
+				out[is.Key] = is
+				return nil
+			})
+			if err == nil {
+				break
+			}
+			// Strict validation (Cloud's new endpoint) fails the whole query
+			// on a key that does not exist: drop the keys it names and ask
+			// again for the rest.
+			status, body := statusOf(err)
+			missing := map[string]bool{}
+			for _, m := range body.messages() {
+				for _, sub := range missingKeyRe.FindAllStringSubmatch(m, -1) {
+					missing[sub[1]] = true
+				}
+			}
+			if status != http.StatusBadRequest || len(missing) == 0 {
+				return nil, err
+			}
+			kept := batch[:0:0]
+			for _, k := range batch {
+				if !missing[k] {
+					kept = append(kept, k)
+				}
+			}
+			if len(kept) == len(batch) {
+				return nil, err
+			}
+			batch = kept
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,141 @@
+package jira
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// transport adds the credentials, retries what may be retried, and traces
+// each request for --debug.
+type transport struct {
+	base      http.RoundTripper
+	host      string // credentials go only to the configured site
+	authorize func(*http.Request)
+	retries   int
+	debug     io.Writer
+	sleep     func(context.Context, time.Duration) error
+}
+
+// maxWait bounds a Retry-After we are willing to honour; a longer one fails
+// with Jira's own figure in the error instead of hanging a CI job.
+const maxWait = 60 * time.Second
+
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	var (
+		resp    *http.Response
+		err     error
+		retries int
+	)
+	for attempt := 0; ; attempt++ {
+		r := req.Clone(req.Context())
+		if attempt > 0 && req.GetBody != nil {
+			if r.Body, err = req.GetBody(); err != nil {
+				return nil, err
+			}
+		}
+		if r.URL.Host == t.host {
+			t.authorize(r)
+		}
+		resp, err = t.base.RoundTrip(r)
+		wait, again := t.retryAfter(req, resp, err, attempt)
+		if !again {
+			break
+		}
+		if resp != nil {
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+			resp.Body.Close()
+		}
+		retries++
+		if serr := t.sleep(req.Context(), wait); serr != nil {
+			return nil, serr
+		}
+	}
+	t.trace(req, resp, err, time.Since(start), retries)
+	return resp, err
+}
+
+// retryAfter says whether to try again and after how long: 429 always (Jira
+// did not act on it), 502-504 always (a proxy answered), 500 and network
+// errors only for methods that are safe to repeat, so a create is never
+// sent twice.
+func (t *transport) retryAfter(req *http.Request, resp *http.Response, err error, attempt int) (time.Duration, bool) {
+	if attempt >= t.retries || req.Context().Err() != nil {
+		return 0, false
+	}
+	if req.Body != nil && req.GetBody == nil {
+		return 0, false
+	}
+	backoff := time.Duration(500<<attempt) * time.Millisecond
+	idempotent := req.Method == http.MethodGet || req.Method == http.MethodPut || req.Method == http.MethodDelete || req.Method == http.MethodHead
+	switch {
+	case err != nil:
+		return backoff, idempotent
+	case resp.StatusCode == http.StatusTooManyRequests:
+		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return d, d <= maxWait
+		}
+		return backoff, true
+	case resp.StatusCode == http.StatusBadGateway, resp.StatusCode == http.StatusServiceUnavailable, resp.StatusCode == http.StatusGatewayTimeout:
+		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && d <= maxWait {
+			return d, true
+		}
+		return backoff, true
+	case resp.StatusCode >= 500:
+		return backoff, idempotent
+	}
+	return 0, false
+}
+
+// parseRetryAfter reads seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second, true
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		return max(at.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// trace prints method, URL (never credentials: they travel in headers,
+// which are not printed), status, duration and retries.
+func (t *transport) trace(req *http.Request, resp *http.Response, err error, d time.Duration, retries int) {
+	if t.debug == nil {
+		return
+	}
+	status := "error: " + errText(err)
+	if resp != nil {
+		status = strconv.Itoa(resp.StatusCode)
+	}
+	extra := ""
+	if retries > 0 {
+		extra = fmt.Sprintf(", %d retries", retries)
+	}
+	fmt.Fprintf(t.debug, "jira: %s %s -> %s (%s%s)\n", req.Method, req.URL.Redacted(), status, d.Round(time.Millisecond), extra)
+}
+
+func errText(err error) string {
+	if err == nil {
+		return "none"
+	}
+	return err.Error()
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

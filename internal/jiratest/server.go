@@ -429,7 +429,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) edit(w http.ResponseWriter, r *http.Request, is *issue) {
 	var in struct {
-		Fields map[string]any                       `json:"fields"`
+		Fields map[string]any                         `json:"fields"`
 		Update map[string][]map[string]map[string]any `json:"update"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {

@@ -76,6 +76,7 @@ type Document struct {
 	Compat      Compat            `json:"compat"`
 	Components  []ComponentChange `json:"components"`
 	Requests    []Request         `json:"requests,omitempty"`
+	UnknownKeys []string          `json:"unknown_keys,omitempty"` // with --jira: keys Jira does not know
 	Notes       []string          `json:"notes"`
 
 	text text
@@ -96,6 +97,7 @@ type Entry struct {
 	Scope    string   `json:"scope,omitempty"`
 	Breaking bool     `json:"breaking"`
 	Commits  []Change `json:"commits"`
+	Jira     *Issue   `json:"jira,omitempty"` // with --jira, when Jira knows the key
 }
 
 // Compat is the compatibility information of A2 and the upgrade of Q7.

@@ -1,8 +1,11 @@
 package ticket
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/sustain-cli/sustain/bizcal"
@@ -53,4 +56,59 @@ type Filter struct {
 	ContractMatters bool
 	Today           bizcal.Date
 	Limit           int
+}
+
+// Match reports whether r passes f's filters (all but the order and the
+// limit), for stores that filter in memory.
+func (f Filter) Match(r *Request) bool {
+	switch {
+	case len(f.Statuses) > 0 && !slices.Contains(f.Statuses, r.Status),
+		f.Customer != "" && !strings.EqualFold(f.Customer, r.Customer),
+		f.Priority != "" && f.Priority != r.Priority,
+		!f.Since.IsZero() && r.CreatedAt.Before(f.Since),
+		f.Assignee != "" && !slices.Contains(r.Assignees, f.Assignee),
+		f.Task != "" && !slices.Contains(r.Tasks, strings.ToUpper(f.Task)),
+		f.NoResponse && r.FirstResponse != nil:
+		return false
+	}
+	return true
+}
+
+// Order sorts rs as f asks and applies the limit, for stores that sort in
+// memory: by number, or in the queue of the priority system. customer finds
+// a customer by code; requests of unknown customers leave the queue.
+func (f Filter) Order(rs []*Request, customer func(code string) *Customer) []*Request {
+	if !f.Queue {
+		slices.SortStableFunc(rs, func(a, b *Request) int { return cmp.Compare(a.Number, b.Number) })
+	} else {
+		type entry struct {
+			r          *Request
+			tier, rank int
+		}
+		es := make([]entry, 0, len(rs))
+		for _, r := range rs {
+			c := customer(r.Customer)
+			if c == nil {
+				continue
+			}
+			rank, _ := PriorityRank(r.Priority)
+			e := entry{r: r, rank: rank}
+			if f.ContractMatters && !c.ContractActive(f.Today) {
+				e.tier, e.rank = 1, 0 // the rest are served by age alone
+			}
+			es = append(es, e)
+		}
+		slices.SortStableFunc(es, func(a, b entry) int {
+			return cmp.Or(cmp.Compare(a.tier, b.tier), cmp.Compare(a.rank, b.rank),
+				a.r.CreatedAt.Compare(b.r.CreatedAt), cmp.Compare(a.r.Number, b.r.Number))
+		})
+		rs = rs[:0]
+		for _, e := range es {
+			rs = append(rs, e.r)
+		}
+	}
+	if f.Limit > 0 && len(rs) > f.Limit {
+		rs = rs[:f.Limit]
+	}
+	return rs
 }

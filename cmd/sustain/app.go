@@ -55,6 +55,7 @@ type app struct {
 	nowFlag    string
 	format     output.Format
 	verbose    bool
+	debug      bool
 
 	cfg     *config.Loaded
 	closers []func() error // run when the command ends
@@ -151,7 +152,8 @@ directory), and $XDG_CONFIG_HOME/sustain/config.yaml, in that order.
 	pf.BoolVar(&a.format.JSON, "json", false, "print JSON (field names are documented and stable)")
 	pf.StringVar(&a.format.Template, "template", "", "print with a Go `TEMPLATE` over the JSON fields")
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "say more: skipped tags, the files configuration came from")
-	pf.StringVar(&a.storeFlag, "store", "", "the ticket store `FILE` (default $XDG_DATA_HOME/sustain/sustain.db; SUSTAIN_STORE)")
+	pf.StringVar(&a.storeFlag, "store", "", "the ticket `STORE`: a SQLite file (default $XDG_DATA_HOME/sustain/sustain.db) or jira:https://SITE?project=KEY; SUSTAIN_STORE")
+	pf.BoolVar(&a.debug, "debug", false, "print each Jira HTTP request (method, URL, status, duration, retries) to stderr; never credentials")
 	pf.StringVar(&a.nowFlag, "now", "", "act as if it were `TIME` (2027-01-15, 2027-01-15T10:30; SUSTAIN_NOW), for what-if runs")
 
 	root.AddCommand(newReleaseCmd(a), newTicketCmd(a), newCustomerCmd(a), newCalendarCmd(a), newVersionCmd(a), newManCmd(root))

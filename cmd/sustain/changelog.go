@@ -3,20 +3,23 @@ package main
 import (
 	"bytes"
 	"errors"
+	"net/url"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sustain-cli/sustain/changelog"
 	"github.com/sustain-cli/sustain/internal/atomicfile"
+	"github.com/sustain-cli/sustain/jira"
 	"github.com/sustain-cli/sustain/release"
 	"github.com/sustain-cli/sustain/ticket"
-	"github.com/sustain-cli/sustain/ticket/sqlite"
 )
 
 // docOptions are the flags the change-document commands share.
@@ -27,6 +30,8 @@ type docOptions struct {
 	lang   string
 	output string
 	write  string
+	jira    bool
+	offline bool
 }
 
 func addDocFlags(cmd *cobra.Command, o *docOptions) {
@@ -85,6 +90,10 @@ func newReleaseDocCmd(a *app, kind string) *cobra.Command {
 		},
 	}
 	addDocFlags(cmd, &o)
+	if kind != changelog.KindCompat {
+		cmd.Flags().BoolVar(&o.jira, "jira", false, "fetch each key's summary, type, status, labels and fix versions from Jira (cached), and group by issue type")
+		cmd.Flags().BoolVar(&o.offline, "offline", false, "with --jira: use the cache only, ask Jira nothing")
+	}
 	if kind == changelog.KindChangelog {
 		cmd.Flags().BoolVar(&o.all, "all", false, "every release in history, newest first")
 		cmd.Flags().StringVar(&o.write, "write", "", "insert the section into the Keep a Changelog `FILE`")
@@ -98,6 +107,9 @@ func (a *app) releaseDoc(kind string, o docOptions) error {
 	}
 	if !slices.Contains(changelog.Formats, o.format) {
 		return usagef("--format %q: use md, html, text or json", o.format)
+	}
+	if o.offline && !o.jira {
+		return usagef("--offline applies to --jira: give both")
 	}
 	if o.all && (o.From != "" || o.write != "") {
 		return usagef("--all renders every release: it takes neither --from nor --write")
@@ -189,9 +201,14 @@ func (a *app) releaseDoc(kind string, o docOptions) error {
 			return usagef("%v", errs[i])
 		}
 		if kind == changelog.KindNotes {
-			if d.Requests, err = a.resolvedRequests(d.Keys()); err != nil {
+			if d.Requests, err = a.resolvedRequests(d.Keys(), o.jira && !o.offline); err != nil {
 				return err
 			}
+		}
+	}
+	if o.jira {
+		if err := a.enrich(docs, o.offline); err != nil {
+			return err
 		}
 	}
 
@@ -260,8 +277,10 @@ func (a *app) docInput(v *release.Versioner, ro release.RangeOptions, lang strin
 }
 
 // resolvedRequests finds the support requests linked to the keys. Without a
-// ticket store there are none, and that is no error.
-func (a *app) resolvedRequests(keys []string) ([]changelog.Request, error) {
+// ticket store there are none, and that is no error. A Jira store is asked
+// only when the command may talk to Jira (--jira without --offline), with
+// one search for all keys.
+func (a *app) resolvedRequests(keys []string, online bool) ([]changelog.Request, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
@@ -270,10 +289,14 @@ func (a *app) resolvedRequests(keys []string) ([]changelog.Request, error) {
 		return nil, err
 	}
 	path := a.storePath(cfg)
-	if _, err := os.Stat(path); err != nil {
+	remote := path == "jira" || strings.HasPrefix(path, "jira:")
+	if remote && !online {
+		return nil, nil
+	}
+	if _, err := os.Stat(path); err != nil && !remote {
 		return nil, nil // no store: the section is left out
 	}
-	store, err := sqlite.Open(a.ctx, path)
+	store, err := a.openStore(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -282,10 +305,17 @@ func (a *app) resolvedRequests(keys []string) ([]changelog.Request, error) {
 	for _, k := range keys {
 		inRange[k] = true
 	}
+	filters := []ticket.Filter{{}}
+	if !remote {
+		filters = filters[:0]
+		for _, k := range keys {
+			filters = append(filters, ticket.Filter{Task: k}) // index lookups
+		}
+	}
 	seen := map[string]bool{}
 	var out []changelog.Request
-	for _, k := range keys {
-		rs, err := store.Requests(a.ctx, ticket.Filter{Task: k})
+	for _, f := range filters {
+		rs, err := store.Requests(a.ctx, f)
 		if err != nil {
 			return nil, err
 		}
@@ -300,9 +330,72 @@ func (a *app) resolvedRequests(keys []string) ([]changelog.Request, error) {
 					tasks = append(tasks, t)
 				}
 			}
+			if len(tasks) == 0 {
+				continue
+			}
 			out = append(out, changelog.Request{ID: r.ID, Customer: r.Customer, Subject: r.Subject, Status: string(r.Status), Tasks: tasks})
 		}
 	}
 	slices.SortFunc(out, func(x, y changelog.Request) int { return strings.Compare(x.ID, y.ID) })
 	return out, nil
+}
+
+// enrich adds Jira's data to the documents: keys from the cache when fresh,
+// the rest in batched searches (jira.MaxKeys a request), cached for
+// jira.cache_ttl. --offline uses the cache alone.
+func (a *app) enrich(docs []*changelog.Document, offline bool) error {
+	cfg, err := a.config()
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	var keys []string
+	for _, d := range docs {
+		for _, k := range d.Keys() {
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+	}
+	var api *jira.Client
+	host := ""
+	if !offline {
+		if api, err = a.jiraClient(""); err != nil {
+			return err
+		}
+		host = api.Host()
+	} else if u, err := url.Parse(cfg.Jira.URL); err == nil && u.Host != "" {
+		host = u.Host
+	} else {
+		return usagef("--offline reads the cache of jira.url: set jira.url")
+	}
+	ttl, _ := time.ParseDuration(cfg.Jira.CacheTTL)
+	cache := &jira.Cache{Dir: filepath.Join(a.cacheDir(), "jira", host), TTL: ttl, Now: a.now}
+	got, missing, err := jira.Lookup(a.ctx, api, cache, keys)
+	if err != nil && got == nil {
+		return err
+	}
+	if err != nil {
+		a.warnf("the Jira cache could not be written: %v", err)
+	}
+	if len(missing) > 0 {
+		a.warnf("--offline: %d key(s) are not in the cache and are shown without Jira data: %s (run once without --offline)", len(missing), strings.Join(missing, ", "))
+	}
+	issues := make(map[string]changelog.Issue, len(got))
+	for k, s := range got {
+		issues[k] = changelog.Issue(s)
+	}
+	for _, d := range docs {
+		d.Enrich(issues, cfg.Jira.IssueTypes)
+	}
+	return nil
+}
+
+// cacheDir is $XDG_CACHE_HOME/sustain, else ~/.cache/sustain.
+func (a *app) cacheDir() string {
+	if dir := a.getenv("XDG_CACHE_HOME"); dir != "" {
+		return filepath.Join(dir, "sustain")
+	}
+	return filepath.Join(a.getenv("HOME"), ".cache", "sustain")
 }

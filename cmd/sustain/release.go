@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -268,7 +269,18 @@ build: the build number and date of HEAD.
 
 // --- release tag ---
 
-type tagView struct{ *release.TagResult }
+type tagView struct {
+	*release.TagResult
+	FixVersion *fixVersionView `json:"jira_fix_version,omitempty"`
+}
+
+// fixVersionView is what --jira-fix-version did (or, with --dry-run, would do).
+type fixVersionView struct {
+	Project string   `json:"project"`
+	Version string   `json:"version"`
+	Issues  []string `json:"issues"`  // keys given the fix version
+	Unknown []string `json:"unknown"` // keys Jira does not know, skipped
+}
 
 func (v tagView) Table() output.Table {
 	t := nextView{&v.Next}.Table()
@@ -278,12 +290,20 @@ func (v tagView) Table() output.Table {
 	}
 	t.Rows = append([][]string{{"TAG", v.Tag + " " + state}}, t.Rows...)
 	t.Rows = append(t.Rows, []string{"TAGGER", v.Tagger}, []string{"MESSAGE", v.Message})
+	if f := v.FixVersion; f != nil {
+		row := fmt.Sprintf("%s in %s on %d issue(s)", f.Version, f.Project, len(f.Issues))
+		if len(f.Unknown) > 0 {
+			row += fmt.Sprintf("; not in Jira: %s", strings.Join(f.Unknown, ", "))
+		}
+		t.Rows = append(t.Rows, []string{"JIRA FIX VERSION", row})
+	}
 	return t
 }
 
 func newReleaseTagCmd(a *app) *cobra.Command {
 	var o release.TagOptions
 	var out string
+	var fixVersion bool
 	cmd := &cobra.Command{
 		Use:   "tag",
 		Short: "Create the annotated tag of the next version on HEAD",
@@ -292,6 +312,11 @@ on HEAD. The tagger is versioning.tagger from the configuration
 (SUSTAIN_VERSIONING_TAGGER_NAME / _EMAIL), else git's user.name and
 user.email. Uncommitted changes are allowed, with a warning: the tag names
 HEAD, not the work tree. Nothing is pushed.
+
+--jira-fix-version sets the version as a fix version (created in jira.project
+when missing) on the project's issues named in the commits since the last
+release. Jira is updated before the tag is created, so a Jira failure leaves
+no tag behind and the command can simply be run again.
 
 ` + nextIssueHelp + `
 
@@ -308,6 +333,12 @@ HEAD, not the work tree. Nothing is pushed.
 			cfg, _ := a.config()
 			o.TaggerName, o.TaggerEmail = cfg.Versioning.Tagger.Name, cfg.Versioning.Tagger.Email
 			o.Now = a.now()
+			var fv *fixVersionView
+			if fixVersion {
+				if fv, err = a.setFixVersion(v, o); err != nil {
+					return err
+				}
+			}
 			res, err := v.Tag(o)
 			if err != nil {
 				return err
@@ -315,15 +346,54 @@ HEAD, not the work tree. Nothing is pushed.
 			if res.Dirty {
 				a.warnf("the work tree has uncommitted changes; the tag names HEAD, not them")
 			}
-			view := tagView{res}
+			view := tagView{res, fv}
 			return a.emit(view, out, nextView{&res.Next}.vars())
 		},
 	}
 	addNextFlags(cmd, &o.NextOptions)
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "say what would be tagged, create nothing")
 	cmd.Flags().StringVarP(&o.Message, "message", "m", "", "the tag `MESSAGE` (default \"Release VERSION (ISSUE)\")")
+	cmd.Flags().BoolVar(&fixVersion, "jira-fix-version", false, "set the version as fix version on the release's issues in jira.project")
 	addCIOutputFlag(cmd, &out)
 	return cmd
+}
+
+// setFixVersion gives the next version's issues their fix version in Jira,
+// before the tag exists; with --dry-run it only says what it would do.
+func (a *app) setFixVersion(v *release.Versioner, o release.TagOptions) (*fixVersionView, error) {
+	cfg, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Jira.Project == "" {
+		return nil, usagef("--jira-fix-version needs jira.project, the project whose issues get the version")
+	}
+	n, err := v.Next(o.NextOptions)
+	if err != nil {
+		return nil, err
+	}
+	fv := &fixVersionView{Project: cfg.Jira.Project, Version: n.Version, Issues: []string{}, Unknown: []string{}}
+	for _, k := range n.Keys {
+		if strings.HasPrefix(k, cfg.Jira.Project+"-") {
+			fv.Issues = append(fv.Issues, k)
+		}
+	}
+	if o.DryRun {
+		return fv, nil
+	}
+	api, err := a.jiraClient("")
+	if err != nil {
+		return nil, err
+	}
+	unknown, err := api.AddFixVersion(a.ctx, fv.Project, fv.Version, fv.Issues)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range unknown {
+		fv.Unknown = append(fv.Unknown, k)
+		fv.Issues = slices.DeleteFunc(fv.Issues, func(x string) bool { return x == k })
+	}
+	return fv, nil
 }
 
 // --- release build-info ---

@@ -73,7 +73,7 @@ func (a *app) service() (*ticket.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := sqlite.Open(a.ctx, a.storePath(cfg))
+	store, err := a.openStore(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +92,10 @@ func (a *app) service() (*ticket.Service, error) {
 		Calendar: cal,
 		Now:      now,
 	}, nil
+}
+
+func openSQLite(a *app, path string) (ticket.Store, error) {
+	return sqlite.Open(a.ctx, path)
 }
 
 // storePath is --store, else the configured or default store.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -51,12 +52,34 @@ type Person struct {
 	Email string `yaml:"email"`
 }
 
-// Jira holds the Jira connection and the development project.
+// Jira holds the Jira connection, the development project, and how
+// requests and change documents use Jira.
 type Jira struct {
-	URL       string `yaml:"url"`
-	Project   string `yaml:"project"`
-	User      string `yaml:"user"`
-	TokenFile string `yaml:"token_file"`
+	URL     string `yaml:"url"`
+	Project string `yaml:"project"`
+	User    string `yaml:"user"` // Cloud: the account e-mail (basic auth); empty: a Server / DC bearer token
+	// Token is for SUSTAIN_JIRA_TOKEN; found in a file it is used with a
+	// warning, since files get committed.
+	Token          string            `yaml:"token"`
+	TokenFile      string            `yaml:"token_file"`
+	Deployment     string            `yaml:"deployment"` // cloud or server; default from the host name
+	TimeoutSeconds int               `yaml:"timeout_seconds"`
+	Retries        int               `yaml:"retries"`
+	CacheTTL       string            `yaml:"cache_ttl"`   // how long fetched issues are reused
+	IssueTypes     map[string]string `yaml:"issue_types"` // Jira issue type → change-document section id
+	Requests       JiraRequests      `yaml:"requests"`
+}
+
+// JiraRequests maps support requests onto a Jira project (the Jira store).
+type JiraRequests struct {
+	Project     string              `yaml:"project"`    // default: the store URL's project, else support.prefix
+	IssueType   string              `yaml:"issue_type"` // the issue type of new requests
+	Customers   string              `yaml:"customers"`  // the customers file; default customers.yaml beside .sustain.yaml
+	Resolution  string              `yaml:"resolution"` // set when a transition requires one
+	Transitions map[string]string   `yaml:"transitions"`
+	Statuses    map[string][]string `yaml:"statuses"`
+	Priorities  map[string]string   `yaml:"priorities"`
+	Fields      map[string]string   `yaml:"fields"` // request data → custom field id
 }
 
 // Support is the support regulation the ticket commands follow.
@@ -116,6 +139,22 @@ func Default() *Config {
 			Timezone:           "Europe/Moscow",
 		},
 		Changelog: Changelog{RestartRequired: true, MaintenanceWindow: true, Lang: "en"},
+		Jira: Jira{
+			TimeoutSeconds: 30,
+			Retries:        4,
+			CacheTTL:       "24h",
+			IssueTypes:     map[string]string{"Bug": "fixed", "Story": "added", "New Feature": "added", "Task": "changed", "Improvement": "changed"},
+			Requests: JiraRequests{
+				IssueType:  "Task",
+				Resolution: "Done",
+				Transitions: map[string]string{"new": "Open", "in_progress": "In Progress", "waiting_for_customer": "Waiting for customer",
+					"resolved": "Resolved", "closed": "Closed"},
+				Statuses: map[string][]string{"new": {"Open", "To Do", "New"}, "in_progress": {"In Progress"},
+					"waiting_for_customer": {"Waiting for customer"}, "resolved": {"Resolved", "Done"}, "closed": {"Closed"}},
+				Priorities: map[string]string{"critical": "Highest", "high": "High", "normal": "Medium", "low": "Low"},
+				Fields:     map[string]string{},
+			},
+		},
 		Support: Support{
 			Prefix:                        "SUP",
 			AutocloseBusinessDays:         10,
@@ -322,6 +361,9 @@ func (c *Config) Validate() error {
 	if err := c.validateSupport(bad); err != nil {
 		return err
 	}
+	if err := c.validateJira(bad); err != nil {
+		return err
+	}
 	if l := c.Changelog.Lang; l != "en" && l != "ru" {
 		return bad("changelog.lang", "%q: use en or ru", l)
 	}
@@ -364,6 +406,55 @@ func (c *Config) validateSupport(bad func(key, format string, args ...any) error
 	}
 	if s.AttachmentMaxMB < 1 {
 		return bad("support.attachment_max_mb", "%d: the attachment limit must be at least 1 MiB", s.AttachmentMaxMB)
+	}
+	return nil
+}
+
+var customFieldRe = regexp.MustCompile(`^customfield_[0-9]+$`)
+
+func (c *Config) validateJira(bad func(key, format string, args ...any) error) error {
+	j := c.Jira
+	switch j.Deployment {
+	case "", "cloud", "server":
+	default:
+		return bad("jira.deployment", "%q: use cloud or server (Data Center is server)", j.Deployment)
+	}
+	if j.TimeoutSeconds < 1 {
+		return bad("jira.timeout_seconds", "%d: give at least 1 second", j.TimeoutSeconds)
+	}
+	if j.Retries < 0 || j.Retries > 10 {
+		return bad("jira.retries", "%d: use 0 to 10", j.Retries)
+	}
+	if d, err := time.ParseDuration(j.CacheTTL); err != nil || d < 0 {
+		return bad("jira.cache_ttl", "%q is not a duration (for example 24h, 30m, 0 to always fetch)", j.CacheTTL)
+	}
+	r := j.Requests
+	if r.Project != "" && !jiraProjectRe.MatchString(r.Project) {
+		return bad("jira.requests.project", "%q is not a Jira project key", r.Project)
+	}
+	statuses := []string{"new", "in_progress", "waiting_for_customer", "resolved", "closed"}
+	for k := range r.Transitions {
+		if !slices.Contains(statuses, k) {
+			return bad("jira.requests.transitions."+k, "%q is not a sustain status (use %s)", k, strings.Join(statuses, ", "))
+		}
+	}
+	for k := range r.Statuses {
+		if !slices.Contains(statuses, k) {
+			return bad("jira.requests.statuses."+k, "%q is not a sustain status (use %s)", k, strings.Join(statuses, ", "))
+		}
+	}
+	for k := range r.Priorities {
+		if !slices.Contains([]string{"critical", "high", "normal", "low"}, k) {
+			return bad("jira.requests.priorities."+k, "%q is not a sustain priority (use critical, high, normal, low)", k)
+		}
+	}
+	for k, v := range r.Fields {
+		if !slices.Contains([]string{"customer", "channel", "from", "project_address", "params", "related"}, k) {
+			return bad("jira.requests.fields."+k, "%q is not request data (use customer, channel, from, project_address, params, related)", k)
+		}
+		if !customFieldRe.MatchString(v) {
+			return bad("jira.requests.fields."+k, "%q is not a custom field id (for example customfield_10050)", v)
+		}
 	}
 	return nil
 }

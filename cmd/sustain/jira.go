@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bufio"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/sustain-cli/sustain/internal/config"
+	"github.com/sustain-cli/sustain/jira"
+	"github.com/sustain-cli/sustain/ticket"
+	"github.com/sustain-cli/sustain/ticket/customerfile"
+	ticketjira "github.com/sustain-cli/sustain/ticket/jira"
+)
+
+// jiraClient connects to jira.url (or site, when a store names one) with
+// the credentials found for it.
+func (a *app) jiraClient(site string) (*jira.Client, error) {
+	cfg, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	j := cfg.Jira
+	if site == "" {
+		site = j.URL
+	}
+	if site == "" {
+		return nil, usagef("no Jira site: set jira.url in .sustain.yaml or SUSTAIN_JIRA_URL")
+	}
+	user, token, source, err := a.jiraToken(cfg, site)
+	if err != nil {
+		return nil, err
+	}
+	c := jira.Config{URL: site, User: user, Token: token, TokenSource: source, Deployment: j.Deployment,
+		Timeout: time.Duration(j.TimeoutSeconds) * time.Second, Retries: j.Retries}
+	if a.debug {
+		c.Debug = a.err
+	}
+	return jira.New(c)
+}
+
+// jiraToken finds the credentials: jira.token (SUSTAIN_JIRA_TOKEN), then
+// jira.token_file, then ~/.netrc. A token written in a config file is used
+// but warned about: such files end up in git.
+func (a *app) jiraToken(cfg *config.Loaded, site string) (user, token, source string, err error) {
+	user = cfg.Jira.User
+	if t := cfg.Jira.Token; t != "" {
+		origin := cfg.Origin("jira.token")
+		if !strings.HasPrefix(origin, "environment") {
+			a.warnf("a Jira token is written in %s: anyone who can read the file (or the repository it is committed to) has it; move it to SUSTAIN_JIRA_TOKEN, jira.token_file or ~/.netrc", strings.SplitN(origin, ":", 2)[0])
+			return user, t, "jira.token in " + strings.SplitN(origin, ":", 2)[0], nil
+		}
+		return user, t, config.EnvName("jira.token"), nil
+	}
+	if f := cfg.Jira.TokenFile; f != "" {
+		path := a.expandHome(f)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return "", "", "", usagef("jira.token_file: %v", err)
+		}
+		return user, strings.TrimSpace(string(data)), path, nil
+	}
+	u, err := url.Parse(site)
+	if err == nil {
+		if login, password, ok := a.netrc(u.Hostname()); ok {
+			if user == "" {
+				user = login
+			}
+			return user, password, "~/.netrc", nil
+		}
+	}
+	return user, "", "", nil
+}
+
+func (a *app) expandHome(p string) string {
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		return filepath.Join(a.getenv("HOME"), rest)
+	}
+	return p
+}
+
+// netrc reads the login and password for host from $NETRC or ~/.netrc, as
+// curl and git do. An entry with a login that is not an e-mail is taken as
+// a Server / DC token owner, so the login is kept only when it looks like
+// a Cloud account.
+func (a *app) netrc(host string) (login, password string, ok bool) {
+	path := a.getenv("NETRC")
+	if path == "" {
+		path = filepath.Join(a.getenv("HOME"), ".netrc")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", "", false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Split(bufio.ScanWords)
+	var words []string
+	for sc.Scan() {
+		words = append(words, sc.Text())
+	}
+	match, found := false, false
+	for i := 0; i < len(words); i++ {
+		switch w := words[i]; {
+		case w == "machine" && i+1 < len(words):
+			if found {
+				return login, password, true
+			}
+			i++
+			match = strings.EqualFold(words[i], host)
+		case w == "default":
+			if found {
+				return login, password, true
+			}
+			match = true
+		case match && w == "login" && i+1 < len(words):
+			i++
+			login, found = words[i], true
+		case match && w == "password" && i+1 < len(words):
+			i++
+			password, found = words[i], true
+		}
+	}
+	if !strings.Contains(login, "@") {
+		login = ""
+	}
+	return login, password, found && password != ""
+}
+
+// openStore opens the ticket store named by --store, SUSTAIN_STORE or
+// `store:`: a SQLite file, or jira:https://site?project=KEY.
+func (a *app) openStore(cfg *config.Loaded) (ticket.Store, error) {
+	where := a.storePath(cfg)
+	if where != "jira" && !strings.HasPrefix(where, "jira:") {
+		return openSQLite(a, where)
+	}
+	site, project := "", ""
+	if rest := strings.TrimPrefix(strings.TrimPrefix(where, "jira"), ":"); rest != "" {
+		u, err := url.Parse(rest)
+		if err != nil || u.Host == "" {
+			return nil, usagef("store %q: write jira:https://example.atlassian.net?project=SUP", where)
+		}
+		project = strings.ToUpper(u.Query().Get("project"))
+		u.RawQuery = ""
+		site = u.String()
+	}
+	r := cfg.Jira.Requests
+	if project == "" {
+		project = r.Project
+	}
+	if project == "" {
+		project = cfg.Support.Prefix
+	}
+	api, err := a.jiraClient(site)
+	if err != nil {
+		return nil, err
+	}
+	opts := ticketjira.Options{Project: project, IssueType: r.IssueType, Resolution: r.Resolution, Fields: r.Fields,
+		Priorities: r.Priorities, Statuses: map[ticket.Status][]string{}, Transitions: map[ticket.Status]string{}}
+	for k, v := range r.Statuses {
+		opts.Statuses[ticket.Status(k)] = v
+	}
+	for k, v := range r.Transitions {
+		opts.Transitions[ticket.Status(k)] = v
+	}
+	return ticketjira.New(api, customerfile.Open(a.customersFile(cfg)), opts), nil
+}
+
+// customersFile is jira.requests.customers, else customers.yaml beside the
+// repository's .sustain.yaml, else in the working directory.
+func (a *app) customersFile(cfg *config.Loaded) string {
+	if f := cfg.Jira.Requests.Customers; f != "" {
+		return a.expandHome(f)
+	}
+	if repo := config.FindRepoFile(a.dir); repo != "" {
+		return filepath.Join(filepath.Dir(repo), "customers.yaml")
+	}
+	return filepath.Join(a.dir, "customers.yaml")
+}

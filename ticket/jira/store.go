@@ -1,0 +1,609 @@
+// Package jira keeps support requests in a Jira project. The Jira key is the
+// registration number (A8); summary, description, priority and status are
+// Jira's own fields; what Jira has no field for (customer, channel, sender,
+// installation parameters, assignees, linked tasks, the reaction and answer
+// times, the history with its actors) is kept in an issue entity property,
+// "sustain", which Jira returns with searches. Messages are comments
+// (internal notes as Jira Service Management internal comments), status
+// changes are workflow transitions. Customers live in a customers file
+// (ticket/customerfile) kept in git.
+package jira
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	gojira "github.com/andygrunwald/go-jira"
+
+	"github.com/sustain-cli/sustain/internal/problem"
+	jiraclient "github.com/sustain-cli/sustain/jira"
+	"github.com/sustain-cli/sustain/ticket"
+	"github.com/sustain-cli/sustain/ticket/customerfile"
+)
+
+// Property is the entity property that holds sustain's record of a request.
+const Property = "sustain"
+
+// Options maps sustain's requests onto a Jira project.
+type Options struct {
+	Project   string
+	IssueType string // default Task
+	// Statuses lists, per sustain status, the Jira statuses that mean it.
+	Statuses map[ticket.Status][]string
+	// Transitions names, per sustain status, the transition (or its target
+	// status) that leads there.
+	Transitions map[ticket.Status]string
+	// Priorities maps sustain priorities to Jira priority names.
+	Priorities map[string]string
+	// Resolution is set on transitions that require one (default Done).
+	Resolution string
+	// Fields puts request data into custom fields (customer, channel, from,
+	// project_address, params, related → customfield_NNNNN); what is not
+	// mapped goes into a block at the end of the description.
+	Fields map[string]string
+}
+
+// Store is a ticket.Store over a Jira project and a customers file.
+type Store struct {
+	*customerfile.Store
+	api  *jiraclient.Client
+	opts Options
+}
+
+// New makes the store; it sends nothing until used.
+func New(api *jiraclient.Client, customers *customerfile.Store, opts Options) *Store {
+	if opts.IssueType == "" {
+		opts.IssueType = "Task"
+	}
+	if opts.Resolution == "" {
+		opts.Resolution = "Done"
+	}
+	return &Store{Store: customers, api: api, opts: opts}
+}
+
+// Close releases nothing: the store holds no connection.
+func (s *Store) Close() error { return nil }
+
+// record is the "sustain" property of an issue.
+type record struct {
+	Customer       string              `json:"customer"`
+	Channel        string              `json:"channel"`
+	From           string              `json:"from,omitempty"`
+	ProjectAddress string              `json:"project_address,omitempty"`
+	Params         []ticket.Param      `json:"params"`
+	Related        string              `json:"related,omitempty"`
+	Assignees      []string            `json:"assignees"`
+	Tasks          []string            `json:"tasks"`
+	CreatedAt      time.Time           `json:"created_at"`
+	FirstResponse  *time.Time          `json:"first_response_at,omitempty"`
+	AnsweredAt     *time.Time          `json:"answered_at,omitempty"`
+	ClosedAt       *time.Time          `json:"closed_at,omitempty"`
+	Closure        string              `json:"closure,omitempty"`
+	Attachments    []ticket.Attachment `json:"attachments"`
+	Events         []event             `json:"events"`
+}
+
+// event is a history entry; its text is the comment it points to (or, for
+// the opening, the description).
+type event struct {
+	At      time.Time     `json:"at"`
+	Actor   string        `json:"actor"`
+	Action  string        `json:"action"`
+	Detail  string        `json:"detail,omitempty"`
+	From    ticket.Status `json:"from,omitempty"`
+	To      ticket.Status `json:"to"`
+	Comment string        `json:"comment,omitempty"` // Jira comment id
+	Moved   string        `json:"moved,omitempty"`   // the Jira status a transition led to
+}
+
+var readFields = []string{"summary", "description", "status", "priority", "created", "updated", "resolutiondate"}
+
+// CreateRequest creates the issue, uploads the files and writes the record.
+// An upload that fails does not undo the issue: the error names the key and
+// the files that are missing.
+func (s *Store) CreateRequest(ctx context.Context, _ string, r *ticket.Request, files []ticket.File, first ticket.Event) (*ticket.Request, error) {
+	fields := map[string]any{
+		"project":     map[string]string{"key": s.opts.Project},
+		"summary":     r.Subject,
+		"issuetype":   map[string]string{"name": s.opts.IssueType},
+		"description": s.description(r),
+	}
+	if p := s.opts.Priorities[r.Priority]; p != "" {
+		fields["priority"] = map[string]string{"name": p}
+	}
+	for name, value := range s.customValues(r) {
+		fields[s.opts.Fields[name]] = value
+	}
+	key, err := s.api.CreateIssue(ctx, fields)
+	if err != nil {
+		return nil, err
+	}
+	r.ID = key
+	r.Number = number(key)
+	rec := recordOf(r)
+	rec.Events = []event{{At: first.At, Actor: first.Actor, Action: first.Action, Detail: first.Detail, To: first.To}}
+	var failed []string
+	for _, f := range files {
+		if _, err := s.api.Attach(ctx, key, f.Name, f.Data); err != nil {
+			failed = append(failed, fmt.Sprintf("%s (%v)", f.Name, err))
+			continue
+		}
+		sum := sha256.Sum256(f.Data)
+		rec.Attachments = append(rec.Attachments, ticket.Attachment{Name: f.Name, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:]), AddedAt: first.At})
+	}
+	if err := s.api.SetProperty(ctx, key, Property, rec); err != nil {
+		return nil, problem.New(0, "see it at "+s.api.BrowseURL(key)+"; sustain reads it without its customer and history",
+			"%s was created in Jira, but its sustain record could not be saved: %v", key, err)
+	}
+	if len(failed) > 0 {
+		return nil, problem.New(0, "attach the file to "+key+" in Jira: "+s.api.BrowseURL(key),
+			"%s was created, but %d attachment(s) failed to upload: %s", key, len(failed), strings.Join(failed, "; "))
+	}
+	return s.Request(ctx, key)
+}
+
+func number(key string) int {
+	n, _ := strconv.Atoi(key[strings.LastIndex(key, "-")+1:])
+	return n
+}
+
+func recordOf(r *ticket.Request) *record {
+	return &record{Customer: r.Customer, Channel: r.Channel, From: r.From, ProjectAddress: r.ProjectAddress,
+		Params: r.Params, Related: r.Related, Assignees: r.Assignees, Tasks: r.Tasks, CreatedAt: r.CreatedAt,
+		FirstResponse: r.FirstResponse, AnsweredAt: r.AnsweredAt, ClosedAt: r.ClosedAt, Closure: r.Closure,
+		Attachments: []ticket.Attachment{}}
+}
+
+// blockMark starts the block of request data appended to the description
+// for people reading the issue in Jira; sustain itself reads the property.
+const blockMark = "\n\n----\n*Request data (sustain)*\n"
+
+func (s *Store) description(r *ticket.Request) string {
+	var lines []string
+	add := func(field, label, value string) {
+		if value != "" && s.opts.Fields[field] == "" {
+			lines = append(lines, fmt.Sprintf("* %s: %s", label, value))
+		}
+	}
+	add("customer", "Customer", r.Customer)
+	add("channel", "Channel", r.Channel)
+	add("from", "From", r.From)
+	add("project_address", "Project address", r.ProjectAddress)
+	add("related", "Related request", r.Related)
+	if s.opts.Fields["params"] == "" {
+		for _, p := range r.Params {
+			lines = append(lines, fmt.Sprintf("* %s: %s", p.Key, p.Value))
+		}
+	}
+	if len(lines) == 0 {
+		return r.Description
+	}
+	return r.Description + blockMark + strings.Join(lines, "\n")
+}
+
+// customValues are the request data for the mapped custom fields.
+func (s *Store) customValues(r *ticket.Request) map[string]string {
+	out := map[string]string{}
+	params := make([]string, len(r.Params))
+	for i, p := range r.Params {
+		params[i] = p.Key + "=" + p.Value
+	}
+	for name, value := range map[string]string{"customer": r.Customer, "channel": r.Channel, "from": r.From,
+		"project_address": r.ProjectAddress, "related": r.Related, "params": strings.Join(params, "\n")} {
+		if s.opts.Fields[name] != "" && value != "" {
+			out[name] = value
+		}
+	}
+	return out
+}
+
+// Request reads a request with its history and attachments.
+func (s *Store) Request(ctx context.Context, id string) (*ticket.Request, error) {
+	key := strings.ToUpper(strings.TrimSpace(id))
+	if _, err := strconv.Atoi(key); err == nil {
+		key = s.opts.Project + "-" + key
+	}
+	is, err := s.api.Issue(ctx, key, jiraclient.GetOptions{
+		Fields:     append(slices.Clone(readFields), "attachment"),
+		Properties: []string{Property}, Expand: "changelog"})
+	if err != nil {
+		if pe := (*problem.Error)(nil); asNotFound(err, &pe) {
+			return nil, problem.New(problem.NotFound, "see the requests with: sustain ticket list", "no request %s", key)
+		}
+		return nil, err
+	}
+	r, rec := s.requestOf(is)
+	comments, err := s.api.Comments(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	r.History = history(rec, comments, is)
+	r.Attachments = rec.Attachments
+	for _, a := range is.Fields.Attachments {
+		if !slices.ContainsFunc(r.Attachments, func(b ticket.Attachment) bool { return b.Name == a.Filename }) {
+			r.Attachments = append(r.Attachments, ticket.Attachment{Name: a.Filename, Size: int64(a.Size), AddedAt: parseTime(a.Created)})
+		}
+	}
+	if len(r.Attachments) == 0 {
+		r.Attachments = nil
+	}
+	return r, nil
+}
+
+// requestOf builds the request from the issue's fields and record, without
+// its history.
+func (s *Store) requestOf(is *jiraclient.Issue) (*ticket.Request, *record) {
+	rec := &record{}
+	if raw := is.Properties[Property]; len(raw) > 0 {
+		_ = json.Unmarshal(raw, rec) // a damaged record reads as none: Jira's fields still stand
+	}
+	f := is.Fields
+	r := &ticket.Request{ID: is.Key, Number: number(is.Key), Subject: f.Summary, Customer: rec.Customer,
+		Channel: rec.Channel, From: rec.From, ProjectAddress: rec.ProjectAddress, Params: rec.Params,
+		Related: rec.Related, Assignees: rec.Assignees, Tasks: rec.Tasks, CreatedAt: rec.CreatedAt,
+		UpdatedAt: time.Time(f.Updated), FirstResponse: rec.FirstResponse, AnsweredAt: rec.AnsweredAt,
+		ClosedAt: rec.ClosedAt, Closure: rec.Closure, Priority: "normal"}
+	r.Description, _, _ = strings.Cut(f.Description, blockMark)
+	if r.CreatedAt.IsZero() {
+		r.CreatedAt = time.Time(f.Created)
+	}
+	if f.Priority != nil {
+		for p, name := range s.opts.Priorities {
+			if strings.EqualFold(name, f.Priority.Name) {
+				r.Priority = p
+			}
+		}
+	}
+	if f.Status != nil {
+		r.Status = s.statusOf(f.Status)
+	}
+	// Resolved or closed in Jira by hand: Jira's resolution date starts the
+	// auto-close clock, so the business-day rules apply to it too.
+	if r.AnsweredAt == nil && (r.Status == ticket.StatusResolved || r.Status == ticket.StatusClosed) && !time.Time(f.Resolutiondate).IsZero() {
+		t := time.Time(f.Resolutiondate)
+		r.AnsweredAt = &t
+	}
+	if r.Status == ticket.StatusClosed && r.ClosedAt == nil && !time.Time(f.Resolutiondate).IsZero() {
+		t := time.Time(f.Resolutiondate)
+		r.ClosedAt = &t
+	}
+	for _, l := range []*[]string{&r.Assignees, &r.Tasks} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	if r.Params == nil {
+		r.Params = []ticket.Param{}
+	}
+	return r, rec
+}
+
+// statusOf maps a Jira status: by the configured names, else by its
+// category (To Do → new, In Progress → in_progress, Done → closed).
+func (s *Store) statusOf(st *gojira.Status) ticket.Status {
+	for _, status := range ticket.Statuses {
+		for _, name := range s.opts.Statuses[status] {
+			if strings.EqualFold(name, st.Name) {
+				return status
+			}
+		}
+	}
+	switch st.StatusCategory.Key {
+	case "new":
+		return ticket.StatusNew
+	case "done":
+		return ticket.StatusClosed
+	}
+	return ticket.StatusInProgress
+}
+
+// history joins the record's events with their comments' texts, and adds
+// what happened in Jira outside sustain: other comments and field changes.
+func history(rec *record, comments []jiraclient.Comment, is *jiraclient.Issue) []ticket.Event {
+	byID := map[string]jiraclient.Comment{}
+	for _, c := range comments {
+		byID[c.ID] = c
+	}
+	var out []ticket.Event
+	used := map[string]bool{}
+	moved := map[string]int{} // transitions sustain made, by target status
+	for i, e := range rec.Events {
+		ev := ticket.Event{At: e.At, Actor: e.Actor, Action: e.Action, Detail: e.Detail, From: e.From, To: e.To}
+		if i == 0 && e.Action == string(ticket.ActOpen) {
+			ev.Text, _, _ = strings.Cut(is.Fields.Description, blockMark)
+		}
+		if c, ok := byID[e.Comment]; ok {
+			ev.Text = strings.TrimPrefix(c.Body, customerPrefix(e.Actor))
+			used[c.ID] = true
+		}
+		if e.Moved != "" {
+			moved[strings.ToLower(e.Moved)]++
+		}
+		out = append(out, ev)
+	}
+	for _, c := range comments {
+		if !used[c.ID] {
+			out = append(out, ticket.Event{At: parseTime(c.Created), Actor: who(c.Author), Action: "jira-comment", Text: c.Body})
+		}
+	}
+	if is.Changelog != nil {
+		for _, h := range is.Changelog.Histories {
+			for _, item := range h.Items {
+				if item.Field == "status" && moved[strings.ToLower(item.ToString)] > 0 {
+					moved[strings.ToLower(item.ToString)]--
+					continue
+				}
+				out = append(out, ticket.Event{At: parseTime(h.Created), Actor: who(h.Author), Action: "jira-change",
+					Detail: fmt.Sprintf("%s: %s -> %s", item.Field, item.FromString, item.ToString)})
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b ticket.Event) int { return a.At.Compare(b.At) })
+	for i := range out {
+		out[i].Seq = i + 1
+	}
+	return out
+}
+
+func who(u gojira.User) string {
+	for _, v := range []string{u.EmailAddress, u.Name, u.DisplayName, u.AccountID} {
+		if v != "" {
+			return v
+		}
+	}
+	return "jira"
+}
+
+// customerPrefix marks, in Jira, the comments that carry a customer's words,
+// since the account sustain uses is their author there.
+func customerPrefix(actor string) string {
+	if !strings.Contains(actor, "@") {
+		return ""
+	}
+	return "*From " + actor + ":*\n"
+}
+
+func parseTime(s string) time.Time {
+	for _, layout := range []string{"2006-01-02T15:04:05.000-0700", time.RFC3339Nano} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// Requests searches the project. Statuses and priority go into the JQL; the
+// other filters and the order of the priority system are applied here,
+// over sustain's record.
+func (s *Store) Requests(ctx context.Context, f ticket.Filter) ([]*ticket.Request, error) {
+	jql := []string{"project = " + quote(s.opts.Project)}
+	if len(f.Statuses) > 0 {
+		var names []string
+		for _, st := range f.Statuses {
+			for _, n := range s.opts.Statuses[st] {
+				names = append(names, quote(n))
+			}
+		}
+		if len(names) == 0 {
+			return []*ticket.Request{}, nil
+		}
+		jql = append(jql, "status in ("+strings.Join(names, ", ")+")")
+	}
+	if f.Priority != "" && s.opts.Priorities[f.Priority] != "" {
+		jql = append(jql, "priority = "+quote(s.opts.Priorities[f.Priority]))
+	}
+	var out []*ticket.Request
+	err := s.api.Search(ctx, strings.Join(jql, " AND ")+" ORDER BY key ASC",
+		jiraclient.SearchOptions{Fields: readFields, Properties: []string{Property}},
+		func(is *jiraclient.Issue) error {
+			r, _ := s.requestOf(is)
+			if f.Match(r) {
+				out = append(out, r)
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	var customers map[string]*ticket.Customer
+	if f.Queue {
+		cs, err := s.Customers(ctx)
+		if err != nil {
+			return nil, err
+		}
+		customers = map[string]*ticket.Customer{}
+		for _, c := range cs {
+			customers[c.Code] = c
+		}
+	}
+	out = f.Order(out, func(code string) *ticket.Customer { return customers[code] })
+	if out == nil {
+		out = []*ticket.Request{}
+	}
+	return out, nil
+}
+
+func quote(s string) string { return strconv.Quote(s) }
+
+// UpdateRequests applies change to each request in turn. Jira has no
+// transactions, so the steps run in the order that fails early and says
+// what was done: the transition is looked up before anything is written,
+// then the comment, the transition and the record follow.
+func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*ticket.Request) (*ticket.Event, error)) ([]*ticket.Request, error) {
+	var out []*ticket.Request
+	for _, id := range ids {
+		r, err := s.Request(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		prev := r.Status
+		ev, err := change(r)
+		if errors.Is(err, ticket.ErrSkip) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := s.apply(ctx, r, prev, ev); err != nil {
+			return nil, err
+		}
+		got, err := s.Request(ctx, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got)
+	}
+	return out, nil
+}
+
+func (s *Store) apply(ctx context.Context, r *ticket.Request, prev ticket.Status, ev *ticket.Event) error {
+	var tr *gojira.Transition
+	var trFields map[string]any
+	if r.Status != prev {
+		var err error
+		if tr, trFields, err = s.transition(ctx, r.ID, prev, r.Status); err != nil {
+			return err
+		}
+	}
+	e := event{At: ev.At, Actor: ev.Actor, Action: ev.Action, Detail: ev.Detail, From: ev.From, To: ev.To}
+	var done []string
+	if ev.Text != "" {
+		c, err := s.api.AddComment(ctx, r.ID, customerPrefix(ev.Actor)+ev.Text, ev.Action == string(ticket.ActComment))
+		if err != nil {
+			return err
+		}
+		e.Comment = c.ID
+		done = append(done, "the comment was added")
+	}
+	if tr != nil {
+		if err := s.api.Transition(ctx, r.ID, tr.ID, trFields); err != nil {
+			return partial(r.ID, done, "moving it to "+tr.To.Name, err)
+		}
+		e.Moved = tr.To.Name
+		done = append(done, "it moved to "+tr.To.Name)
+	}
+	// The record is read again just before it is written, so events
+	// recorded meanwhile by someone else are kept.
+	is, err := s.api.Issue(ctx, r.ID, jiraclient.GetOptions{Fields: []string{"status"}, Properties: []string{Property}})
+	if err != nil {
+		return partial(r.ID, done, "saving its record", err)
+	}
+	old := &record{}
+	if raw := is.Properties[Property]; len(raw) > 0 {
+		_ = json.Unmarshal(raw, old)
+	}
+	rec := recordOf(r)
+	rec.Attachments = old.Attachments
+	if rec.Attachments == nil {
+		rec.Attachments = []ticket.Attachment{}
+	}
+	rec.Events = append(old.Events, e)
+	if rec.CreatedAt.IsZero() {
+		rec.CreatedAt = old.CreatedAt
+	}
+	if err := s.api.SetProperty(ctx, r.ID, Property, rec); err != nil {
+		return partial(r.ID, done, "saving its record", err)
+	}
+	return nil
+}
+
+func partial(key string, done []string, step string, err error) error {
+	if len(done) == 0 {
+		return err
+	}
+	return problem.New(0, "check "+key+" in Jira before running the command again",
+		"%s: %s, but %s failed: %v", key, strings.Join(done, " and "), step, err)
+}
+
+// transition finds the workflow transition to a sustain status and the
+// fields it needs. A missing one is an error naming what Jira offered.
+func (s *Store) transition(ctx context.Context, key string, from, to ticket.Status) (*gojira.Transition, map[string]any, error) {
+	want := s.opts.Transitions[to]
+	ts, err := s.api.Transitions(ctx, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range ts {
+		t := &ts[i]
+		if !strings.EqualFold(t.Name, want) && !strings.EqualFold(t.To.Name, want) {
+			continue
+		}
+		fields := map[string]any{}
+		var missing []string
+		for name, f := range t.Fields {
+			switch {
+			case name == "resolution":
+				fields["resolution"] = map[string]string{"name": s.opts.Resolution}
+			case f.Required:
+				missing = append(missing, name)
+			}
+		}
+		if len(missing) > 0 {
+			slices.Sort(missing)
+			return nil, nil, problem.New(problem.Usage, "make the fields optional on that transition's screen, or choose another transition",
+				"the Jira transition %q of %s requires fields sustain does not fill: %s", t.Name, key, strings.Join(missing, ", "))
+		}
+		return t, fields, nil
+	}
+	offered := make([]string, len(ts))
+	for i, t := range ts {
+		offered[i] = fmt.Sprintf("%q (to %s)", t.Name, t.To.Name)
+	}
+	if len(offered) == 0 {
+		offered = []string{"none"}
+	}
+	return nil, nil, problem.New(problem.Usage,
+		fmt.Sprintf("set jira.requests.transitions.%s to one of them, or change the project's workflow", to),
+		"%s: the workflow offers no transition %q for %s -> %s; Jira offers: %s", key, want, from, to, strings.Join(offered, ", "))
+}
+
+// AttachmentData downloads an attachment and checks it against the
+// checksum recorded when sustain uploaded it.
+func (s *Store) AttachmentData(ctx context.Context, id, name string) (*ticket.Attachment, []byte, error) {
+	key := strings.ToUpper(strings.TrimSpace(id))
+	is, err := s.api.Issue(ctx, key, jiraclient.GetOptions{Fields: []string{"attachment"}, Properties: []string{Property}})
+	if err != nil {
+		if pe := (*problem.Error)(nil); asNotFound(err, &pe) {
+			return nil, nil, problem.New(problem.NotFound, "see the requests with: sustain ticket list", "no request %s", key)
+		}
+		return nil, nil, err
+	}
+	rec := &record{}
+	if raw := is.Properties[Property]; len(raw) > 0 {
+		_ = json.Unmarshal(raw, rec)
+	}
+	for _, a := range is.Fields.Attachments {
+		if a.Filename != name {
+			continue
+		}
+		data, err := s.api.Download(ctx, a.Content)
+		if err != nil {
+			return nil, nil, err
+		}
+		sum := sha256.Sum256(data)
+		att := &ticket.Attachment{Name: name, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), AddedAt: parseTime(a.Created)}
+		for _, known := range rec.Attachments {
+			if known.Name == name {
+				att = &known // verified by the caller against what was uploaded
+				break
+			}
+		}
+		return att, data, nil
+	}
+	return nil, nil, problem.New(problem.NotFound, "see its attachments with: sustain ticket show "+key,
+		"request %s has no attachment %q", key, name)
+}
+
+var _ ticket.Store = (*Store)(nil)
+
+func asNotFound(err error, pe **problem.Error) bool {
+	return errors.As(err, pe) && (*pe).Kind == problem.NotFound
+}

@@ -422,3 +422,62 @@ func (s *Service) Sweep(ctx context.Context, dryRun bool) (*SweepResult, error) 
 	}
 	return res, nil
 }
+
+// Imported says what an import did with one customer.
+type Imported struct {
+	Code   string `json:"code"`
+	Action string `json:"action"` // added, updated or unchanged
+}
+
+// ImportCustomers adds the customers that are new and updates those that
+// differ; all are validated before anything is written. A customer keeps
+// the creation time the store already has.
+func (s *Service) ImportCustomers(ctx context.Context, cs []*Customer) ([]Imported, error) {
+	for _, c := range cs {
+		if err := c.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]Imported, 0, len(cs))
+	for _, c := range cs {
+		old, err := s.Store.Customer(ctx, c.Code)
+		var pe *problem.Error
+		switch {
+		case errors.As(err, &pe) && pe.Kind == problem.NotFound:
+			if c.CreatedAt.IsZero() {
+				c.CreatedAt = s.Now()
+			}
+			if err := s.Store.AddCustomer(ctx, c); err != nil {
+				return out, err
+			}
+			out = append(out, Imported{c.Code, "added"})
+		case err != nil:
+			return out, err
+		case sameCustomer(old, c):
+			out = append(out, Imported{c.Code, "unchanged"})
+		default:
+			if _, err := s.Store.UpdateCustomer(ctx, c.Code, func(cur *Customer) error {
+				created := cur.CreatedAt
+				*cur = *c
+				cur.CreatedAt = created
+				return nil
+			}); err != nil {
+				return out, err
+			}
+			out = append(out, Imported{c.Code, "updated"})
+		}
+	}
+	return out, nil
+}
+
+func sameCustomer(a, b *Customer) bool {
+	date := func(d *bizcal.Date) string {
+		if d == nil {
+			return ""
+		}
+		return d.String()
+	}
+	return a.Name == b.Name && slices.Equal(a.Emails, b.Emails) && slices.Equal(a.Responsible, b.Responsible) &&
+		date(a.ContractStart) == date(b.ContractStart) && date(a.ContractEnd) == date(b.ContractEnd) &&
+		a.ProjectAddress == b.ProjectAddress
+}

@@ -1,15 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"os"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sustain-cli/sustain/bizcal"
+	"github.com/sustain-cli/sustain/internal/atomicfile"
 	"github.com/sustain-cli/sustain/internal/output"
 	"github.com/sustain-cli/sustain/ticket"
+	"github.com/sustain-cli/sustain/ticket/customerfile"
 )
 
 func newCustomerCmd(a *app) *cobra.Command {
@@ -23,7 +28,8 @@ priority service while it is active) and a project address (A7).`,
 		Args: cobra.ArbitraryArgs,
 		RunE: groupRun,
 	}
-	cmd.AddCommand(newCustomerAddCmd(a), newCustomerListCmd(a), newCustomerShowCmd(a), newCustomerEditCmd(a))
+	cmd.AddCommand(newCustomerAddCmd(a), newCustomerListCmd(a), newCustomerShowCmd(a), newCustomerEditCmd(a),
+		newCustomerExportCmd(a), newCustomerImportCmd(a))
 	return cmd
 }
 
@@ -261,5 +267,101 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 			return usagef("%s takes %d argument(s), %s; got %d", cmd.CommandPath(), n, what, len(args))
 		}
 		return nil
+	}
+}
+
+func newCustomerExportCmd(a *app) *cobra.Command {
+	var file string
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: "Write the customer base as a customers file (YAML)",
+		Long: `Write every customer in the customers-file format: the file the Jira store
+reads (jira.requests.customers), meant to be kept and reviewed in git. With
+--json, the customers as JSON instead.`,
+		Example: "  sustain customer export -o customers.yaml\n  sustain --store ~/old.db customer export > customers.yaml",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			svc, err := a.service()
+			if err != nil {
+				return err
+			}
+			cs, err := svc.Store.Customers(a.ctx)
+			if err != nil {
+				return err
+			}
+			var data []byte
+			if a.format.JSON || a.format.Template != "" {
+				list := customerList{}
+				for _, c := range cs {
+					list = append(list, a.customerView(c, svc))
+				}
+				if file == "" {
+					return a.print(list)
+				}
+				var buf bytes.Buffer
+				if err := a.format.Print(&buf, list); err != nil {
+					return err
+				}
+				data = buf.Bytes()
+			} else if data, err = customerfile.Format(cs); err != nil {
+				return err
+			}
+			if file != "" {
+				return atomicfile.Write(file, data, 0o644)
+			}
+			_, err = a.out.Write(data)
+			return err
+		},
+	}
+	cmd.Flags().StringVarP(&file, "output-file", "o", "", "write to `FILE` (atomically) instead of standard output")
+	return cmd
+}
+
+type importList []ticket.Imported
+
+func (l importList) Table() output.Table {
+	t := output.Table{Header: []string{"CODE", "ACTION"}}
+	for _, i := range l {
+		t.Rows = append(t.Rows, []string{i.Code, i.Action})
+	}
+	return t
+}
+
+func newCustomerImportCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "import FILE",
+		Short: "Add and update customers from a customers file (YAML; - reads standard input)",
+		Long: `Read a customers file (the format of 'customer export'), check every entry,
+then add the customers that are new and update those that differ. Nothing is
+written when any entry is invalid. Customers not in the file are kept.
+
+` + exitStatusHelp,
+		Example: "  sustain customer import customers.yaml\n  sustain --store jira customer import - < customers.yaml",
+		Args:    exactArgs(1, "the customers file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var data []byte
+			var err error
+			if args[0] == "-" {
+				data, err = io.ReadAll(a.in)
+			} else {
+				data, err = os.ReadFile(args[0])
+			}
+			if err != nil {
+				return usagef("customer import: %v", err)
+			}
+			cs, err := customerfile.Parse(data, args[0])
+			if err != nil {
+				return err
+			}
+			svc, err := a.service()
+			if err != nil {
+				return err
+			}
+			done, err := svc.ImportCustomers(a.ctx, cs)
+			if err != nil {
+				return err
+			}
+			return a.print(importList(done))
+		},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,23 +33,38 @@ func TestMain(m *testing.M) {
 // TestScripts runs the end-to-end scripts in testdata/script against the
 // real command tree, built into the test binary as "sustain".
 func TestScripts(t *testing.T) {
-	testscript.Run(t, testscript.Params{
-		Dir:           filepath.Join("..", "..", "testdata", "script"),
+	testscript.Run(t, scriptParams(filepath.Join("..", "..", "testdata", "script"), false))
+}
+
+func scriptParams(dir string, onJira bool) testscript.Params {
+	return testscript.Params{
+		Dir:           dir,
 		UpdateScripts: *update,
 		Setup: func(env *testscript.Env) error {
 			// Nothing from the developer's machine leaks in.
 			env.Setenv("HOME", env.WorkDir+"/home")
 			env.Setenv("XDG_CONFIG_HOME", env.WorkDir+"/home/.config")
 			env.Setenv("XDG_DATA_HOME", env.WorkDir+"/home/.local/share")
+			env.Setenv("XDG_CACHE_HOME", env.WorkDir+"/home/.cache")
 			env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+			if onJira {
+				setupJira(env)
+			}
 			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "jira" {
+				return onJira, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"repo":   repoCmd,
 			"exits":  exitsCmd,
 			"mkfile": mkfileCmd,
+			"jira":   jiraCmd,
 		},
-	})
+	}
 }
 
 // exitsCmd runs a program and checks its exit code; stdout and stderr are

@@ -131,6 +131,9 @@ func (s *Server) AddIssue(key string, fields map[string]any) {
 		switch k {
 		case "status":
 			is.status = v.(string)
+			if is.status == "Resolved" || is.status == "Closed" {
+				is.resolution, is.resolved = "Done", is.created
+			}
 		case "issuetype":
 			is.fields[k] = map[string]any{"name": v, "subtask": false}
 		case "fixVersions":
@@ -586,7 +589,9 @@ func (s *Server) changed(is *issue, field, from, to string) {
 }
 
 func (s *Server) attach(w http.ResponseWriter, r *http.Request, is *issue) {
-	if r.Header.Get("X-Atlassian-Token") != "no-check" {
+	// The reference asks for "no-check"; Jira also takes the older "nocheck",
+	// which go-jira sends.
+	if t := r.Header.Get("X-Atlassian-Token"); t != "no-check" && t != "nocheck" {
 		writeJSON(w, http.StatusForbidden, errorBody("XSRF check failed"))
 		return
 	}

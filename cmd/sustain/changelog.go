@@ -25,11 +25,11 @@ import (
 // docOptions are the flags the change-document commands share.
 type docOptions struct {
 	release.RangeOptions
-	all    bool
-	format string
-	lang   string
-	output string
-	write  string
+	all     bool
+	format  string
+	lang    string
+	output  string
+	write   string
 	jira    bool
 	offline bool
 }

@@ -81,4 +81,3 @@ func TestAddFixVersionCreatesTheVersionOnceAndSkipsUnknownKeys(t *testing.T) {
 		t.Errorf("SRV-2 fix versions: %s", got)
 	}
 }
-

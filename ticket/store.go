@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sustain-cli/sustain/bizcal"
+	"github.com/sustain-cli/sustain/internal/problem"
 )
 
 // Store keeps customers and requests. The SQLite store (ticket/sqlite)
@@ -111,4 +112,29 @@ func (f Filter) Order(rs []*Request, customer func(code string) *Customer) []*Re
 		rs = rs[:f.Limit]
 	}
 	return rs
+}
+
+// The errors every store gives for the same situations, so both stores
+// read the same to users and scripts.
+
+// ErrNoRequest is an unknown registration number.
+func ErrNoRequest(id string) error {
+	return problem.New(problem.NotFound, "see the requests with: sustain ticket list", "no request %s", strings.ToUpper(id))
+}
+
+// ErrNoAttachment is a request without the named attachment.
+func ErrNoAttachment(id, name string) error {
+	return problem.New(problem.NotFound, "see its attachments with: sustain ticket show "+strings.ToUpper(id),
+		"request %s has no attachment %q", strings.ToUpper(id), name)
+}
+
+// ErrNoCustomer is an unknown customer code.
+func ErrNoCustomer(code string) error {
+	return problem.New(problem.NotFound, "see the customers with: sustain customer list", "no customer %s", code)
+}
+
+// ErrCustomerExists refuses a taken customer code.
+func ErrCustomerExists(code string) error {
+	return problem.New(problem.Refused, "choose another --code, or change it with sustain customer edit "+code,
+		"customer %s already exists", code)
 }

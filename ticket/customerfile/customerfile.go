@@ -159,8 +159,7 @@ func (s *Store) AddCustomer(_ context.Context, c *ticket.Customer) error {
 	}
 	for _, old := range cs {
 		if old.Code == c.Code {
-			return problem.New(problem.Refused, "choose another --code, or change it with sustain customer edit "+c.Code,
-				"customer %s already exists", c.Code)
+			return ticket.ErrCustomerExists(c.Code)
 		}
 	}
 	return s.save(append(cs, c))
@@ -180,7 +179,7 @@ func (s *Store) UpdateCustomer(_ context.Context, code string, change func(*tick
 			return c, s.save(cs)
 		}
 	}
-	return nil, notFound(code)
+	return nil, ticket.ErrNoCustomer(code)
 }
 
 // Customer returns one customer.
@@ -194,7 +193,7 @@ func (s *Store) Customer(_ context.Context, code string) (*ticket.Customer, erro
 			return c, nil
 		}
 	}
-	return nil, notFound(code)
+	return nil, ticket.ErrNoCustomer(code)
 }
 
 // Customers lists all customers by code.
@@ -205,8 +204,4 @@ func (s *Store) Customers(context.Context) ([]*ticket.Customer, error) {
 	}
 	slices.SortFunc(cs, func(a, b *ticket.Customer) int { return strings.Compare(a.Code, b.Code) })
 	return cs, nil
-}
-
-func notFound(code string) error {
-	return problem.New(problem.NotFound, "see the customers with: sustain customer list", "no customer %s", code)
 }

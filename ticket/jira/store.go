@@ -215,10 +215,7 @@ func (s *Store) Request(ctx context.Context, id string) (*ticket.Request, error)
 		Fields:     append(slices.Clone(readFields), "attachment"),
 		Properties: []string{Property}, Expand: "changelog"})
 	if err != nil {
-		if pe := (*problem.Error)(nil); asNotFound(err, &pe) {
-			return nil, problem.New(problem.NotFound, "see the requests with: sustain ticket list", "no request %s", key)
-		}
-		return nil, err
+		return nil, requestError(key, err)
 	}
 	r, rec := s.requestOf(is)
 	comments, err := s.api.Comments(ctx, key)
@@ -571,10 +568,7 @@ func (s *Store) AttachmentData(ctx context.Context, id, name string) (*ticket.At
 	key := strings.ToUpper(strings.TrimSpace(id))
 	is, err := s.api.Issue(ctx, key, jiraclient.GetOptions{Fields: []string{"attachment"}, Properties: []string{Property}})
 	if err != nil {
-		if pe := (*problem.Error)(nil); asNotFound(err, &pe) {
-			return nil, nil, problem.New(problem.NotFound, "see the requests with: sustain ticket list", "no request %s", key)
-		}
-		return nil, nil, err
+		return nil, nil, requestError(key, err)
 	}
 	rec := &record{}
 	if raw := is.Properties[Property]; len(raw) > 0 {
@@ -598,12 +592,16 @@ func (s *Store) AttachmentData(ctx context.Context, id, name string) (*ticket.At
 		}
 		return att, data, nil
 	}
-	return nil, nil, problem.New(problem.NotFound, "see its attachments with: sustain ticket show "+key,
-		"request %s has no attachment %q", key, name)
+	return nil, nil, ticket.ErrNoAttachment(key, name)
 }
 
 var _ ticket.Store = (*Store)(nil)
 
-func asNotFound(err error, pe **problem.Error) bool {
-	return errors.As(err, pe) && (*pe).Kind == problem.NotFound
+// requestError reads "issue not found" as the store's unknown request.
+func requestError(key string, err error) error {
+	var pe *problem.Error
+	if errors.As(err, &pe) && pe.Kind == problem.NotFound {
+		return ticket.ErrNoRequest(key)
+	}
+	return err
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 
 	"github.com/sustain-cli/sustain/bizcal"
-	"github.com/sustain-cli/sustain/internal/problem"
 	"github.com/sustain-cli/sustain/ticket"
 )
 
@@ -21,8 +20,7 @@ func (s *Store) AddCustomer(ctx context.Context, c *ticket.Customer) error {
 			return err
 		}
 		if n > 0 {
-			return problem.New(problem.Refused, "choose another --code, or change it with sustain customer edit "+c.Code,
-				"customer %s already exists", c.Code)
+			return ticket.ErrCustomerExists(c.Code)
 		}
 		return writeCustomer(ctx, tx, c, "INSERT INTO customers ("+customerColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 	})
@@ -87,7 +85,7 @@ func (s *Store) Customers(ctx context.Context) ([]*ticket.Customer, error) {
 
 func notFoundCustomer(err error, code string) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return problem.New(problem.NotFound, "see the customers with: sustain customer list", "no customer %s", code)
+		return ticket.ErrNoCustomer(code)
 	}
 	return err
 }

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/sustain-cli/sustain/internal/problem"
 	"github.com/sustain-cli/sustain/ticket"
 )
 
@@ -95,7 +94,7 @@ func (s *Store) request(ctx context.Context, q querier, id string) (*ticket.Requ
 	where, arg := lookup(id)
 	r, err := scanRequest(q.QueryRowContext(ctx, "SELECT "+requestColumns+" FROM requests r WHERE "+where, arg))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, problem.New(problem.NotFound, "see the requests with: sustain ticket list", "no request %s", strings.ToUpper(id))
+		return nil, ticket.ErrNoRequest(id)
 	}
 	if err != nil {
 		return nil, err
@@ -414,7 +413,7 @@ func (s *Store) loadRequests(ctx context.Context, q querier, ids []string) ([]*t
 			r = byNumber[arg.(int)]
 		}
 		if r == nil {
-			return nil, nil, problem.New(problem.NotFound, "see the requests with: sustain ticket list", "no request %s", strings.ToUpper(id))
+			return nil, nil, ticket.ErrNoRequest(id)
 		}
 		out = append(out, r)
 	}
@@ -453,8 +452,7 @@ func (s *Store) AttachmentData(ctx context.Context, id, name string) (*ticket.At
 		if _, rerr := s.Request(ctx, id); rerr != nil {
 			return nil, nil, rerr
 		}
-		return nil, nil, problem.New(problem.NotFound, "see its attachments with: sustain ticket show "+strings.ToUpper(id),
-			"request %s has no attachment %q", strings.ToUpper(id), name)
+		return nil, nil, ticket.ErrNoAttachment(id, name)
 	}
 	if err != nil {
 		return nil, nil, err

@@ -1,6 +1,7 @@
 package changelog
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -56,7 +57,23 @@ func (d *Document) Enrich(issues map[string]Issue, sectionOf map[string]string) 
 	for i := range d.Sections {
 		if len(moved[i]) > 0 {
 			d.Sections[i].Entries = append(d.Sections[i].Entries, moved[i]...)
-			sortEntries(d.Sections[i].Entries)
+			// Issues in key order ahead of commits without one, as Build places them.
+			slices.SortStableFunc(d.Sections[i].Entries, func(a, b Entry) int {
+				switch {
+				case (a.Key == "") != (b.Key == ""):
+					if a.Key == "" {
+						return 1
+					}
+					return -1
+				case a.Key == "":
+					return 0
+				case keyLess(a.Key, b.Key):
+					return -1
+				case keyLess(b.Key, a.Key):
+					return 1
+				}
+				return 0
+			})
 		}
 	}
 	if len(d.UnknownKeys) > 0 {
@@ -71,22 +88,4 @@ func sectionFor(sectionOf map[string]string, issueType string) string {
 		}
 	}
 	return ""
-}
-
-// sortEntries keeps issues in key order ahead of commits without one.
-func sortEntries(es []Entry) {
-	for i := 1; i < len(es); i++ {
-		for j := i; j > 0 && entryLess(es[j], es[j-1]); j-- {
-			es[j], es[j-1] = es[j-1], es[j]
-		}
-	}
-}
-
-func entryLess(a, b Entry) bool {
-	switch {
-	case a.Key == "" || b.Key == "":
-		return a.Key != "" && b.Key == ""
-	default:
-		return keyLess(a.Key, b.Key)
-	}
 }

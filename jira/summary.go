@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -130,7 +131,7 @@ func (c *Client) AddFixVersion(ctx context.Context, project, version string, key
 	var versions []struct {
 		Name string `json:"name"`
 	}
-	if err := c.do(ctx, "GET", "rest/api/2/project/"+project+"/versions", nil, &versions, "project "+project); err != nil {
+	if err := c.do(ctx, http.MethodGet, "rest/api/2/project/"+project+"/versions", nil, &versions, "project "+project); err != nil {
 		return nil, err
 	}
 	exists := false
@@ -138,15 +139,15 @@ func (c *Client) AddFixVersion(ctx context.Context, project, version string, key
 		exists = exists || v.Name == version
 	}
 	if !exists {
-		if err := c.do(ctx, "POST", "rest/api/2/version", map[string]string{"name": version, "project": project}, nil, "project "+project); err != nil {
+		if err := c.do(ctx, http.MethodPost, "rest/api/2/version", map[string]string{"name": version, "project": project}, nil, "project "+project); err != nil {
 			return nil, err
 		}
 	}
 	var unknown []string
 	body := map[string]any{"update": map[string]any{"fixVersions": []any{map[string]any{"add": map[string]string{"name": version}}}}}
 	for _, k := range keys {
-		err := c.do(ctx, "PUT", "rest/api/2/issue/"+k, body, nil, "issue "+k)
-		if status, _ := statusOf(err); status == 404 {
+		err := c.do(ctx, http.MethodPut, "rest/api/2/issue/"+k, body, nil, "issue "+k)
+		if status, _ := statusOf(err); status == http.StatusNotFound {
 			unknown = append(unknown, k)
 			continue
 		}

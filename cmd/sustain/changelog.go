@@ -289,7 +289,7 @@ func (a *app) resolvedRequests(keys []string, online bool) ([]changelog.Request,
 		return nil, err
 	}
 	path := a.storePath(cfg)
-	remote := path == "jira" || strings.HasPrefix(path, "jira:")
+	remote := isJiraStore(path)
 	if remote && !online {
 		return nil, nil
 	}

@@ -49,8 +49,9 @@ func (a *app) jiraToken(cfg *config.Loaded, site string) (user, token, source st
 	if t := cfg.Jira.Token; t != "" {
 		origin := cfg.Origin("jira.token")
 		if !strings.HasPrefix(origin, "environment") {
-			a.warnf("a Jira token is written in %s: anyone who can read the file (or the repository it is committed to) has it; move it to SUSTAIN_JIRA_TOKEN, jira.token_file or ~/.netrc", strings.SplitN(origin, ":", 2)[0])
-			return user, t, "jira.token in " + strings.SplitN(origin, ":", 2)[0], nil
+			file, _, _ := strings.Cut(origin, ":")
+			a.warnf("a Jira token is written in %s: anyone who can read the file (or the repository it is committed to) has it; move it to SUSTAIN_JIRA_TOKEN, jira.token_file or ~/.netrc", file)
+			return user, t, "jira.token in " + file, nil
 		}
 		return user, t, config.EnvName("jira.token"), nil
 	}
@@ -129,13 +130,8 @@ func (a *app) netrc(host string) (login, password string, ok bool) {
 	return login, password, found && password != ""
 }
 
-// openStore opens the ticket store named by --store, SUSTAIN_STORE or
-// `store:`: a SQLite file, or jira:https://site?project=KEY.
-func (a *app) openStore(cfg *config.Loaded) (ticket.Store, error) {
-	where := a.storePath(cfg)
-	if where != "jira" && !strings.HasPrefix(where, "jira:") {
-		return openSQLite(a, where)
-	}
+// jiraStore opens the Jira store of `jira` or jira:https://site?project=KEY.
+func (a *app) jiraStore(cfg *config.Loaded, where string) (ticket.Store, error) {
 	site, project := "", ""
 	if rest := strings.TrimPrefix(strings.TrimPrefix(where, "jira"), ":"); rest != "" {
 		u, err := url.Parse(rest)

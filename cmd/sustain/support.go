@@ -94,9 +94,17 @@ func (a *app) service() (*ticket.Service, error) {
 	}, nil
 }
 
-func openSQLite(a *app, path string) (ticket.Store, error) {
-	return sqlite.Open(a.ctx, path)
+// openStore opens the ticket store named by --store, SUSTAIN_STORE or
+// `store:`: a SQLite file, or jira:https://site?project=KEY.
+func (a *app) openStore(cfg *config.Loaded) (ticket.Store, error) {
+	where := a.storePath(cfg)
+	if isJiraStore(where) {
+		return a.jiraStore(cfg, where)
+	}
+	return sqlite.Open(a.ctx, where)
 }
+
+func isJiraStore(where string) bool { return where == "jira" || strings.HasPrefix(where, "jira:") }
 
 // storePath is --store, else the configured or default store.
 func (a *app) storePath(cfg *config.Loaded) string {

@@ -196,16 +196,13 @@ func (c *Client) Issue(ctx context.Context, key string, o GetOptions) (*Issue, e
 	return &out, nil
 }
 
-// CreateIssue creates an issue from raw fields (custom fields included) and
-// returns its key.
-func (c *Client) CreateIssue(ctx context.Context, fields map[string]any) (string, error) {
+// CreateIssue creates an issue in project from raw fields (custom fields
+// included) and returns its key.
+func (c *Client) CreateIssue(ctx context.Context, project string, fields map[string]any) (string, error) {
 	var out struct {
 		Key string `json:"key"`
 	}
-	project := ""
-	if p, ok := fields["project"].(map[string]string); ok {
-		project = p["key"]
-	}
+	fields["project"] = map[string]string{"key": project}
 	if err := c.do(ctx, http.MethodPost, "rest/api/2/issue", map[string]any{"fields": fields}, &out, "project "+project); err != nil {
 		return "", c.explainProject(ctx, project, err)
 	}

@@ -179,7 +179,7 @@ func TestRetriesAreBoundedAndCreateIsNotRepeatedOn500(t *testing.T) {
 	}
 
 	srv.Inject(jiratest.Fault{Match: "POST /rest/api/2/issue", Status: 500})
-	_, err = c.CreateIssue(context.Background(), map[string]any{"project": map[string]string{"key": "SUP"}, "summary": "x", "issuetype": map[string]string{"name": "Task"}})
+	_, err = c.CreateIssue(context.Background(), "SUP", map[string]any{"summary": "x", "issuetype": map[string]string{"name": "Task"}})
 	if err == nil {
 		t.Fatal("create succeeded through an injected 500")
 	}
@@ -280,7 +280,7 @@ func TestUnknownProjectAndIssue(t *testing.T) {
 	srv := fakeWith(1, false)
 	defer srv.Close()
 	c, _ := newClient(t, srv, Config{})
-	_, err := c.CreateIssue(context.Background(), map[string]any{"project": map[string]string{"key": "NOPE"}, "summary": "x", "issuetype": map[string]string{"name": "Task"}})
+	_, err := c.CreateIssue(context.Background(), "NOPE", map[string]any{"summary": "x", "issuetype": map[string]string{"name": "Task"}})
 	var pe *problem.Error
 	if !errors.As(err, &pe) || pe.Kind != problem.NotFound || !strings.Contains(err.Error(), "project NOPE not found") {
 		t.Fatalf("err = %v", err)

@@ -53,6 +53,7 @@ func setupJira(env *testscript.Env) {
 //	jira slow METHOD-AND-PATH-PREFIX SECONDS
 //	jira count METHOD-AND-PATH-PREFIX N
 //	jira issue KEY TYPE STATUS SUMMARY
+//	jira comment KEY TEXT    (as a person in Jira's UI)
 //	jira cloud               (the classic search answers 410 Gone)
 //	jira pagesize N
 //	jira property KEY NAME   (prints the entity property to stdout)
@@ -96,6 +97,9 @@ func jiraCmd(ts *testscript.TestScript, neg bool, args []string) {
 	case "issue":
 		need(5)
 		srv.AddIssue(args[1], map[string]any{"issuetype": args[2], "status": args[3], "summary": strings.Join(args[4:], " ")})
+	case "comment":
+		need(3)
+		srv.Comment(args[1], strings.Join(args[2:], " "))
 	case "cloud":
 		srv.Cloud = true
 	case "pagesize":

@@ -148,6 +148,18 @@ func (s *Server) AddIssue(key string, fields map[string]any) {
 	}
 }
 
+// Comment adds a comment as a person would in Jira's UI.
+func (s *Server) Comment(key, body string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if is := s.issues[key]; is != nil {
+		s.nextID++
+		now := s.now().Format(jiraTime)
+		is.comments = append(is.comments, map[string]any{"self": s.self("issue/" + is.id + "/comment/" + strconv.Itoa(s.nextID)),
+			"id": strconv.Itoa(s.nextID), "author": agent, "body": body, "updateAuthor": agent, "created": now, "updated": now, "jsdPublic": true})
+	}
+}
+
 // Property returns an issue's entity property, or nil.
 func (s *Server) Property(key, name string) json.RawMessage {
 	s.mu.Lock()
@@ -340,6 +352,10 @@ func (s *Server) limit(v string) int {
 }
 
 func (s *Server) self(path string) string { return s.URL + "/rest/api/2/" + path }
+
+// agent is a person working in Jira's UI.
+var agent = map[string]any{"accountId": "5b10ac8d82e05b22cc7d4ef5", "name": "olga", "emailAddress": "olga@example.com",
+	"displayName": "Olga Agent", "active": true, "timeZone": "Europe/Moscow"}
 
 var user = map[string]any{"accountId": "5b10a2844c20165700ede21g", "name": "sustain-bot", "emailAddress": "bot@example.com",
 	"displayName": "Sustain Bot", "active": true, "timeZone": "Europe/Moscow"}

@@ -111,7 +111,6 @@ var readFields = []string{"summary", "description", "status", "priority", "creat
 // the files that are missing.
 func (s *Store) CreateRequest(ctx context.Context, _ string, r *ticket.Request, files []ticket.File, first ticket.Event) (*ticket.Request, error) {
 	fields := map[string]any{
-		"project":     map[string]string{"key": s.opts.Project},
 		"summary":     r.Subject,
 		"issuetype":   map[string]string{"name": s.opts.IssueType},
 		"description": s.description(r),
@@ -122,7 +121,7 @@ func (s *Store) CreateRequest(ctx context.Context, _ string, r *ticket.Request, 
 	for name, value := range s.customValues(r) {
 		fields[s.opts.Fields[name]] = value
 	}
-	key, err := s.api.CreateIssue(ctx, fields)
+	key, err := s.api.CreateIssue(ctx, s.opts.Project, fields)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,94 @@
+package ticket
+
+import (
+	"context"
+	"time"
+)
+
+// Inbound is one received e-mail in the intake log. The raw bytes are kept
+// before the message is parsed, so nothing that arrived is ever lost; the
+// decision is filled in once the message is handled.
+type Inbound struct {
+	ID         int64      `json:"id"`
+	ReceivedAt time.Time  `json:"received_at"`
+	Source     string     `json:"source"` // stdin, file:PATH, maildir:PATH, imap:HOST/MAILBOX/UIDVALIDITY/UID
+	SHA256     string     `json:"sha256"`
+	Size       int64      `json:"size"`
+	MessageID  string     `json:"message_id"`
+	From       string     `json:"from"`
+	Subject    string     `json:"subject"`
+	Decision   string     `json:"decision"` // "" (pending), opened, appended, quarantined, ignored, duplicate, dropped
+	Request    string     `json:"request"`  // the request it opened or was added to
+	As         string     `json:"as"`       // appended as: reply, information, message, confirmation, dispute
+	Reason     string     `json:"reason"`   // why quarantined or ignored; "duplicate of N"
+	HandledAt  *time.Time `json:"handled_at"`
+	HandledBy  string     `json:"handled_by"` // who released or dropped it from quarantine
+}
+
+// Intake decisions.
+const (
+	DecisionPending     = ""
+	DecisionOpened      = "opened"
+	DecisionAppended    = "appended"
+	DecisionQuarantined = "quarantined"
+	DecisionIgnored     = "ignored"
+	DecisionDuplicate   = "duplicate"
+	DecisionDropped     = "dropped"
+)
+
+// Notice is a message to a customer in the outbox. It is queued in the same
+// transaction as the action that caused it, with its final RFC 5322 bytes,
+// so what was sent is exactly what was recorded (A8).
+type Notice struct {
+	ID        int64     `json:"id"`
+	Request   string    `json:"request"` // "" for a refusal to an unknown sender
+	Kind      string    `json:"kind"`    // registration, information, answer, closure, refusal, message
+	To        []string  `json:"to"`
+	Subject   string    `json:"subject"`
+	MessageID string    `json:"message_id"`
+	Raw       []byte    `json:"-"`
+	QueuedAt  time.Time `json:"queued_at"`
+	// Status: queued, sent, failed (gave up or bounced).
+	Status        string     `json:"status"`
+	Attempts      int        `json:"attempts"`
+	NextAttemptAt *time.Time `json:"next_attempt_at"`
+	SentAt        *time.Time `json:"sent_at"`
+	ServerReply   string     `json:"server_reply"` // what the SMTP server said, or the file written
+	Error         string     `json:"error"`
+}
+
+// MailStore keeps the intake log, the quarantine, the outbox and the IMAP
+// position. Both stores implement it next to Store.
+type MailStore interface {
+	// ReceiveRaw keeps a message's bytes before anything else is done with
+	// them and returns its record (decision pending).
+	ReceiveRaw(ctx context.Context, raw []byte, source string, at time.Time) (*Inbound, error)
+	// PendingInbound lists messages kept but not decided: what a crash
+	// between ReceiveRaw and the decision left behind.
+	PendingInbound(ctx context.Context) ([]*Inbound, error)
+	// InboundMessage returns a record and its raw bytes, byte for byte.
+	InboundMessage(ctx context.Context, id int64) (*Inbound, []byte, error)
+	// InboundList lists the intake log, newest first; decision "" lists all.
+	InboundList(ctx context.Context, decision string, limit int) ([]*Inbound, error)
+	// Decide records a decision that changes no request (quarantined,
+	// ignored, duplicate, dropped), with any notices it causes, at once.
+	Decide(ctx context.Context, in *Inbound, notices []Notice) error
+	// FindMessageID finds a handled inbound message with this Message-ID.
+	FindMessageID(ctx context.Context, messageID string) (*Inbound, error)
+	// ThreadOf returns the request that any of ids belongs to, among stored
+	// inbound and outbound messages; "" when none.
+	ThreadOf(ctx context.Context, ids []string) (string, error)
+
+	// Outbox: ClaimNotices takes up to n due notices for sending so that two
+	// senders never take the same one; MarkNotice records the outcome.
+	ClaimNotices(ctx context.Context, now time.Time, n int) ([]*Notice, error)
+	MarkNotice(ctx context.Context, n *Notice) error
+	Notices(ctx context.Context, status string, limit int) ([]*Notice, error)
+	NoticeByMessageID(ctx context.Context, messageID string) (*Notice, error)
+	// RefusedSince reports whether a refusal went to addr at or after t.
+	RefusedSince(ctx context.Context, addr string, t time.Time) (bool, error)
+
+	// IMAPPosition is the last UID handled in a mailbox under uidValidity.
+	IMAPPosition(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error)
+	SetIMAPPosition(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error
+}

@@ -37,6 +37,7 @@ func TestSanitizeNameCutsByCharacters(t *testing.T) {
 		long:                            string([]rune(long)[:120]),
 		"журнал\xff\xfe.log":            "журнал_.log",
 		strings.Repeat("я", 121):        strings.Repeat("я", 120),
+		"a" + strings.Repeat("я", 200):  "a" + strings.Repeat("я", 119),
 		"x." + strings.Repeat("ё", 130): "x." + strings.Repeat("ё", 118),
 	} {
 		got := ticket.SanitizeName(in)

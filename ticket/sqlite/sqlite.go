@@ -152,7 +152,15 @@ func create(ctx context.Context, abs string) error {
 	if err != nil {
 		return fail(abs, err)
 	}
-	if err := os.Link(tmp, abs); err != nil && !errors.Is(err, fs.ErrExist) {
+	err = os.Link(tmp, abs)
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		// A file system without hard links: rename, unless another process
+		// has created the store meanwhile.
+		if _, serr := os.Stat(abs); errors.Is(serr, fs.ErrNotExist) {
+			err = os.Rename(tmp, abs)
+		}
+	}
+	if err != nil && !errors.Is(err, fs.ErrExist) {
 		return fail(abs, fmt.Errorf("create the store: %w", err))
 	}
 	return nil
@@ -324,7 +332,7 @@ func (s *Store) migrate(ctx context.Context) error {
 // holds the write lock past the busy timeout.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if s.readOnly {
-		return problem.New(problem.Refused, "give write access to the store's file and directory, or use another --store",
+		return problem.New(problem.Refused, "give write access to the store's file, its -wal and -shm files and its directory, or use another --store",
 			"the ticket store %s is read-only here: it can be read but not changed", s.path)
 	}
 	delay := 20 * time.Millisecond

@@ -15,7 +15,7 @@ var (
 )
 
 // TimeRange is the range CheckTime accepts, for messages.
-const TimeRange = "1970-01-01 to 2200-12-31 (UTC)"
+const TimeRange = "1970-01-01 to 2200-12-31 UTC"
 
 // CheckTime refuses a time outside 1970-01-01..2200-12-31 as a usage error.
 func CheckTime(t time.Time) error {

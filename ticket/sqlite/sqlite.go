@@ -197,10 +197,11 @@ func connect(ctx context.Context, path, file string, readOnly bool) (*Store, err
 		q.Set("_txlock", "immediate")
 	}
 	s, err := connectDSN(ctx, path, dsn(file, q), readOnly)
-	if err != nil && readOnly && !isFault(err, sqlite3lib.SQLITE_NOTADB, sqlite3lib.SQLITE_CORRUPT) {
+	if err != nil && readOnly && !isFault(err, sqlite3lib.SQLITE_NOTADB, sqlite3lib.SQLITE_CORRUPT) && !exists(file+"-wal") {
 		// A WAL store in a directory we cannot write has no -shm to share
-		// and cannot make one. Nobody can be writing it then (a writer
-		// would need that directory too), so it is read as immutable.
+		// and cannot make one. With no -wal either, the file holds every
+		// commit and nobody is writing (a writer would need that directory
+		// too), so it is read as immutable.
 		q.Set("immutable", "1")
 		s, err = connectDSN(ctx, path, dsn(file, q), readOnly)
 	}
@@ -223,6 +224,11 @@ func connectDSN(ctx context.Context, path, dsn string, readOnly bool) (*Store, e
 		return nil, err
 	}
 	return s, nil
+}
+
+func exists(file string) bool {
+	_, err := os.Lstat(file)
+	return err == nil
 }
 
 // Close closes the store.

@@ -165,6 +165,12 @@ func TestStoreNamesAreNotURIs(t *testing.T) {
 			t.Errorf("store %q reopened: %v", name, err)
 		}
 	}
+	// The directories are part of the URI too.
+	dir := filepath.Join(t.TempDir(), "x#y", "%2F?z", "папка с пробелом")
+	seed(t, openStore(t, filepath.Join(dir, "h#frag.db")))
+	if _, err := os.Stat(filepath.Join(dir, "h#frag.db")); err != nil {
+		t.Errorf("store in %q: %v", dir, err)
+	}
 }
 
 func TestFilesThatAreNotStores(t *testing.T) {

@@ -257,6 +257,9 @@ func typeName(t reflect.Type) string {
 	case reflect.String:
 		return "a string"
 	case reflect.Slice:
+		if t.Elem().Kind() == reflect.String {
+			return "a list of strings"
+		}
 		return "a list"
 	}
 	return t.String()

@@ -40,11 +40,12 @@ func TestStorePathResolution(t *testing.T) {
 	}
 }
 
-func TestDuplicateKeysAreRefused(t *testing.T) {
+func TestDuplicateKeysAndNestedListsAreRefused(t *testing.T) {
 	for _, c := range []struct{ yaml, want string }{
 		{"store: a.db\nstore: b.db\n", `:2: key "store" is given twice (first at line 1)`},
 		{"support:\n  prefix: A\n  actor: me\n  prefix: B\n", `:4: key "support.prefix" is given twice (first at line 2)`},
 		{"jira:\n  issue_types:\n    Bug: fixed\n    Bug: added\n", `:4: key "jira.issue_types.Bug" is given twice`},
+		{"changelog:\n  projects: [[SRV]]\n", `:2: key "changelog.projects" must be a list of strings, not a list`},
 	} {
 		dir := t.TempDir()
 		file := filepath.Join(dir, RepoFileName)

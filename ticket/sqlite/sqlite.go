@@ -59,7 +59,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	case err != nil:
 		return nil, fail(path, err)
 	default:
-		if err := checkFile(path, st); err != nil {
+		if err := checkFile(path, abs, st); err != nil {
 			return nil, err
 		}
 	}
@@ -102,7 +102,7 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 		}
 		return nil, fail(path, err)
 	}
-	if err := checkFile(path, st); err != nil {
+	if err := checkFile(path, abs, st); err != nil {
 		return nil, err
 	}
 	s, err := connect(ctx, path, abs, true)
@@ -119,12 +119,14 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 // checkFile refuses what cannot be a store before SQLite sees it: SQLite
 // would take an empty file as a new database, and a directory as an error
 // without a name.
-func checkFile(path string, st fs.FileInfo) error {
+func checkFile(path, abs string, st fs.FileInfo) error {
 	if st.IsDir() {
 		return problem.New(problem.Usage, "give the store's file, for example "+filepath.Join(path, "sustain.db"),
 			"the ticket store %s is a directory, not a file", path)
 	}
-	if st.Size() == 0 {
+	// A store whose commits are all still in its -wal may have an empty
+	// main file: SQLite recovers that one.
+	if wal, err := os.Stat(abs + "-wal"); st.Size() == 0 && (err != nil || wal.Size() == 0) {
 		return problem.New(problem.Usage, "remove the empty file to start a new store there, or give the right --store",
 			"the ticket store %s is an empty file (0 bytes), not a sustain store", path)
 	}

@@ -461,3 +461,25 @@ func TestParallelFirstOpens(t *testing.T) {
 		}
 	}
 }
+
+// TestFullStore fills the store to its page limit, which SQLite reports as
+// it reports a full disk.
+func TestFullStore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	s := openStore(t, path)
+	seed(t, s)
+	var pages int
+	if err := s.db.QueryRow("PRAGMA page_count").Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(fmt.Sprintf("PRAGMA max_page_count = %d", pages+1)); err != nil {
+		t.Fatal(err)
+	}
+	req := newRequest("big")
+	req.Description = strings.Repeat("x", 64<<10)
+	_, err := s.CreateRequest(ctx, "SUP", req, nil, ticket.Event{At: evAt, Action: "open", To: ticket.StatusNew})
+	problemtest.Want(t, err, problem.Unavailable, "the disk holding the ticket store "+path+" is full")
+	if rs, err := s.Requests(ctx, ticket.Filter{}); err != nil || len(rs) != 0 {
+		t.Errorf("after a full store: %v, %v; want nothing stored", rs, err)
+	}
+}

@@ -14,6 +14,9 @@ type Policy struct {
 	EmailRequiresRegisteredSender bool   // Q10: e-mail only from registered addresses
 	PriorityRequiresContract      bool   // A4: priority service only with an active contract
 	AttachmentMaxBytes            int64
+	// TextMaxBytes bounds a subject, a description and an action's text
+	// (support.text_max_kb); 0 means no limit.
+	TextMaxBytes int64
 }
 
 // SLA is a request's position against the reaction deadline and auto-close.

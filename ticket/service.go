@@ -61,6 +61,12 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (*Request, error) {
 	if strings.TrimSpace(in.Subject) == "" {
 		return nil, problem.New(problem.Usage, "give --subject", "a request needs a subject (Q9)")
 	}
+	if err := s.checkText("the subject", in.Subject); err != nil {
+		return nil, err
+	}
+	if err := s.checkText("the description", in.Description); err != nil {
+		return nil, err
+	}
 	if in.Channel == "" {
 		in.Channel = "email"
 	}
@@ -138,24 +144,39 @@ func (s *Service) checkFiles(in []File) ([]File, error) {
 	return out, nil
 }
 
+// checkText bounds a text before anything reads it again or stores it: a
+// huge description would otherwise be copied into every list and history.
+func (s *Service) checkText(what, text string) error {
+	if limit := s.Policy.TextMaxBytes; limit > 0 && int64(len(text)) > limit {
+		return problem.New(problem.Refused, "shorten it (attach long logs as files), or raise support.text_max_kb",
+			"%s is %s, over the limit of %s (support.text_max_kb = %d)", what, size(int64(len(text))), size(limit), limit>>10)
+	}
+	return nil
+}
+
 var unsafeName = regexp.MustCompile(`[^\p{L}\p{N}._ -]+`)
 
 // SanitizeName keeps the last path element of a file name and only letters,
 // digits, dots, dashes, underscores and spaces, so a stored name is never a
-// path.
+// path. It keeps at most 120 characters (runes, so Cyrillic is never cut
+// in half) and always returns valid UTF-8.
 func SanitizeName(name string) string {
 	name = strings.ReplaceAll(name, `\`, "/")
 	name = name[strings.LastIndex(name, "/")+1:]
+	// Invalid bytes match no letter class, but the regexp sees them as
+	// U+FFFD; turning them into "_" first leaves nothing to chance.
+	name = strings.ToValidUTF8(name, "_")
 	name = strings.Trim(unsafeName.ReplaceAllString(name, "_"), ". ")
 	if name == "" {
 		name = "attachment"
 	}
-	if len(name) > 120 {
-		ext := filepath.Ext(name)
-		if len(ext) > 20 {
-			ext = ""
+	const maxRunes, maxExt = 120, 20
+	if runes := []rune(name); len(runes) > maxRunes {
+		ext := []rune(filepath.Ext(name))
+		if len(ext) > maxExt {
+			ext = nil
 		}
-		name = name[:120-len(ext)] + ext
+		name = string(runes[:maxRunes-len(ext)]) + string(ext)
 	}
 	return name
 }
@@ -183,6 +204,9 @@ var taskRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]*-[1-9][0-9]*$`)
 func (s *Service) Act(ctx context.Context, id string, in ActInput) (*Request, error) {
 	id = strings.ToUpper(strings.TrimSpace(id))
 	in.Text = strings.TrimSpace(in.Text)
+	if err := s.checkText("the text of "+commandOf[in.Action], in.Text); err != nil {
+		return nil, err
+	}
 	if err := s.checkInput(&in); err != nil {
 		return nil, err
 	}
@@ -401,19 +425,29 @@ func (s *Service) Sweep(ctx context.Context, dryRun bool) (*SweepResult, error) 
 	const batch = 500 // short transactions leave room for other writers
 	for len(due) > 0 {
 		n := min(batch, len(due))
+		// The store re-runs change when the transaction is retried, so
+		// change only notes what it closes; the report is built from what
+		// the store says it committed.
+		closing := map[string]Swept{}
 		change := func(r *Request) (*Event, error) {
 			at, ok := AutocloseAt(r, s.Calendar, s.Policy)
 			if !ok || now.Before(at) {
 				return nil, ErrSkip // replied to, or closed, since the list was read
 			}
-			res.Closed = append(res.Closed, Swept{ID: r.ID, Customer: r.Customer, AnsweredAt: *r.AnsweredAt, AutocloseAt: at})
+			closing[r.ID] = Swept{ID: r.ID, Customer: r.Customer, AnsweredAt: *r.AnsweredAt, AutocloseAt: at}
 			ev := &Event{At: now, Actor: "sweep", Action: string(ActAutoClose), From: r.Status, To: StatusClosed,
 				Text: fmt.Sprintf("no reply from the customer within %d business days of the answer", s.Policy.AutocloseBusinessDays)}
 			r.Status, r.Closure, r.ClosedAt, r.UpdatedAt = StatusClosed, "auto", &now, now
 			return ev, nil
 		}
-		if _, err := s.Store.UpdateRequests(ctx, due[:n], change); err != nil && !errors.Is(err, ErrSkip) {
+		closed, err := s.Store.UpdateRequests(ctx, due[:n], change)
+		if err != nil && !errors.Is(err, ErrSkip) {
 			return nil, err
+		}
+		for _, r := range closed {
+			if sw, ok := closing[r.ID]; ok {
+				res.Closed = append(res.Closed, sw)
+			}
 		}
 		due = due[n:]
 	}

@@ -72,17 +72,17 @@ func main() {
 		p := rng.Intn(len(priorities))
 		var first, answered, closed any
 		if st != "new" {
-			first = created.Add(time.Hour).UnixNano()
+			first = created.Add(time.Hour).UnixMicro()
 		}
 		if st == "resolved" || st == "closed" {
-			answered = created.Add(48 * time.Hour).UnixNano()
+			answered = created.Add(48 * time.Hour).UnixMicro()
 		}
 		if st == "closed" {
-			closed = created.Add(96 * time.Hour).UnixNano()
+			closed = created.Add(96 * time.Hour).UnixMicro()
 		}
 		must(ins.Exec(i, fmt.Sprintf("SUP-%d", i), fmt.Sprintf("C%03d", rng.Intn(200)), fmt.Sprintf("Generated request %d", i),
-			priorities[p], []int{1, 2, 3, 3, 4}[p], st, created.UnixNano(), created.UnixNano(), first, answered, closed))
-		must(ev.Exec(i, created.UnixNano()))
+			priorities[p], []int{1, 2, 3, 3, 4}[p], st, created.UnixMicro(), created.UnixMicro(), first, answered, closed))
+		must(ev.Exec(i, created.UnixMicro()))
 	}
 	must(tx.Exec(`INSERT INTO counters (name, value) VALUES ('request', ?)`, *n))
 	if err := tx.Commit(); err != nil {

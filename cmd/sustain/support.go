@@ -88,6 +88,7 @@ func (a *app) service() (*ticket.Service, error) {
 			EmailRequiresRegisteredSender: s.EmailRequiresRegisteredSender,
 			PriorityRequiresContract:      s.PriorityRequiresContract,
 			AttachmentMaxBytes:            int64(s.AttachmentMaxMB) << 20,
+			TextMaxBytes:                  int64(s.TextMaxKB) << 10,
 		},
 		Calendar: cal,
 		Now:      now,

@@ -30,6 +30,11 @@ type Config struct {
 	Support    Support              `yaml:"support"`
 	Changelog  Changelog            `yaml:"changelog"`
 
+	// storeDir is the directory of the config file that set store, against
+	// which a relative store path resolves; empty when the environment set it
+	// (relative to the working directory, as a flag is).
+	storeDir string
+
 	// origin remembers where each key was set ("file:line" or "env NAME"),
 	// so validation errors can point at the line to fix.
 	origin map[string]string
@@ -93,6 +98,7 @@ type Support struct {
 	WorkingHours                     string `yaml:"working_hours"`
 	Calendar                         string `yaml:"calendar"`
 	AttachmentMaxMB                  int    `yaml:"attachment_max_mb"`
+	TextMaxKB                        int    `yaml:"text_max_kb"` // subjects, descriptions and action texts
 	Actor                            string `yaml:"actor"`
 }
 
@@ -162,6 +168,7 @@ func Default() *Config {
 			Timezone:                      "Europe/Moscow",
 			WorkingHours:                  "09:00-18:00",
 			AttachmentMaxMB:               25,
+			TextMaxKB:                     1024,
 		},
 		origin: map[string]string{},
 	}
@@ -234,6 +241,7 @@ func Load(opts Options) (*Loaded, error) {
 		return nil, err
 	}
 	cfg.applySchemeDefaults()
+	cfg.Store = cfg.resolveStore(getenv)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -388,6 +396,14 @@ func (c *Config) Validate() error {
 	return nil
 }
 
+// Upper bounds of the size limits: an attachment and a text are held in
+// memory and stored whole (SQLite refuses values near 1 GB), and a bound
+// keeps the byte counts derived from them far from overflowing.
+const (
+	MaxAttachmentMB = 512
+	MaxTextKB       = 64 << 10
+)
+
 var prefixRe = regexp.MustCompile(`^[A-Z][A-Z0-9]{0,15}$`)
 
 func (c *Config) validateSupport(bad func(key, format string, args ...any) error) error {
@@ -404,8 +420,11 @@ func (c *Config) validateSupport(bad func(key, format string, args ...any) error
 	if !hoursRe.MatchString(s.WorkingHours) {
 		return bad("support.working_hours", "%q is not working hours: use HH:MM-HH:MM, e.g. 09:00-18:00", s.WorkingHours)
 	}
-	if s.AttachmentMaxMB < 1 {
-		return bad("support.attachment_max_mb", "%d: the attachment limit must be at least 1 MiB", s.AttachmentMaxMB)
+	if s.AttachmentMaxMB < 1 || s.AttachmentMaxMB > MaxAttachmentMB {
+		return bad("support.attachment_max_mb", "%d: the attachment limit must be from 1 to %d MiB", s.AttachmentMaxMB, MaxAttachmentMB)
+	}
+	if s.TextMaxKB < 1 || s.TextMaxKB > MaxTextKB {
+		return bad("support.text_max_kb", "%d: the text limit must be from 1 to %d KiB", s.TextMaxKB, MaxTextKB)
 	}
 	return nil
 }
@@ -419,8 +438,8 @@ func (c *Config) validateJira(bad func(key, format string, args ...any) error) e
 	default:
 		return bad("jira.deployment", "%q: use cloud or server (Data Center is server)", j.Deployment)
 	}
-	if j.TimeoutSeconds < 1 {
-		return bad("jira.timeout_seconds", "%d: give at least 1 second", j.TimeoutSeconds)
+	if j.TimeoutSeconds < 1 || j.TimeoutSeconds > 3600 {
+		return bad("jira.timeout_seconds", "%d: give 1 to 3600 seconds", j.TimeoutSeconds)
 	}
 	if j.Retries < 0 || j.Retries > 10 {
 		return bad("jira.retries", "%d: use 0 to 10", j.Retries)
@@ -470,17 +489,40 @@ func (c *Config) SupportLocation() *time.Location {
 	return loc
 }
 
-// StorePath is the ticket store: the configured one, else
+// StorePath is the ticket store: the configured one (Load has expanded ~/
+// and resolved a relative path against its config file's directory), else
 // $XDG_DATA_HOME/sustain/sustain.db (~/.local/share/sustain/sustain.db).
 func (c *Config) StorePath(getenv func(string) string) string {
 	if c.Store != "" {
-		return c.Store
+		return c.resolveStore(getenv)
 	}
 	dir := getenv("XDG_DATA_HOME")
 	if dir == "" {
 		dir = filepath.Join(getenv("HOME"), ".local", "share")
 	}
 	return filepath.Join(dir, "sustain", "sustain.db")
+}
+
+// resolveStore expands ~/ as jira.token_file is, and makes a store path
+// written in a config file relative to that file, so the same .sustain.yaml
+// names the same store from any subdirectory. Jira store URLs stay as they are.
+func (c *Config) resolveStore(getenv func(string) string) string {
+	p := c.Store
+	if p == "" || p == "jira" || strings.HasPrefix(p, "jira:") {
+		return p
+	}
+	if home := getenv("HOME"); home != "" {
+		if p == "~" {
+			return home
+		}
+		if rest, ok := strings.CutPrefix(p, "~/"); ok {
+			return filepath.Join(home, rest)
+		}
+	}
+	if !filepath.IsAbs(p) && c.storeDir != "" {
+		return filepath.Join(c.storeDir, p)
+	}
+	return p
 }
 
 // Location is the configured time zone; Validate has checked it loads.

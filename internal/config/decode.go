@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strconv"
@@ -33,6 +34,14 @@ func (c *Config) decodeNode(file string, n *yaml.Node, v reflect.Value, key stri
 	where := fmt.Sprintf("%s:%d", file, n.Line)
 	if key != "" {
 		c.origin[key] = where
+	}
+	if key == "store" {
+		c.storeDir = fileDir(file)
+	}
+	if n.Kind == yaml.MappingNode {
+		if err := noDuplicateKeys(file, key, n); err != nil {
+			return err
+		}
 	}
 	switch v.Kind() {
 	case reflect.Struct:
@@ -124,8 +133,34 @@ func (c *Config) mergeEnv(environ []string) error {
 			v.SetBool(b)
 		}
 		c.origin[key] = "environment " + name
+		if key == "store" {
+			c.storeDir = "" // relative to the working directory, as --store is
+		}
 	})
 	return err
+}
+
+// noDuplicateKeys refuses a key given twice in one mapping: yaml keeps the
+// last silently, so the first would look set and do nothing.
+func noDuplicateKeys(file, key string, n *yaml.Node) error {
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if first, dup := seen[k.Value]; dup {
+			return errorf("%s:%d: key %q is given twice (first at line %d): keep one", file, k.Line, join(key, k.Value), first)
+		}
+		seen[k.Value] = k.Line
+	}
+	return nil
+}
+
+// fileDir is the absolute directory of a config file.
+func fileDir(file string) string {
+	dir := filepath.Dir(file)
+	if abs, err := filepath.Abs(dir); err == nil {
+		return abs
+	}
+	return dir
 }
 
 // EnvName is the environment variable that sets key.
@@ -222,6 +257,9 @@ func typeName(t reflect.Type) string {
 	case reflect.String:
 		return "a string"
 	case reflect.Slice:
+		if t.Elem().Kind() == reflect.String {
+			return "a list of strings"
+		}
 		return "a list"
 	}
 	return t.String()

@@ -56,7 +56,7 @@ func TestKilledWriterLeavesTheStoreAsItWas(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sustain.db")
 	s := openStore(t, path)
 	seed(t, s)
-	if _, err := s.CreateRequest(ctx, "SUP", newRequest("before the crash"), nil, ticket.Event{Action: "open", To: ticket.StatusNew}); err != nil {
+	if _, err := s.CreateRequest(ctx, "SUP", newRequest("before the crash"), nil, ticket.Event{At: evAt, Action: "open", To: ticket.StatusNew}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -94,7 +94,7 @@ func TestKilledWriterLeavesTheStoreAsItWas(t *testing.T) {
 	if err := s.db.QueryRow("SELECT count(*) FROM events").Scan(&events); err != nil || events != 1 {
 		t.Errorf("events = %d, %v; want the first request's only", events, err)
 	}
-	r, err := s.CreateRequest(ctx, "SUP", newRequest("after the crash"), nil, ticket.Event{Action: "open", To: ticket.StatusNew})
+	r, err := s.CreateRequest(ctx, "SUP", newRequest("after the crash"), nil, ticket.Event{At: evAt, Action: "open", To: ticket.StatusNew})
 	if err != nil || r.ID != "SUP-2" {
 		t.Errorf("next request = %v, %v; want SUP-2", r, err)
 	}

@@ -27,13 +27,16 @@ func (s *Store) AddCustomer(ctx context.Context, c *ticket.Customer) error {
 }
 
 func writeCustomer(ctx context.Context, tx *sql.Tx, c *ticket.Customer, stmt string, more ...any) error {
+	if err := checkTimes(c.CreatedAt); err != nil {
+		return err
+	}
 	emails, _ := json.Marshal(nonNil(c.Emails))
 	resp, _ := json.Marshal(c.Responsible)
 	if c.Responsible == nil {
 		resp = []byte("[]")
 	}
 	args := []any{c.Code, c.Name, string(emails), string(resp),
-		dateText(c.ContractStart), dateText(c.ContractEnd), c.ProjectAddress, nanos(c.CreatedAt)}
+		dateText(c.ContractStart), dateText(c.ContractEnd), c.ProjectAddress, dbTime(c.CreatedAt)}
 	_, err := tx.ExecContext(ctx, stmt, append(args, more...)...)
 	return err
 }
@@ -60,7 +63,7 @@ func (s *Store) UpdateCustomer(ctx context.Context, code string, change func(*ti
 func (s *Store) Customer(ctx context.Context, code string) (*ticket.Customer, error) {
 	c, err := scanCustomer(s.db.QueryRowContext(ctx, "SELECT "+customerColumns+" FROM customers WHERE code = ?", code))
 	if err != nil {
-		return nil, notFoundCustomer(err, code)
+		return nil, fail(s.path, notFoundCustomer(err, code))
 	}
 	return c, nil
 }
@@ -69,18 +72,18 @@ func (s *Store) Customer(ctx context.Context, code string) (*ticket.Customer, er
 func (s *Store) Customers(ctx context.Context) ([]*ticket.Customer, error) {
 	rows, err := s.db.QueryContext(ctx, "SELECT "+customerColumns+" FROM customers ORDER BY code")
 	if err != nil {
-		return nil, err
+		return nil, fail(s.path, err)
 	}
 	defer rows.Close()
 	out := []*ticket.Customer{}
 	for rows.Next() {
 		c, err := scanCustomer(rows)
 		if err != nil {
-			return nil, err
+			return nil, fail(s.path, err)
 		}
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	return out, fail(s.path, rows.Err())
 }
 
 func notFoundCustomer(err error, code string) error {
@@ -107,7 +110,7 @@ func scanCustomer(row scanner) (*ticket.Customer, error) {
 		return nil, err
 	}
 	c.ContractStart, c.ContractEnd = parseDate(start), parseDate(end)
-	c.CreatedAt = fromNanos(created)
+	c.CreatedAt = fromDBTime(created)
 	return &c, nil
 }
 

@@ -18,9 +18,16 @@ const requestColumns = `r.number, r.id, r.customer, r.subject, r.description, r.
 	r.project_address, r.params, r.priority, r.status, r.related, r.closure, r.created_at, r.updated_at,
 	r.first_response_at, r.answered_at, r.closed_at`
 
+// listColumns are requestColumns without the description, which lists never
+// show and which may be long: a list reads only the short columns.
+var listColumns = strings.Replace(requestColumns, "r.description", "'' AS description", 1)
+
 // CreateRequest numbers and stores a new request with its files and first
 // event, in one transaction.
 func (s *Store) CreateRequest(ctx context.Context, prefix string, r *ticket.Request, files []ticket.File, first ticket.Event) (*ticket.Request, error) {
+	if err := checkTimes(r.CreatedAt, r.UpdatedAt, r.FirstResponse, r.AnsweredAt, r.ClosedAt, first.At); err != nil {
+		return nil, err
+	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO counters (name, value) VALUES ('request', 1)
 			ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`).Scan(&r.Number); err != nil {
@@ -36,22 +43,26 @@ func (s *Store) CreateRequest(ctx context.Context, prefix string, r *ticket.Requ
 			sender, project_address, params, priority, priority_rank, status, related, closure, created_at, updated_at,
 			first_response_at, answered_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.Number, r.ID, r.Customer, r.Subject, r.Description, r.Channel, r.From, r.ProjectAddress, string(params),
-			r.Priority, rank, string(r.Status), r.Related, r.Closure, nanos(r.CreatedAt), nanos(r.UpdatedAt),
-			nullNanos(r.FirstResponse), nullNanos(r.AnsweredAt), nullNanos(r.ClosedAt)); err != nil {
+			r.Priority, rank, string(r.Status), r.Related, r.Closure, dbTime(r.CreatedAt), dbTime(r.UpdatedAt),
+			nullDBTime(r.FirstResponse), nullDBTime(r.AnsweredAt), nullDBTime(r.ClosedAt)); err != nil {
 			return err
 		}
 		for _, f := range files {
 			sum := sha256.Sum256(f.Data)
 			a := ticket.Attachment{Name: f.Name, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:]), AddedAt: r.CreatedAt}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO attachments (number, name, size, sha256, added_at, content)
-				VALUES (?, ?, ?, ?, ?, ?)`, r.Number, a.Name, a.Size, a.SHA256, nanos(a.AddedAt), f.Data); err != nil {
+				VALUES (?, ?, ?, ?, ?, ?)`, r.Number, a.Name, a.Size, a.SHA256, dbTime(a.AddedAt), f.Data); err != nil {
 				return err
 			}
 			r.Attachments = append(r.Attachments, a)
 		}
 		first.Seq = 1
 		r.History = []ticket.Event{first}
-		return insertEvent(ctx, tx, r.Number, first)
+		stored := first
+		if stored.Action == string(ticket.ActOpen) && stored.Text == r.Description {
+			stored.Text = "" // kept once, in the request; Request gives it back
+		}
+		return insertEvent(ctx, tx, r.Number, stored)
 	})
 	if err != nil {
 		return nil, err
@@ -63,7 +74,7 @@ const insertEventSQL = `INSERT INTO events (number, seq, at, actor, action, text
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 func eventArgs(number int, e ticket.Event) []any {
-	return []any{number, e.Seq, nanos(e.At), e.Actor, e.Action, e.Text, e.Detail, string(e.From), string(e.To)}
+	return []any{number, e.Seq, dbTime(e.At), e.Actor, e.Action, e.Text, e.Detail, string(e.From), string(e.To)}
 }
 
 func insertEvent(ctx context.Context, tx *sql.Tx, number int, e ticket.Event) error {
@@ -87,7 +98,8 @@ type querier interface {
 
 // Request returns a request with its history and attachments.
 func (s *Store) Request(ctx context.Context, id string) (*ticket.Request, error) {
-	return s.request(ctx, s.db, id)
+	r, err := s.request(ctx, s.db, id)
+	return r, fail(s.path, err)
 }
 
 func (s *Store) request(ctx context.Context, q querier, id string) (*ticket.Request, error) {
@@ -115,7 +127,10 @@ func (s *Store) request(ctx context.Context, q querier, id string) (*ticket.Requ
 		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.Text, &e.Detail, &from, &to); err != nil {
 			return nil, err
 		}
-		e.At, e.From, e.To = fromNanos(at), ticket.Status(from), ticket.Status(to)
+		e.At, e.From, e.To = fromDBTime(at), ticket.Status(from), ticket.Status(to)
+		if e.Seq == 1 && e.Action == string(ticket.ActOpen) && e.Text == "" {
+			e.Text = r.Description // the open event's text is the description, kept once
+		}
 		r.History = append(r.History, e)
 	}
 	if err := rows.Err(); err != nil {
@@ -132,7 +147,7 @@ func (s *Store) request(ctx context.Context, q querier, id string) (*ticket.Requ
 		if err := arows.Scan(&a.Name, &a.Size, &a.SHA256, &at); err != nil {
 			return nil, err
 		}
-		a.AddedAt = fromNanos(at)
+		a.AddedAt = fromDBTime(at)
 		r.Attachments = append(r.Attachments, a)
 	}
 	return r, arows.Err()
@@ -198,14 +213,20 @@ func scanRequest(row scanner) (*ticket.Request, error) {
 	if err := json.Unmarshal([]byte(params), &r.Params); err != nil {
 		return nil, err
 	}
-	r.Status, r.CreatedAt, r.UpdatedAt = ticket.Status(status), fromNanos(created), fromNanos(updated)
-	r.FirstResponse, r.AnsweredAt, r.ClosedAt = fromNull(first), fromNull(answered), fromNull(closed)
+	r.Status, r.CreatedAt, r.UpdatedAt = ticket.Status(status), fromDBTime(created), fromDBTime(updated)
+	r.FirstResponse, r.AnsweredAt, r.ClosedAt = fromNullDBTime(first), fromNullDBTime(answered), fromNullDBTime(closed)
 	r.Assignees, r.Tasks = []string{}, []string{}
 	return &r, nil
 }
 
-// Requests lists requests without their history.
+// Requests lists requests without their history and without their
+// descriptions (Description is empty: Request has it).
 func (s *Store) Requests(ctx context.Context, f ticket.Filter) ([]*ticket.Request, error) {
+	rs, err := s.requests(ctx, f)
+	return rs, fail(s.path, err)
+}
+
+func (s *Store) requests(ctx context.Context, f ticket.Filter) ([]*ticket.Request, error) {
 	var where []string
 	var args []any
 	if len(f.Statuses) > 0 {
@@ -223,7 +244,7 @@ func (s *Store) Requests(ctx context.Context, f ticket.Filter) ([]*ticket.Reques
 		where, args = append(where, "r.priority = ?"), append(args, f.Priority)
 	}
 	if !f.Since.IsZero() {
-		where, args = append(where, "r.created_at >= ?"), append(args, nanos(f.Since))
+		where, args = append(where, "r.created_at >= ?"), append(args, dbTime(f.Since))
 	}
 	if f.Assignee != "" {
 		where, args = append(where, "r.number IN (SELECT number FROM request_assignees WHERE name = ?)"), append(args, f.Assignee)
@@ -256,7 +277,7 @@ func (s *Store) Requests(ctx context.Context, f ticket.Filter) ([]*ticket.Reques
 		// those rows: sorting whole rows of a long queue costs far more.
 		return s.requestsByNumber(ctx, "SELECT r.number"+from+order+fmt.Sprintf(" LIMIT %d", f.Limit), args)
 	}
-	query := "SELECT " + requestColumns + from + order
+	query := "SELECT " + listColumns + from + order
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -296,7 +317,7 @@ func (s *Store) requestsByNumber(ctx context.Context, query string, args []any) 
 	if err := rows.Err(); err != nil || len(numbers) == 0 {
 		return []*ticket.Request{}, err
 	}
-	rs, _, err := s.loadRequests(ctx, s.db, numberIDs(numbers))
+	rs, _, err := s.loadRequests(ctx, s.db, listColumns, numberIDs(numbers))
 	return rs, err
 }
 
@@ -314,7 +335,7 @@ func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*t
 	var out []*ticket.Request
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
-		rs, lastSeq, err := s.loadRequests(ctx, tx, ids)
+		rs, lastSeq, err := s.loadRequests(ctx, tx, requestColumns, ids)
 		if err != nil {
 			return err
 		}
@@ -339,8 +360,16 @@ func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*t
 			if err != nil {
 				return err
 			}
-			if _, err := update.ExecContext(ctx, string(r.Status), r.Closure, nanos(r.UpdatedAt), nullNanos(r.FirstResponse),
-				nullNanos(r.AnsweredAt), nullNanos(r.ClosedAt), r.Number); err != nil {
+			if err := checkTimes(r.UpdatedAt, r.FirstResponse, r.AnsweredAt, r.ClosedAt); err != nil {
+				return err
+			}
+			if ev != nil {
+				if err := checkTimes(ev.At); err != nil {
+					return err
+				}
+			}
+			if _, err := update.ExecContext(ctx, string(r.Status), r.Closure, dbTime(r.UpdatedAt), nullDBTime(r.FirstResponse),
+				nullDBTime(r.AnsweredAt), nullDBTime(r.ClosedAt), r.Number); err != nil {
 				return err
 			}
 			for _, a := range r.Assignees[beforeAssignees:] {
@@ -368,7 +397,8 @@ func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*t
 
 // loadRequests reads the requests (in the order of ids) and the last
 // sequence number of each one's history, in a few queries for the lot.
-func (s *Store) loadRequests(ctx context.Context, q querier, ids []string) ([]*ticket.Request, map[int]int, error) {
+// columns is requestColumns or listColumns.
+func (s *Store) loadRequests(ctx context.Context, q querier, columns string, ids []string) ([]*ticket.Request, map[int]int, error) {
 	var numbers []any
 	var names []any
 	for _, id := range ids {
@@ -385,7 +415,7 @@ func (s *Store) loadRequests(ctx context.Context, q querier, ids []string) ([]*t
 		}
 		return "(" + strings.Repeat("?,", n-1) + "?)"
 	}
-	rows, err := q.QueryContext(ctx, "SELECT "+requestColumns+" FROM requests r WHERE r.id IN "+marks(len(names))+
+	rows, err := q.QueryContext(ctx, "SELECT "+columns+" FROM requests r WHERE r.id IN "+marks(len(names))+
 		" OR r.number IN "+marks(len(numbers)), append(names, numbers...)...)
 	if err != nil {
 		return nil, nil, err
@@ -455,8 +485,8 @@ func (s *Store) AttachmentData(ctx context.Context, id, name string) (*ticket.At
 		return nil, nil, ticket.ErrNoAttachment(id, name)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fail(s.path, err)
 	}
-	a.AddedAt = fromNanos(at)
+	a.AddedAt = fromDBTime(at)
 	return &a, data, nil
 }

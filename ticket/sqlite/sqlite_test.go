@@ -17,7 +17,10 @@ import (
 	"github.com/sustain-cli/sustain/ticket"
 )
 
-var ctx = context.Background()
+var (
+	ctx  = context.Background()
+	evAt = time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+)
 
 func openStore(t *testing.T, path string) *Store {
 	t.Helper()
@@ -49,14 +52,14 @@ func TestCreateReadUpdate(t *testing.T) {
 	seed(t, s)
 	logData := []byte("line 1\x00binary\xff\n")
 	r, err := s.CreateRequest(ctx, "SUP", newRequest("Login fails"), []ticket.File{{Name: "app.log", Data: logData}},
-		ticket.Event{Actor: "ops@acme.test", Action: "open", To: ticket.StatusNew})
+		ticket.Event{At: evAt, Actor: "ops@acme.test", Action: "open", To: ticket.StatusNew})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.ID != "SUP-1" || r.Number != 1 {
 		t.Fatalf("first request = %s (%d)", r.ID, r.Number)
 	}
-	r2, err := s.CreateRequest(ctx, "SUP", newRequest("Second"), nil, ticket.Event{Action: "open", To: ticket.StatusNew})
+	r2, err := s.CreateRequest(ctx, "SUP", newRequest("Second"), nil, ticket.Event{At: evAt, Action: "open", To: ticket.StatusNew})
 	if err != nil || r2.ID != "SUP-2" {
 		t.Fatalf("second = %v, %v", r2, err)
 	}
@@ -106,7 +109,7 @@ func TestCreateReadUpdate(t *testing.T) {
 			return nil, errors.New("boom")
 		}
 		r.Status = ticket.StatusClosed
-		return &ticket.Event{Action: "x", To: ticket.StatusClosed}, nil
+		return &ticket.Event{At: evAt, Action: "x", To: ticket.StatusClosed}, nil
 	})
 	if err == nil {
 		t.Fatal("no error")
@@ -119,7 +122,7 @@ func TestCreateReadUpdate(t *testing.T) {
 func TestHistoryIsAppendOnly(t *testing.T) {
 	s := openStore(t, filepath.Join(t.TempDir(), "s.db"))
 	seed(t, s)
-	if _, err := s.CreateRequest(ctx, "SUP", newRequest("x"), nil, ticket.Event{Action: "open", To: ticket.StatusNew}); err != nil {
+	if _, err := s.CreateRequest(ctx, "SUP", newRequest("x"), nil, ticket.Event{At: evAt, Action: "open", To: ticket.StatusNew}); err != nil {
 		t.Fatal(err)
 	}
 	for _, stmt := range []string{"UPDATE events SET text = 'rewritten'", "DELETE FROM events"} {
@@ -179,7 +182,7 @@ func TestConcurrentWritersNumberOnce(t *testing.T) {
 			}
 			defer s.Close()
 			for i := 0; i < each; i++ {
-				if _, err := s.CreateRequest(ctx, "SUP", newRequest("c"), nil, ticket.Event{Action: "open", To: ticket.StatusNew}); err != nil {
+				if _, err := s.CreateRequest(ctx, "SUP", newRequest("c"), nil, ticket.Event{At: evAt, Action: "open", To: ticket.StatusNew}); err != nil {
 					errs <- err
 					return
 				}

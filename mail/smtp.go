@@ -122,8 +122,9 @@ func (s *SMTPTransport) Send(ctx context.Context, n *ticket.Notice) (string, err
 		c.Close()
 	}()
 
+	// A refused envelope sender is our configuration, not the notice.
 	if err := c.Mail(s.cfg.From); err != nil {
-		return "", s.fail("MAIL FROM", err, false)
+		return "", s.fail("MAIL FROM:<"+s.cfg.From+">", err, true)
 	}
 	for _, to := range n.To {
 		if err := c.Rcpt(to); err != nil {
@@ -172,8 +173,9 @@ type SMTPError struct {
 	Stage  string // connect, MAIL FROM, RCPT TO:<addr>, DATA
 	Code   int
 	Msg    string
-	// Session is set when the connection, TLS or login failed: nothing about
-	// the notice itself, so the other notices would fail the same way.
+	// Session is set when the connection, TLS, login or envelope sender
+	// failed: nothing about the notice itself, so the other notices would
+	// fail the same way.
 	Session bool
 }
 
@@ -181,7 +183,7 @@ func (e *SMTPError) Error() string {
 	hint := "it will be retried"
 	switch {
 	case e.Session && e.Code >= 500:
-		hint = "check mail.smtp.user, the password and mail.smtp.tls"
+		hint = "check mail.smtp.user, the password, mail.smtp.tls and the sender address"
 	case e.Session:
 		hint = "check mail.smtp.host, mail.smtp.port and mail.smtp.tls; it will be retried"
 	case e.Permanent():

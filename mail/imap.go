@@ -10,6 +10,8 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -30,7 +32,8 @@ type IMAPConfig struct {
 	// CAFile (PEM) or RootCAs replace the system roots.
 	CAFile  string
 	RootCAs *x509.CertPool
-	// Timeout bounds connecting and each command; 0 means 1 minute.
+	// Timeout is how long the server may stay silent while connecting or
+	// during a command; 0 means 1 minute.
 	Timeout time.Duration
 	// MaxMessageBytes: larger messages are not downloaded (see FetchIMAP);
 	// 0 means 64 MiB.
@@ -186,7 +189,7 @@ func FetchIMAP(ctx context.Context, cfg IMAPConfig, pos IMAPPosition,
 type imapSession struct {
 	cfg    IMAPConfig
 	server string
-	raw    net.Conn // the TCP connection under any TLS, for deadlines
+	raw    *progressConn // the TCP connection under any TLS
 	c      *imapclient.Client
 	stop   func() bool
 }
@@ -195,7 +198,8 @@ func (s *imapSession) fail(op string, err error) error {
 	var ne net.Error
 	msg := err.Error()
 	switch {
-	case errors.As(err, &ne) && ne.Timeout():
+	// imapclient does not always wrap with %w, hence the text check.
+	case errors.As(err, &ne) && ne.Timeout(), strings.Contains(msg, "i/o timeout"):
 		msg += fmt.Sprintf(" (no answer within %s; check mail.imap.host and mail.imap.port, or raise the timeout)", s.cfg.Timeout)
 	case errors.Is(err, net.ErrClosed):
 		msg += " (the connection was closed; run again)"
@@ -203,17 +207,56 @@ func (s *imapSession) fail(op string, err error) error {
 	return &IMAPError{Server: s.server, Op: op, Msg: redactSecret(msg, s.cfg.User, s.cfg.Password)}
 }
 
-// do runs one command with the connection's deadline set, so a server that
-// stops answering cannot hang the run; between commands (while handle runs)
-// there is no deadline.
+// do runs one command under the timeout, so a server that stops answering
+// cannot hang the run; between commands (while handle runs) there is none.
 func (s *imapSession) do(op string, f func() error) error {
-	s.raw.SetDeadline(time.Now().Add(s.cfg.Timeout))
+	s.raw.setActive(true)
 	err := f()
-	s.raw.SetDeadline(time.Time{})
+	s.raw.setActive(false)
 	if err != nil {
 		return s.fail(op, err)
 	}
 	return nil
+}
+
+// progressConn times out a command only when the server sends nothing for
+// the timeout: every read or write during a command pushes the deadline
+// on, so a large message on a slow link still arrives. The client's reader
+// is always blocked in Read, so the deadline is lifted between commands.
+type progressConn struct {
+	net.Conn
+	timeout time.Duration
+	mu      sync.Mutex // orders a Read's deadline against setActive(false)
+	active  bool
+}
+
+func (c *progressConn) setActive(on bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.active = on
+	if on {
+		c.Conn.SetDeadline(time.Now().Add(c.timeout))
+	} else {
+		c.Conn.SetDeadline(time.Time{})
+	}
+}
+
+func (c *progressConn) Read(b []byte) (int, error) {
+	c.mu.Lock()
+	if c.active {
+		c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
+	}
+	c.mu.Unlock()
+	return c.Conn.Read(b)
+}
+
+func (c *progressConn) Write(b []byte) (int, error) {
+	c.mu.Lock()
+	if c.active {
+		c.Conn.SetWriteDeadline(time.Now().Add(c.timeout))
+	}
+	c.mu.Unlock()
+	return c.Conn.Write(b)
 }
 
 func (s *imapSession) connect(ctx context.Context) error {
@@ -239,10 +282,11 @@ func (s *imapSession) connect(ctx context.Context) error {
 		return &IMAPError{Server: s.server, Op: "connect", Msg: fmt.Sprintf("mail.imap.tls is %q; want imaps, starttls or none", s.cfg.TLS)}
 	}
 	d := net.Dialer{Timeout: s.cfg.Timeout}
-	raw, err := d.DialContext(ctx, "tcp", s.server)
+	tcp, err := d.DialContext(ctx, "tcp", s.server)
 	if err != nil {
 		return s.fail("connect", err)
 	}
+	raw := &progressConn{Conn: tcp, timeout: s.cfg.Timeout}
 	s.raw = raw
 	// Cancelling ctx breaks off whatever command is waiting.
 	s.stop = context.AfterFunc(ctx, func() { raw.Close() })
@@ -279,8 +323,7 @@ func (s *imapSession) connect(ctx context.Context) error {
 
 func (s *imapSession) close() {
 	if s.c != nil {
-		s.raw.SetDeadline(time.Now().Add(s.cfg.Timeout))
-		_ = s.c.Logout().Wait()
+		_ = s.do("logout", func() error { return s.c.Logout().Wait() })
 		s.c.Close()
 	}
 	if s.stop != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"sync"
@@ -297,5 +298,27 @@ func TestIMAPConnectionChecks(t *testing.T) {
 	cfg.RootCAs, cfg.Mailbox = cert.Pool, "Nope"
 	if _, err := FetchIMAP(ctx, cfg, &memPosition{}, noop); err == nil || !strings.Contains(err.Error(), "mail.imap.mailbox") {
 		t.Errorf("missing mailbox: err = %v", err)
+	}
+}
+
+func TestIMAPSilentServerTimesOut(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // accept, then say nothing
+		}
+	}()
+	cfg := IMAPConfig{Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port, User: "desk", Password: "imap-pw", TLS: "none", Timeout: 100 * time.Millisecond}
+	_, err = FetchIMAP(imapCtx(t), cfg, &memPosition{}, func(context.Context, []byte, uint32, uint32) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "no answer within") {
+		t.Errorf("err = %v; want a timeout that says what to check", err)
 	}
 }

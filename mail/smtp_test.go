@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -62,5 +63,20 @@ func TestRedactSecret(t *testing.T) {
 	}
 	if redactSecret("text", "u", "") != "text" {
 		t.Error("an empty password must change nothing")
+	}
+}
+
+func TestSMTPLoginWithoutTLSToLoopback(t *testing.T) {
+	srv := mailtest.StartSMTP(t, mailtest.SMTPOptions{TLS: "none", User: "desk", Password: "local-pw"})
+	if _, err := smtpFor(t, srv, "none", "desk", "local-pw", nil).Send(context.Background(), testNotice(2)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := smtpFor(t, srv, "none", "desk", "bad-pw", nil).Send(context.Background(), testNotice(3))
+	var se *SMTPError
+	if !errors.As(err, &se) || !se.Session || se.Code != 535 {
+		t.Fatalf("wrong password: err = %v", err)
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Errorf("server accepted %d messages, want 1", n)
 	}
 }

@@ -39,8 +39,8 @@ func newClient(t *testing.T, srv *jiratest.Server, cfg Config) (*Client, *sleeps
 
 func fakeWith(n int, cloud bool) *jiratest.Server {
 	srv := jiratest.New("SUP")
-	srv.Cloud = cloud
-	srv.PageSize = 2
+	srv.SetCloud(cloud)
+	srv.SetPageSize(2)
 	for i := 1; i <= n; i++ {
 		srv.AddIssue(fmt.Sprintf("SUP-%d", i), map[string]any{"summary": fmt.Sprintf("issue %d", i), "issuetype": "Bug"})
 	}
@@ -110,7 +110,7 @@ func TestIssuesByKeyBatchesAndSkipsUnknownKeys(t *testing.T) {
 	for _, cloud := range []bool{false, true} {
 		t.Run(fmt.Sprint("cloud=", cloud), func(t *testing.T) {
 			srv := fakeWith(250, cloud)
-			srv.PageSize = 100
+			srv.SetPageSize(100)
 			defer srv.Close()
 			deployment := Server
 			if cloud {
@@ -228,7 +228,7 @@ func TestNetworkFailure(t *testing.T) {
 func TestAuthErrorsNameTheMethodNeverTheToken(t *testing.T) {
 	srv := fakeWith(1, false)
 	defer srv.Close()
-	srv.User, srv.Token = "bot@example.com", "the-right-one"
+	srv.SetCredentials("bot@example.com", "the-right-one")
 	var trace bytes.Buffer
 	c, _ := newClient(t, srv, Config{User: "bot@example.com", TokenSource: "SUSTAIN_JIRA_TOKEN", Debug: &trace})
 	_, err := c.Issue(context.Background(), "SUP-1", GetOptions{})
@@ -239,14 +239,14 @@ func TestAuthErrorsNameTheMethodNeverTheToken(t *testing.T) {
 	if !strings.Contains(err.Error(), "basic auth as bot@example.com with the token from SUSTAIN_JIRA_TOKEN") {
 		t.Errorf("error does not say which auth was used: %v", err)
 	}
-	srv.User = ""
+	srv.SetCredentials("", "the-right-one")
 	b, _ := newClient(t, srv, Config{TokenSource: "/home/me/.config/sustain/jira-token", Debug: &trace})
 	_, err = b.Issue(context.Background(), "SUP-1", GetOptions{})
 	if err == nil || !strings.Contains(err.Error(), "bearer personal access token from /home/me/.config/sustain/jira-token") {
 		t.Errorf("bearer error: %v", err)
 	}
 	srv.Inject(jiratest.Fault{Status: 403})
-	srv.Token = secret
+	srv.SetCredentials("", secret)
 	_, err = b.Issue(context.Background(), "SUP-1", GetOptions{})
 	if !errors.As(err, &pe) || pe.Kind != problem.Auth || !strings.Contains(err.Error(), "denied access to issue SUP-1") {
 		t.Errorf("403: %v", err)

@@ -37,7 +37,7 @@ func TestScriptsOnJira(t *testing.T) {
 // setupJira starts a fake Jira for one script and points the store at it.
 func setupJira(env *testscript.Env) {
 	srv := jiratest.New("SUP", "REQ", "SRV")
-	srv.Token = jiraToken
+	srv.SetCredentials("", jiraToken)
 	env.Defer(srv.Close)
 	env.Values["jira"] = srv
 	env.Setenv("JIRA_URL", srv.URL)
@@ -101,10 +101,11 @@ func jiraCmd(ts *testscript.TestScript, neg bool, args []string) {
 		need(3)
 		srv.Comment(args[1], strings.Join(args[2:], " "))
 	case "cloud":
-		srv.Cloud = true
+		srv.SetCloud(true)
 	case "pagesize":
 		need(2)
-		srv.PageSize, _ = strconv.Atoi(args[1])
+		n, _ := strconv.Atoi(args[1])
+		srv.SetPageSize(n)
 	case "property":
 		need(3)
 		fmt.Fprintf(ts.Stdout(), "%s\n", srv.Property(args[1], args[2]))

@@ -25,15 +25,16 @@ import (
 type Server struct {
 	*httptest.Server
 
-	// Cloud makes GET /rest/api/2/search answer 410 Gone, as Jira Cloud does.
-	Cloud bool
-	// PageSize caps maxResults, to force paging in tests (default 50).
-	PageSize int
-	// User and Token, when Token is set, are the credentials required:
-	// basic auth when User is set, else a bearer token.
-	User, Token string
-
-	mu       sync.Mutex
+	// mu guards everything below: handlers run on the server's goroutines
+	// while the test changes the settings.
+	mu sync.Mutex
+	// cloud makes GET /rest/api/2/search answer 410 Gone, as Jira Cloud does.
+	cloud bool
+	// pageSize caps maxResults, to force paging in tests (default 50).
+	pageSize int
+	// user and token, when token is set, are the credentials required:
+	// basic auth when user is set, else a bearer token.
+	user, token string
 	projects map[string]*project
 	issues   map[string]*issue
 	files    map[string][]byte // attachment id → content
@@ -74,12 +75,34 @@ type Fault struct {
 
 // New starts a fake Jira with the given projects.
 func New(projects ...string) *Server {
-	s := &Server{PageSize: 50, projects: map[string]*project{}, issues: map[string]*issue{}, files: map[string][]byte{}, now: time.Now, nextID: 10000}
+	s := &Server{pageSize: 50, projects: map[string]*project{}, issues: map[string]*issue{}, files: map[string][]byte{}, now: time.Now, nextID: 10000}
 	for i, p := range projects {
 		s.projects[p] = &project{id: strconv.Itoa(10000 + i), key: p}
 	}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
+}
+
+// SetCloud makes the classic search answer 410 Gone, as Jira Cloud does.
+func (s *Server) SetCloud(cloud bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cloud = cloud
+}
+
+// SetPageSize caps maxResults, to force paging.
+func (s *Server) SetPageSize(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pageSize = n
+}
+
+// SetCredentials requires a token from now on: basic auth as user when user
+// is set, else a bearer token; an empty token lets everyone in.
+func (s *Server) SetCredentials(user, token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.user, s.token = user, token
 }
 
 // Inject queues a failure.
@@ -211,6 +234,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
+	authorized := s.authorized(r)
 	s.mu.Unlock()
 	if fault != nil {
 		if fault.Delay > 0 {
@@ -228,7 +252,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if !s.authorized(r) {
+	if !authorized {
 		w.Header().Set("WWW-Authenticate", `Basic realm="protected-area"`)
 		writeJSON(w, http.StatusUnauthorized, errorBody("You are not authenticated. Authentication required to perform this operation."))
 		return
@@ -238,15 +262,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.route(w, r)
 }
 
+// authorized is called with s.mu held.
 func (s *Server) authorized(r *http.Request) bool {
-	if s.Token == "" {
+	if s.token == "" {
 		return true
 	}
 	got := r.Header.Get("Authorization")
-	if s.User != "" {
-		return got == "Basic "+base64.StdEncoding.EncodeToString([]byte(s.User+":"+s.Token))
+	if s.user != "" {
+		return got == "Basic "+base64.StdEncoding.EncodeToString([]byte(s.user+":"+s.token))
 	}
-	return got == "Bearer "+s.Token
+	return got == "Bearer "+s.token
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
@@ -345,8 +370,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func (s *Server) limit(v string) int {
 	n, err := strconv.Atoi(v)
-	if err != nil || n <= 0 || n > s.PageSize {
-		return s.PageSize
+	if err != nil || n <= 0 || n > s.pageSize {
+		return s.pageSize
 	}
 	return n
 }
@@ -714,7 +739,7 @@ func (s *Server) issueJSON(is *issue, want fields, props, expand string) map[str
 }
 
 func (s *Server) searchClassic(w http.ResponseWriter, r *http.Request) {
-	if s.Cloud {
+	if s.cloud {
 		writeJSON(w, http.StatusGone, errorBody("The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046"))
 		return
 	}

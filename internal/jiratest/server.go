@@ -35,13 +35,13 @@ type Server struct {
 	// user and token, when token is set, are the credentials required:
 	// basic auth when user is set, else a bearer token.
 	user, token string
-	projects map[string]*project
-	issues   map[string]*issue
-	files    map[string][]byte // attachment id → content
-	faults   []*Fault
-	log      []string
-	nextID   int
-	now      func() time.Time
+	projects    map[string]*project
+	issues      map[string]*issue
+	files       map[string][]byte // attachment id → content
+	faults      []*Fault
+	log         []string
+	nextID      int
+	now         func() time.Time
 }
 
 type project struct {

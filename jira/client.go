@@ -124,6 +124,9 @@ func New(cfg Config) (*Client, error) {
 // Host is the site's host name, for messages and cache directories.
 func (c *Client) Host() string { return c.base.Host }
 
+// Site is the site's base URL, without a trailing slash.
+func (c *Client) Site() string { return c.base.String() }
+
 // BrowseURL is the web address of an issue.
 func (c *Client) BrowseURL(key string) string { return c.base.String() + "/browse/" + key }
 
@@ -159,12 +162,6 @@ func (c *Client) send(req *http.Request, out any, what string) error {
 	return nil
 }
 
-// Issue is an issue as Jira returns it, with the entity properties asked for.
-type Issue struct {
-	gojira.Issue
-	Properties map[string]json.RawMessage `json:"properties,omitempty"`
-}
-
 // GetOptions chooses what an issue read returns; Jira sends only what is asked.
 type GetOptions struct {
 	Fields     []string
@@ -188,12 +185,31 @@ func (o GetOptions) query() url.Values {
 
 // Issue reads one issue.
 func (c *Client) Issue(ctx context.Context, key string, o GetOptions) (*Issue, error) {
-	var out Issue
+	if key == "" {
+		return nil, problem.New(problem.Usage, "", "no issue key given")
+	}
+	var out wireIssue
 	path := "rest/api/2/issue/" + url.PathEscape(key) + "?" + o.query().Encode()
 	if err := c.do(ctx, http.MethodGet, path, nil, &out, "issue "+key); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	is, err := out.issue(o.Fields)
+	if err != nil {
+		return nil, c.malformed(http.MethodGet, path, err)
+	}
+	// A moved issue answers under its new key, so only the form is checked.
+	if !keyRe.MatchString(is.Key) {
+		return nil, c.malformed(http.MethodGet, path, fmt.Errorf("a valid key for %s (got %q)", key, is.Key))
+	}
+	return is, nil
+}
+
+// malformed explains an answer that lacks what the call needs: a proxy, a
+// login page or a broken plugin answered 200 with something else.
+func (c *Client) malformed(method, path string, missing error) error {
+	path, _, _ = strings.Cut(path, "?")
+	return problem.New(0, "check that jira.url is Jira's own address, not a proxy or a login page; --debug shows each request",
+		"Jira at %s answered %s /%s without %v", c.base.Host, method, strings.TrimPrefix(path, "/"), missing)
 }
 
 // CreateIssue creates an issue in project from raw fields (custom fields
@@ -206,13 +222,19 @@ func (c *Client) CreateIssue(ctx context.Context, project string, fields map[str
 	if err := c.do(ctx, http.MethodPost, "rest/api/2/issue", map[string]any{"fields": fields}, &out, "project "+project); err != nil {
 		return "", c.explainProject(ctx, project, err)
 	}
+	if !keyRe.MatchString(out.Key) {
+		// The issue may exist all the same: say so, since running again
+		// would create a second one.
+		return "", problem.New(0, "look in project "+project+" for an issue created just now before running again",
+			"Jira at %s answered POST /rest/api/2/issue without the key of the created issue (got %q)", c.base.Host, out.Key)
+	}
 	return out.Key, nil
 }
 
 // Comment is an issue comment with its entity properties.
 type Comment struct {
 	ID         string        `json:"id"`
-	Author     gojira.User   `json:"author"`
+	Author     User          `json:"author"`
 	Body       string        `json:"body"`
 	Created    string        `json:"created"`
 	Properties []EntityValue `json:"properties,omitempty"`
@@ -233,8 +255,12 @@ func (c *Client) AddComment(ctx context.Context, key, body string, internal bool
 		in["properties"] = []map[string]any{{"key": "sd.public.comment", "value": map[string]bool{"internal": true}}}
 	}
 	var out Comment
-	if err := c.do(ctx, http.MethodPost, "rest/api/2/issue/"+url.PathEscape(key)+"/comment", in, &out, "issue "+key); err != nil {
+	path := "rest/api/2/issue/" + url.PathEscape(key) + "/comment"
+	if err := c.do(ctx, http.MethodPost, path, in, &out, "issue "+key); err != nil {
 		return nil, err
+	}
+	if out.ID == "" {
+		return nil, c.malformed(http.MethodPost, path, fmt.Errorf("the id of the comment added to %s", key))
 	}
 	return &out, nil
 }
@@ -250,8 +276,17 @@ func (c *Client) Comments(ctx context.Context, key string) ([]Comment, error) {
 			Comments   []Comment `json:"comments"`
 		}
 		q := url.Values{"startAt": {fmt.Sprint(len(all))}, "maxResults": {"100"}, "orderBy": {"created"}}
-		if err := c.do(ctx, http.MethodGet, "rest/api/2/issue/"+url.PathEscape(key)+"/comment?"+q.Encode(), nil, &page, "issue "+key); err != nil {
+		path := "rest/api/2/issue/" + url.PathEscape(key) + "/comment?" + q.Encode()
+		if err := c.do(ctx, http.MethodGet, path, nil, &page, "issue "+key); err != nil {
 			return nil, err
+		}
+		if page.Comments == nil {
+			return nil, c.malformed(http.MethodGet, path, fmt.Errorf("the comments of %s", key))
+		}
+		for _, cm := range page.Comments {
+			if cm.ID == "" {
+				return nil, c.malformed(http.MethodGet, path, fmt.Errorf("the id of a comment of %s", key))
+			}
 		}
 		all = append(all, page.Comments...)
 		if len(page.Comments) == 0 || len(all) >= page.Total {
@@ -267,15 +302,26 @@ func (c *Client) SetProperty(ctx context.Context, key, name string, value any) e
 
 // Transitions lists the transitions the workflow offers an issue now, with
 // their fields.
-func (c *Client) Transitions(ctx context.Context, key string) ([]gojira.Transition, error) {
+func (c *Client) Transitions(ctx context.Context, key string) ([]Transition, error) {
 	var out struct {
-		Transitions []gojira.Transition `json:"transitions"`
+		Transitions []wireTransition `json:"transitions"`
 	}
 	path := "rest/api/2/issue/" + url.PathEscape(key) + "/transitions?expand=transitions.fields"
 	if err := c.do(ctx, http.MethodGet, path, nil, &out, "issue "+key); err != nil {
 		return nil, err
 	}
-	return out.Transitions, nil
+	if out.Transitions == nil {
+		return nil, c.malformed(http.MethodGet, path, fmt.Errorf("the list of transitions of %s", key))
+	}
+	ts := make([]Transition, 0, len(out.Transitions))
+	for i := range out.Transitions {
+		t, err := out.Transitions[i].transition()
+		if err != nil {
+			return nil, c.malformed(http.MethodGet, path, err)
+		}
+		ts = append(ts, t)
+	}
+	return ts, nil
 }
 
 // Transition performs a transition, with the fields it needs.
@@ -288,7 +334,7 @@ func (c *Client) Transition(ctx context.Context, key, id string, fields map[stri
 }
 
 // Attach uploads a file to an issue.
-func (c *Client) Attach(ctx context.Context, key, name string, data []byte) (*gojira.Attachment, error) {
+func (c *Client) Attach(ctx context.Context, key, name string, data []byte) (*Attachment, error) {
 	// go-jira builds the multipart body; its request goes through our
 	// transport, so retries, auth and the trace apply.
 	got, resp, err := c.api.Issue.PostAttachmentWithContext(ctx, key, bytes.NewReader(data), name)
@@ -298,10 +344,16 @@ func (c *Client) Attach(ctx context.Context, key, name string, data []byte) (*go
 		}
 		return nil, c.statusError(resp.Response, nil, "issue "+key)
 	}
+	path := "rest/api/2/issue/" + key + "/attachments"
 	if got == nil || len(*got) == 0 {
-		return nil, fmt.Errorf("Jira accepted %s for %s but listed no attachment", name, key)
+		return nil, c.malformed(http.MethodPost, path, fmt.Errorf("the attachment %s it was sent", name))
 	}
-	return &(*got)[0], nil
+	a := (*got)[0]
+	if a.Filename == "" || a.Content == "" {
+		return nil, c.malformed(http.MethodPost, path, fmt.Errorf("the file name and content URL of the attachment %s", name))
+	}
+	created, _ := parseTime(a.Created)
+	return &Attachment{ID: a.ID, Filename: a.Filename, Size: int64(a.Size), Created: created, Content: a.Content}, nil
 }
 
 // Download reads an attachment's content from the URL Jira gave for it.

@@ -126,7 +126,7 @@ func TestIssuesByKeyBatchesAndSkipsUnknownKeys(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(got) != 250 || got["SUP-9999"] != nil || got["SUP-250"].Fields.Summary != "issue 250" {
+			if len(got) != 250 || got["SUP-9999"] != nil || got["SUP-250"].Summary != "issue 250" {
 				t.Fatalf("got %d issues", len(got))
 			}
 			searches := srv.Count("GET /rest/api/2/search")
@@ -152,8 +152,8 @@ func TestRetriesHonourRetryAfterAndBackOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if is.Fields.Summary != "issue 1" {
-		t.Errorf("summary %q", is.Fields.Summary)
+	if is.Summary != "issue 1" {
+		t.Errorf("summary %q", is.Summary)
 	}
 	want := []time.Duration{7 * time.Second, time.Second, 2 * time.Second}
 	if fmt.Sprint(*slept) != fmt.Sprint(want) {

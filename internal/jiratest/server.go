@@ -330,7 +330,8 @@ func (s *Server) issueRoute(w http.ResponseWriter, r *http.Request, is *issue, p
 		limit := s.limit(r.URL.Query().Get("maxResults"))
 		start = min(start, len(is.comments))
 		end := min(start+limit, len(is.comments))
-		writeJSON(w, http.StatusOK, map[string]any{"startAt": start, "maxResults": limit, "total": len(is.comments), "comments": is.comments[start:end]})
+		page := append([]map[string]any{}, is.comments[start:end]...) // [] when none, as Jira sends
+		writeJSON(w, http.StatusOK, map[string]any{"startAt": start, "maxResults": limit, "total": len(is.comments), "comments": page})
 	case sub == "transitions" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, map[string]any{"expand": "transitions", "transitions": s.transitions(is, r.URL.Query().Get("expand") != "")})
 	case sub == "transitions" && r.Method == http.MethodPost:

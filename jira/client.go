@@ -40,9 +40,12 @@ type Config struct {
 	// Deployment is Cloud, Server or "" to decide from the host name
 	// (*.atlassian.net is Cloud) and, for search, from a 410 answer.
 	Deployment string
-	Timeout    time.Duration // per request; default 30s
-	Retries    int           // after the first attempt, on 429 and 5xx; default 4
-	Debug      io.Writer     // when set, one line per HTTP request
+	Timeout    time.Duration // per attempt; default 30s
+	// Retries is how many times a request is tried again after the first
+	// attempt: on 429, 502-504 and, for idempotent requests, on 500, network
+	// errors and timeouts.
+	Retries int
+	Debug   io.Writer // when set, one line per HTTP request
 	// Sleep waits between retries; tests replace it.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Transport is the HTTP transport; default http.DefaultTransport.
@@ -96,7 +99,7 @@ func New(cfg Config) (*Client, error) {
 		source = "configuration"
 	}
 	c := &Client{base: u}
-	t := &transport{base: cfg.Transport, host: u.Host, retries: cfg.Retries, debug: cfg.Debug, sleep: cfg.Sleep}
+	t := &transport{base: cfg.Transport, host: u.Host, retries: cfg.Retries, timeout: cfg.Timeout, debug: cfg.Debug, sleep: cfg.Sleep}
 	if cfg.User != "" {
 		user, token := cfg.User, cfg.Token
 		t.authorize = func(r *http.Request) { r.SetBasicAuth(user, token) }
@@ -106,7 +109,9 @@ func New(cfg Config) (*Client, error) {
 		t.authorize = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) }
 		c.auth = fmt.Sprintf("a bearer personal access token from %s", source)
 	}
-	api, err := gojira.NewClient(&http.Client{Transport: t, Timeout: cfg.Timeout}, u.String())
+	// The timeout is the transport's, per attempt: a client-wide one would
+	// end the retries with the first stalled attempt.
+	api, err := gojira.NewClient(&http.Client{Transport: t}, u.String())
 	if err != nil {
 		return nil, err
 	}

@@ -188,14 +188,59 @@ func TestRetriesAreBoundedAndCreateIsNotRepeatedOn500(t *testing.T) {
 	}
 }
 
-func TestRetryAfterTooLongFailsWithJirasFigure(t *testing.T) {
+func TestRetryAfterTooLongWaitsTheMaximumThenFailsWithJirasFigure(t *testing.T) {
 	srv := fakeWith(1, false)
 	defer srv.Close()
-	srv.Inject(jiratest.Fault{Match: "GET", Status: 429, RetryAfter: "3600"})
-	c, slept := newClient(t, srv, Config{})
+	srv.Inject(jiratest.Fault{Match: "GET", Status: 429, RetryAfter: "999999", Times: 5})
+	c, slept := newClient(t, srv, Config{Retries: 4})
 	_, err := c.Issue(context.Background(), "SUP-1", GetOptions{})
-	if err == nil || !strings.Contains(err.Error(), `Retry-After "3600"`) || len(*slept) != 0 {
-		t.Fatalf("err = %v, waits %v", err, *slept)
+	if err == nil || !strings.Contains(err.Error(), `Retry-After "999999"`) {
+		t.Fatalf("err = %v", err)
+	}
+	want := []time.Duration{maxWait, maxWait, maxWait, maxWait}
+	if fmt.Sprint(*slept) != fmt.Sprint(want) {
+		t.Errorf("waits %v, want %v", *slept, want)
+	}
+	if n := srv.Count("GET /rest/api/2/issue/SUP-1"); n != 5 {
+		t.Errorf("%d requests, want 1 + 4 retries", n)
+	}
+
+	// Once the limit lifts within the retries, the request succeeds.
+	srv.Inject(jiratest.Fault{Match: "GET", Status: 503, RetryAfter: "86400"})
+	*slept = nil
+	if _, err := c.Issue(context.Background(), "SUP-1", GetOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(*slept) != fmt.Sprint([]time.Duration{maxWait}) {
+		t.Errorf("waits %v", *slept)
+	}
+}
+
+func TestStalledGetIsRetried(t *testing.T) {
+	srv := fakeWith(1, false)
+	defer srv.Close()
+	srv.Inject(jiratest.Fault{Match: "GET /rest/api/2/issue/SUP-1", Delay: 10 * time.Second})
+	c, slept := newClient(t, srv, Config{Timeout: 100 * time.Millisecond, Retries: 2})
+	is, err := c.Issue(context.Background(), "SUP-1", GetOptions{Fields: []string{"summary"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if is.Summary != "issue 1" || len(*slept) != 1 || srv.Count("GET /rest/api/2/issue/SUP-1") != 2 {
+		t.Errorf("summary %q, waits %v, %d requests", is.Summary, *slept, srv.Count("GET /rest/api/2/issue/SUP-1"))
+	}
+}
+
+func TestStalledCreateIsNotRetried(t *testing.T) {
+	srv := fakeWith(0, false)
+	defer srv.Close()
+	srv.Inject(jiratest.Fault{Match: "POST /rest/api/2/issue", Delay: 10 * time.Second})
+	c, _ := newClient(t, srv, Config{Timeout: 100 * time.Millisecond, Retries: 2})
+	_, err := c.CreateIssue(context.Background(), "SUP", map[string]any{"summary": "x", "issuetype": map[string]string{"name": "Task"}})
+	if err == nil || !strings.Contains(err.Error(), "did not answer in time") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := srv.Count("POST /rest/api/2/issue"); n != 1 {
+		t.Errorf("create sent %d times after a timeout, want once", n)
 	}
 }
 

@@ -8,6 +8,7 @@
 package jiratest
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -238,6 +239,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	if fault != nil {
 		if fault.Delay > 0 {
+			// Reading the body to its end lets the server notice a client
+			// that gives up, so a stalled POST ends with its client.
+			data, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(data))
 			select {
 			case <-time.After(fault.Delay):
 			case <-r.Context().Done():

@@ -50,6 +50,9 @@ type Config struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Transport is the HTTP transport; default http.DefaultTransport.
 	Transport http.RoundTripper
+	// Warn, when set, receives warnings about the configuration (a token
+	// sent over http://).
+	Warn func(msg string)
 }
 
 // Client talks to one Jira site.
@@ -57,6 +60,8 @@ type Client struct {
 	api  *gojira.Client
 	base *url.URL
 	auth string // "basic as USER, token from SOURCE", for errors
+	// redact removes the credentials from anything printed.
+	redact redactor
 	// cloud is 1 when searches use /rest/api/2/search/jql.
 	cloud atomic.Bool
 }
@@ -98,8 +103,11 @@ func New(cfg Config) (*Client, error) {
 	if source == "" {
 		source = "configuration"
 	}
-	c := &Client{base: u}
-	t := &transport{base: cfg.Transport, host: u.Host, retries: cfg.Retries, timeout: cfg.Timeout, debug: cfg.Debug, sleep: cfg.Sleep}
+	c := &Client{base: u, redact: newRedactor(cfg.User, cfg.Token)}
+	if u.Scheme == "http" && cfg.Warn != nil {
+		cfg.Warn("jira.url " + u.String() + " is http://: the Jira token travels unencrypted and anyone on the path can read it; use https://")
+	}
+	t := &transport{redact: c.redact, base: cfg.Transport, host: u.Host, retries: cfg.Retries, timeout: cfg.Timeout, debug: cfg.Debug, sleep: cfg.Sleep}
 	if cfg.User != "" {
 		user, token := cfg.User, cfg.Token
 		t.authorize = func(r *http.Request) { r.SetBasicAuth(user, token) }
@@ -162,7 +170,8 @@ func (c *Client) send(req *http.Request, out any, what string) error {
 		return nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("Jira at %s answered %s %s with something that is not the expected JSON: %v", c.base.Host, req.Method, req.URL.Path, err)
+		return c.redact.problem(problem.New(0, "check that jira.url is Jira's own address, not a proxy or a login page; --debug shows each request",
+			"Jira at %s answered %s %s with something that is not the expected JSON: %v", c.base.Host, req.Method, req.URL.Path, err))
 	}
 	return nil
 }
@@ -213,8 +222,8 @@ func (c *Client) Issue(ctx context.Context, key string, o GetOptions) (*Issue, e
 // login page or a broken plugin answered 200 with something else.
 func (c *Client) malformed(method, path string, missing error) error {
 	path, _, _ = strings.Cut(path, "?")
-	return problem.New(0, "check that jira.url is Jira's own address, not a proxy or a login page; --debug shows each request",
-		"Jira at %s answered %s /%s without %v", c.base.Host, method, strings.TrimPrefix(path, "/"), missing)
+	return c.redact.problem(problem.New(0, "check that jira.url is Jira's own address, not a proxy or a login page; --debug shows each request",
+		"Jira at %s answered %s /%s without %v", c.base.Host, method, strings.TrimPrefix(path, "/"), missing))
 }
 
 // CreateIssue creates an issue in project from raw fields (custom fields
@@ -347,6 +356,7 @@ func (c *Client) Attach(ctx context.Context, key, name string, data []byte) (*At
 		if resp == nil {
 			return nil, c.networkError(nil, err)
 		}
+		// go-jira has read the body into its error; the status says enough.
 		return nil, c.statusError(resp.Response, nil, "issue "+key)
 	}
 	path := "rest/api/2/issue/" + key + "/attachments"

@@ -18,6 +18,7 @@ type transport struct {
 	retries   int
 	timeout   time.Duration // per attempt, so a stalled attempt can be retried
 	debug     io.Writer
+	redact    redactor
 	sleep     func(context.Context, time.Duration) error
 }
 
@@ -125,8 +126,9 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// trace prints method, URL (never credentials: they travel in headers,
-// which are not printed), status, duration and retries.
+// trace prints method, URL, status, duration and retries; credentials
+// travel in headers, which are not printed, and the line is redacted in
+// case a URL carries one.
 func (t *transport) trace(req *http.Request, resp *http.Response, err error, d time.Duration, retries int) {
 	if t.debug == nil {
 		return
@@ -139,7 +141,8 @@ func (t *transport) trace(req *http.Request, resp *http.Response, err error, d t
 	if retries > 0 {
 		extra = fmt.Sprintf(", %d retries", retries)
 	}
-	fmt.Fprintf(t.debug, "jira: %s %s -> %s (%s%s)\n", req.Method, req.URL.Redacted(), status, d.Round(time.Millisecond), extra)
+	line := fmt.Sprintf("jira: %s %s -> %s (%s%s)", req.Method, req.URL.Redacted(), status, d.Round(time.Millisecond), extra)
+	fmt.Fprintln(t.debug, t.redact.String(line))
 }
 
 func errText(err error) string {

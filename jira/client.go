@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -104,7 +105,8 @@ func New(cfg Config) (*Client, error) {
 		source = "configuration"
 	}
 	c := &Client{base: u, redact: newRedactor(cfg.User, cfg.Token)}
-	if u.Scheme == "http" && cfg.Warn != nil {
+	// Loopback traffic never leaves the machine (a local proxy, a test).
+	if u.Scheme == "http" && cfg.Warn != nil && !loopback(u.Hostname()) {
 		cfg.Warn("jira.url " + u.String() + " is http://: the Jira token travels unencrypted and anyone on the path can read it; use https://")
 	}
 	t := &transport{redact: c.redact, base: cfg.Transport, host: u.Host, retries: cfg.Retries, timeout: cfg.Timeout, debug: cfg.Debug, sleep: cfg.Sleep}
@@ -132,6 +134,14 @@ func New(cfg Config) (*Client, error) {
 		c.cloud.Store(strings.HasSuffix(h, ".atlassian.net") || strings.HasSuffix(h, ".jira.com"))
 	}
 	return c, nil
+}
+
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Host is the site's host name, for messages and cache directories.

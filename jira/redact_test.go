@@ -88,11 +88,13 @@ func TestRedactorKeepsWordsAndRemovesTokens(t *testing.T) {
 func TestWarnsWhenTheTokenWouldTravelOverHTTP(t *testing.T) {
 	var warned []string
 	warn := func(msg string) { warned = append(warned, msg) }
-	if _, err := New(Config{URL: "https://jira.example.com", Token: secret, Warn: warn}); err != nil {
-		t.Fatal(err)
+	for _, url := range []string{"https://jira.example.com", "http://127.0.0.1:8080", "http://localhost", "http://[::1]:80"} {
+		if _, err := New(Config{URL: url, Token: secret, Warn: warn}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if len(warned) != 0 {
-		t.Fatalf("warned for https: %q", warned)
+		t.Fatalf("warned for https or loopback: %q", warned)
 	}
 	if _, err := New(Config{URL: "http://jira.example.com", Token: secret, Warn: warn}); err != nil {
 		t.Fatal(err)

@@ -50,6 +50,7 @@ func setupJira(env *testscript.Env) {
 // jiraCmd drives the fake Jira from a script:
 //
 //	jira fail METHOD-AND-PATH-PREFIX STATUS [RETRY-AFTER [TIMES]]
+//	jira echo METHOD-AND-PATH-PREFIX STATUS   (the error body repeats the Authorization header)
 //	jira slow METHOD-AND-PATH-PREFIX SECONDS
 //	jira count METHOD-AND-PATH-PREFIX N
 //	jira issue KEY TYPE STATUS SUMMARY
@@ -83,6 +84,10 @@ func jiraCmd(ts *testscript.TestScript, neg bool, args []string) {
 			f.Times, _ = strconv.Atoi(args[4])
 		}
 		srv.Inject(f)
+	case "echo":
+		need(3)
+		status, _ := strconv.Atoi(args[2])
+		srv.Inject(jiratest.Fault{Match: args[1], Status: status, Echo: true})
 	case "slow":
 		need(3)
 		secs, _ := strconv.ParseFloat(args[2], 64)

@@ -72,6 +72,9 @@ type Fault struct {
 	RetryAfter string
 	Delay      time.Duration
 	Times      int
+	// Echo puts the request's Authorization header in the error body, as
+	// a careless proxy or plugin does.
+	Echo bool
 }
 
 // New starts a fake Jira with the given projects.
@@ -253,7 +256,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			if fault.RetryAfter != "" {
 				w.Header().Set("Retry-After", fault.RetryAfter)
 			}
-			writeJSON(w, fault.Status, errorBody(http.StatusText(fault.Status)))
+			msg := http.StatusText(fault.Status)
+			if fault.Echo {
+				msg += " (Authorization: " + r.Header.Get("Authorization") + ")"
+			}
+			writeJSON(w, fault.Status, errorBody(msg))
 			return
 		}
 	}

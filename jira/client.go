@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/url"
@@ -257,17 +258,36 @@ func (c *Client) CreateIssue(ctx context.Context, project string, fields map[str
 
 // Comment is an issue comment with its entity properties.
 type Comment struct {
-	ID         string        `json:"id"`
-	Author     User          `json:"author"`
-	Body       string        `json:"body"`
-	Created    string        `json:"created"`
-	Properties []EntityValue `json:"properties,omitempty"`
+	ID         string
+	Author     User
+	Body       string
+	Created    time.Time
+	Properties []EntityValue
 }
 
 // EntityValue is an entity property as it travels inside another object.
 type EntityValue struct {
 	Key   string          `json:"key"`
 	Value json.RawMessage `json:"value"`
+}
+
+type wireComment struct {
+	ID         string        `json:"id"`
+	Author     User          `json:"author"`
+	Body       string        `json:"body"`
+	Created    string        `json:"created"`
+	Properties []EntityValue `json:"properties"`
+}
+
+func (w *wireComment) comment(key string) (Comment, error) {
+	if w.ID == "" {
+		return Comment{}, fmt.Errorf("the id of a comment of %s", key)
+	}
+	created, err := parseTime(w.Created)
+	if err != nil || created.IsZero() {
+		return Comment{}, fmt.Errorf("a valid time for comment %s of %s (got %q)", w.ID, key, w.Created)
+	}
+	return Comment{ID: w.ID, Author: w.Author, Body: w.Body, Created: created, Properties: w.Properties}, nil
 }
 
 // AddComment adds a comment. internal marks it as a Jira Service Management
@@ -278,7 +298,7 @@ func (c *Client) AddComment(ctx context.Context, key, body string, internal bool
 	if internal {
 		in["properties"] = []map[string]any{{"key": "sd.public.comment", "value": map[string]bool{"internal": true}}}
 	}
-	var out Comment
+	var out wireComment
 	path := "rest/api/2/issue/" + url.PathEscape(key) + "/comment"
 	if err := c.do(ctx, http.MethodPost, path, in, &out, "issue "+key); err != nil {
 		return nil, err
@@ -286,18 +306,22 @@ func (c *Client) AddComment(ctx context.Context, key, body string, internal bool
 	if out.ID == "" {
 		return nil, c.malformed(http.MethodPost, path, fmt.Errorf("the id of the comment added to %s", key))
 	}
-	return &out, nil
+	cm, err := out.comment(key)
+	if err != nil {
+		return nil, c.malformed(http.MethodPost, path, err)
+	}
+	return &cm, nil
 }
 
 // Comments reads all of an issue's comments, page by page.
 func (c *Client) Comments(ctx context.Context, key string) ([]Comment, error) {
-	var all []Comment
+	all := []Comment{}
 	for {
 		var page struct {
-			StartAt    int       `json:"startAt"`
-			MaxResults int       `json:"maxResults"`
-			Total      int       `json:"total"`
-			Comments   []Comment `json:"comments"`
+			StartAt    int           `json:"startAt"`
+			MaxResults int           `json:"maxResults"`
+			Total      int           `json:"total"`
+			Comments   []wireComment `json:"comments"`
 		}
 		q := url.Values{"startAt": {fmt.Sprint(len(all))}, "maxResults": {"100"}, "orderBy": {"created"}}
 		path := "rest/api/2/issue/" + url.PathEscape(key) + "/comment?" + q.Encode()
@@ -307,12 +331,13 @@ func (c *Client) Comments(ctx context.Context, key string) ([]Comment, error) {
 		if page.Comments == nil {
 			return nil, c.malformed(http.MethodGet, path, fmt.Errorf("the comments of %s", key))
 		}
-		for _, cm := range page.Comments {
-			if cm.ID == "" {
-				return nil, c.malformed(http.MethodGet, path, fmt.Errorf("the id of a comment of %s", key))
+		for i := range page.Comments {
+			cm, err := page.Comments[i].comment(key)
+			if err != nil {
+				return nil, c.malformed(http.MethodGet, path, err)
 			}
+			all = append(all, cm)
 		}
-		all = append(all, page.Comments...)
 		if len(page.Comments) == 0 || len(all) >= page.Total {
 			return all, nil
 		}
@@ -359,26 +384,39 @@ func (c *Client) Transition(ctx context.Context, key, id string, fields map[stri
 
 // Attach uploads a file to an issue.
 func (c *Client) Attach(ctx context.Context, key, name string, data []byte) (*Attachment, error) {
-	// go-jira builds the multipart body; its request goes through our
-	// transport, so retries, auth and the trace apply.
-	got, resp, err := c.api.Issue.PostAttachmentWithContext(ctx, key, bytes.NewReader(data), name)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	part, err := mw.CreateFormFile("file", name)
 	if err != nil {
-		if resp == nil {
-			return nil, c.networkError(nil, err)
-		}
-		// go-jira has read the body into its error; the status says enough.
-		return nil, c.statusError(resp.Response, nil, "issue "+key)
+		return nil, err
 	}
-	path := "rest/api/2/issue/" + key + "/attachments"
-	if got == nil || len(*got) == 0 {
+	if _, err := part.Write(data); err != nil {
+		return nil, err
+	}
+	if err := mw.Close(); err != nil {
+		return nil, err
+	}
+	path := "rest/api/2/issue/" + url.PathEscape(key) + "/attachments"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base.String()+"/"+path, bytes.NewReader(body.Bytes()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("X-Atlassian-Token", "no-check") // Jira's XSRF check for uploads
+	req.Header.Set("Accept", "application/json")
+	var got []wireAttachment
+	if err := c.send(req, &got, "issue "+key); err != nil {
+		return nil, err
+	}
+	if len(got) == 0 {
 		return nil, c.malformed(http.MethodPost, path, fmt.Errorf("the attachment %s it was sent", name))
 	}
-	a := (*got)[0]
+	a := got[0]
 	if a.Filename == "" || a.Content == "" {
 		return nil, c.malformed(http.MethodPost, path, fmt.Errorf("the file name and content URL of the attachment %s", name))
 	}
 	created, _ := parseTime(a.Created)
-	return &Attachment{ID: a.ID, Filename: a.Filename, Size: int64(a.Size), Created: created, Content: a.Content}, nil
+	return &Attachment{ID: a.ID, Filename: a.Filename, Size: a.Size, Created: created, Content: a.Content}, nil
 }
 
 // Download reads an attachment's content from the URL Jira gave for it.

@@ -344,7 +344,7 @@ func history(rec *record, comments []jiraclient.Comment, is *jiraclient.Issue) [
 	}
 	for _, c := range comments {
 		if !used[c.ID] {
-			out = append(out, ticket.Event{At: parseTime(c.Created), Actor: who(c.Author), Action: "jira-comment", Text: c.Body})
+			out = append(out, ticket.Event{At: c.Created, Actor: who(c.Author), Action: "jira-comment", Text: c.Body})
 		}
 	}
 	for _, ch := range is.Changes {
@@ -378,15 +378,6 @@ func customerPrefix(actor string) string {
 		return ""
 	}
 	return "*From " + actor + ":*\n"
-}
-
-func parseTime(s string) time.Time {
-	for _, layout := range []string{"2006-01-02T15:04:05.000-0700", time.RFC3339Nano} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t
-		}
-	}
-	return time.Time{}
 }
 
 // Requests searches the project. Statuses and priority go into the JQL; the

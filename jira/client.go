@@ -110,7 +110,7 @@ func New(cfg Config) (*Client, error) {
 	if u.Scheme == "http" && cfg.Warn != nil && !loopback(u.Hostname()) {
 		cfg.Warn("jira.url " + u.String() + " is http://: the Jira token travels unencrypted and anyone on the path can read it; use https://")
 	}
-	t := &transport{redact: c.redact, base: cfg.Transport, host: u.Host, retries: cfg.Retries, timeout: cfg.Timeout, debug: cfg.Debug, sleep: cfg.Sleep}
+	t := &transport{redact: c.redact, base: cfg.Transport, scheme: u.Scheme, host: u.Host, retries: cfg.Retries, timeout: cfg.Timeout, debug: cfg.Debug, sleep: cfg.Sleep}
 	if cfg.User != "" {
 		user, token := cfg.User, cfg.Token
 		t.authorize = func(r *http.Request) { r.SetBasicAuth(user, token) }

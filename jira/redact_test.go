@@ -103,3 +103,28 @@ func TestWarnsWhenTheTokenWouldTravelOverHTTP(t *testing.T) {
 		t.Errorf("warnings %q", warned)
 	}
 }
+
+// roundTripFunc records what would be sent.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestCredentialsGoOnlyToTheSiteOverItsScheme(t *testing.T) {
+	sent := map[string]string{}
+	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		sent[r.URL.Scheme+"://"+r.URL.Host] = r.Header.Get("Authorization")
+		return &http.Response{StatusCode: 200, Body: http.NoBody, Header: http.Header{}, Request: r}, nil
+	})
+	c, err := New(Config{URL: "https://jira.example.com", Token: secret, Transport: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"https://jira.example.com/a", "http://jira.example.com/a", "https://files.example.com/a"} {
+		if _, err := c.Download(context.Background(), u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if sent["https://jira.example.com"] != "Bearer "+secret || sent["http://jira.example.com"] != "" || sent["https://files.example.com"] != "" {
+		t.Errorf("Authorization sent: %q", sent)
+	}
+}

@@ -13,7 +13,8 @@ import (
 // each request for --debug.
 type transport struct {
 	base      http.RoundTripper
-	host      string // credentials go only to the configured site
+	scheme    string // credentials go only to the configured site, and
+	host      string // never over a redirect from https to http
 	authorize func(*http.Request)
 	retries   int
 	timeout   time.Duration // per attempt, so a stalled attempt can be retried
@@ -43,7 +44,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, err
 			}
 		}
-		if r.URL.Host == t.host {
+		if r.URL.Host == t.host && r.URL.Scheme == t.scheme {
 			t.authorize(r)
 		}
 		resp, err = t.base.RoundTrip(r)

@@ -51,6 +51,7 @@ func setupJira(env *testscript.Env) {
 //
 //	jira fail METHOD-AND-PATH-PREFIX STATUS [RETRY-AFTER [TIMES]]
 //	jira echo METHOD-AND-PATH-PREFIX STATUS   (the error body repeats the Authorization header)
+//	jira answer METHOD-AND-PATH-PREFIX STATUS BODY   (once, as is)
 //	jira slow METHOD-AND-PATH-PREFIX SECONDS
 //	jira count METHOD-AND-PATH-PREFIX N
 //	jira issue KEY TYPE STATUS SUMMARY
@@ -59,6 +60,7 @@ func setupJira(env *testscript.Env) {
 //	jira pagesize N
 //	jira property KEY NAME   (prints the entity property to stdout)
 //	jira field KEY NAME      (prints the field)
+//	jira setproperty KEY NAME VALUE  (stores the entity property as is)
 func jiraCmd(ts *testscript.TestScript, neg bool, args []string) {
 	srv, _ := ts.Value("jira").(*jiratest.Server)
 	if srv == nil {
@@ -88,6 +90,10 @@ func jiraCmd(ts *testscript.TestScript, neg bool, args []string) {
 		need(3)
 		status, _ := strconv.Atoi(args[2])
 		srv.Inject(jiratest.Fault{Match: args[1], Status: status, Echo: true})
+	case "answer":
+		need(4)
+		status, _ := strconv.Atoi(args[2])
+		srv.Inject(jiratest.Fault{Match: args[1], Status: status, Body: strings.Join(args[3:], " ")})
 	case "slow":
 		need(3)
 		secs, _ := strconv.ParseFloat(args[2], 64)
@@ -114,6 +120,9 @@ func jiraCmd(ts *testscript.TestScript, neg bool, args []string) {
 	case "property":
 		need(3)
 		fmt.Fprintf(ts.Stdout(), "%s\n", srv.Property(args[1], args[2]))
+	case "setproperty":
+		need(4)
+		srv.SetProperty(args[1], args[2], []byte(strings.Join(args[3:], " ")))
 	case "field":
 		need(3)
 		fmt.Fprintf(ts.Stdout(), "%v\n", srv.Field(args[1], args[2]))

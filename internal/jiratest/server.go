@@ -9,6 +9,7 @@ package jiratest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -75,6 +76,9 @@ type Fault struct {
 	// Echo puts the request's Authorization header in the error body, as
 	// a careless proxy or plugin does.
 	Echo bool
+	// Body, when set, is the answer as is (with Status, default 200): a
+	// malformed answer from a proxy or a broken plugin.
+	Body string
 }
 
 // New starts a fake Jira with the given projects.
@@ -197,6 +201,16 @@ func (s *Server) Property(key, name string) json.RawMessage {
 	return nil
 }
 
+// SetProperty stores an entity property as is, in whatever shape a script
+// or another tool left it; it must be valid JSON, as Jira requires.
+func (s *Server) SetProperty(key, name string, value []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if is := s.issues[key]; is != nil {
+		is.props[name] = append(json.RawMessage(nil), value...)
+	}
+}
+
 // Field returns an issue's field as stored, or nil.
 func (s *Server) Field(key, name string) any {
 	s.mu.Lock()
@@ -251,6 +265,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			case <-r.Context().Done():
 				return
 			}
+		}
+		if fault.Body != "" {
+			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+			w.WriteHeader(cmp.Or(fault.Status, http.StatusOK))
+			_, _ = io.WriteString(w, fault.Body)
+			return
 		}
 		if fault.Status != 0 {
 			if fault.RetryAfter != "" {

@@ -113,3 +113,28 @@ func TestTokenFile(t *testing.T) {
 		t.Error("an empty token file was accepted")
 	}
 }
+
+// FuzzParseNetrc: any input parses or fails with an error, and a value
+// written quoted reads back as written.
+func FuzzParseNetrc(f *testing.F) {
+	for _, seed := range []string{
+		"machine a login b password c\n",
+		"default login x password y account z",
+		"machine a\nmacdef m\nbody\n\nmachine b password \"q\\\"x\"",
+		"# c\nmachine \"a b\" password \"",
+		"password p",
+	} {
+		f.Add(seed, "p@ss \"w\"\\ord")
+	}
+	f.Fuzz(func(t *testing.T, data, password string) {
+		_, _ = ParseNetrc(data)
+		if strings.ContainsAny(password, "\n\r\t") {
+			return
+		}
+		quoted := `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(password) + `"`
+		got, err := ParseNetrc("machine h login l password " + quoted + "\n")
+		if err != nil || len(got) != 1 || got[0].Password != password {
+			t.Fatalf("password %q: got %+v, err %v", password, got, err)
+		}
+	})
+}

@@ -257,3 +257,73 @@ func TestMalformedAnswersStopTheStore(t *testing.T) {
 		t.Errorf("show: %v", err)
 	}
 }
+
+func TestNoTransitionOfferedWritesNothing(t *testing.T) {
+	s, srv := newStore(t)
+	create(t, s)
+	o := opts
+	o.Transitions = map[ticket.Status]string{ticket.StatusResolved: "Finish"}
+	s.opts = o
+	_, err := s.UpdateRequests(ctx, []string{"SUP-1"}, moveTo(ticket.StatusResolved, "done"))
+	var pe *problem.Error
+	if !errors.As(err, &pe) || pe.Kind != problem.Usage ||
+		!strings.Contains(err.Error(), `SUP-1: the workflow offers no transition "Finish" for new -> resolved; Jira offers: "Start Progress" (to In Progress)`) {
+		t.Fatalf("err = %v", err)
+	}
+	if srv.Count("POST /rest/api/2/issue/SUP-1/comment") != 0 || events(t, srv, "SUP-1") != 1 {
+		t.Error("something was written before the transition was found")
+	}
+}
+
+func TestIssuesMadeInJiraByHand(t *testing.T) {
+	s, srv := newStore(t)
+	create(t, s)
+	srv.AddIssue("SUP-2", map[string]any{"summary": "Made in Jira", "issuetype": "Task", "status": "Resolved",
+		"priority": map[string]any{"name": "Highest"}})
+	srv.AddIssue("SUP-3", map[string]any{"summary": "Custom status", "issuetype": "Task", "status": "Waiting for customer"})
+	all, err := s.Requests(ctx, ticket.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 3 {
+		t.Fatalf("%d requests", len(all))
+	}
+	byID := map[string]*ticket.Request{}
+	for _, r := range all {
+		byID[r.ID] = r
+	}
+	r2 := byID["SUP-2"]
+	// Resolved by hand: the resolution date starts the auto-close clock.
+	if r2.Status != ticket.StatusResolved || r2.Priority != "critical" || r2.AnsweredAt == nil || r2.Customer != "" ||
+		r2.Params == nil || r2.Assignees == nil {
+		t.Errorf("SUP-2 = %+v", r2)
+	}
+	if byID["SUP-3"].Status != ticket.StatusWaiting {
+		t.Errorf("SUP-3 status %s", byID["SUP-3"].Status)
+	}
+	open, err := s.Requests(ctx, ticket.Filter{Statuses: []ticket.Status{ticket.StatusNew}})
+	if err != nil || len(open) != 1 || open[0].ID != "SUP-1" {
+		t.Errorf("status filter: %v %v", open, err)
+	}
+	if n := srv.Count("GET /rest/api/2/search?"); n != 2 {
+		t.Errorf("%d searches", n)
+	}
+}
+
+func TestStatusByCategoryWhenNotMapped(t *testing.T) {
+	s := &Store{opts: Options{}}
+	for cat, want := range map[string]ticket.Status{"new": ticket.StatusNew, "indeterminate": ticket.StatusInProgress, "done": ticket.StatusClosed} {
+		if got := s.statusOf(jiraclient.Status{Name: "Triage", Category: cat}); got != want {
+			t.Errorf("%s -> %s, want %s", cat, got, want)
+		}
+	}
+}
+
+func TestUnknownRequest(t *testing.T) {
+	s, _ := newStore(t)
+	_, err := s.Request(ctx, "SUP-99")
+	var pe *problem.Error
+	if !errors.As(err, &pe) || pe.Kind != problem.NotFound {
+		t.Errorf("err = %v", err)
+	}
+}

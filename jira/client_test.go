@@ -205,6 +205,13 @@ func TestRetryAfterTooLongWaitsTheMaximumThenFailsWithJirasFigure(t *testing.T) 
 		t.Errorf("%d requests, want 1 + 4 retries", n)
 	}
 
+	srv.Inject(jiratest.Fault{Match: "GET", Status: 503, RetryAfter: "7200", Times: 5})
+	*slept = nil
+	_, err = c.Issue(context.Background(), "SUP-1", GetOptions{})
+	if err == nil || !strings.Contains(err.Error(), `503 Service Unavailable (Retry-After "7200")`) || len(*slept) != 4 || (*slept)[0] != maxWait {
+		t.Fatalf("err = %v, waits %v", err, *slept)
+	}
+
 	// Once the limit lifts within the retries, the request succeeds.
 	srv.Inject(jiratest.Fault{Match: "GET", Status: 503, RetryAfter: "86400"})
 	*slept = nil

@@ -83,6 +83,9 @@ func (c *Client) explainStatus(resp *http.Response, body []byte, what string) *p
 		return problem.New(problem.Unavailable, "wait and run again; --debug shows each request and its retries",
 			"Jira at %s is limiting requests (429, Retry-After %q) and still was after the retries", host, resp.Header.Get("Retry-After"))
 	case code >= 500:
+		if ra := resp.Header.Get("Retry-After"); ra != "" {
+			detail = fmt.Sprintf(" (Retry-After %q)", ra) + detail
+		}
 		return problem.New(problem.Unavailable, "run again later; --debug shows each request and its retries",
 			"Jira at %s failed with %s%s", host, resp.Status, detail)
 	}

@@ -1,9 +1,10 @@
 // Package jira is sustain's one client for Jira, shared by the Jira ticket
 // store and the change documents. It is a thin layer over go-jira v1 that
 // adds what every caller needs: authentication (Cloud basic, Server / Data
-// Center bearer), bounded retries on 429 and 5xx, timeouts, a --debug trace
-// that never shows a credential, the right search endpoint for Cloud and
-// Server, and errors that say what to check.
+// Center bearer), bounded retries on 429, 5xx and timeouts, a --debug trace
+// and errors with every credential redacted, the right search endpoint for
+// Cloud and Server, answers checked before use, and its own types (Issue,
+// Transition, Attachment, Comment, User) so go-jira stays inside.
 package jira
 
 import (
@@ -157,6 +158,10 @@ func (c *Client) BrowseURL(key string) string { return c.base.String() + "/brows
 // do sends a request and decodes a JSON answer into out (when not nil).
 // what names the thing asked for, for the error ("issue SUP-7").
 func (c *Client) do(ctx context.Context, method, path string, body, out any, what string) error {
+	if strings.Contains(path, "//") || strings.HasSuffix(path, "/") {
+		// An empty key would address another resource (issue//properties).
+		return problem.New(problem.Usage, "", "no Jira key for %s %s", method, path)
+	}
 	req, err := c.api.NewRequestWithContext(ctx, method, path, body)
 	if err != nil {
 		return err

@@ -208,3 +208,19 @@ func TestMalformedAnswers(t *testing.T) {
 		})
 	}
 }
+
+func TestEmptyKeySendsNothing(t *testing.T) {
+	reg := jiratest.NewRegistry(t)
+	defer reg.Verify(t)
+	c := replayClient(t, reg, Server)
+	for name, err := range map[string]error{
+		"property":   c.SetProperty(context.Background(), "", "sustain", map[string]any{}),
+		"transition": c.Transition(context.Background(), "", "11", nil),
+		"comment":    func() error { _, err := c.AddComment(context.Background(), "", "x", false); return err }(),
+		"issue":      func() error { _, err := c.Issue(context.Background(), "", GetOptions{}); return err }(),
+	} {
+		if err == nil {
+			t.Errorf("%s with an empty key succeeded", name)
+		}
+	}
+}

@@ -352,3 +352,23 @@ func TestNewRefusesCredentialsInURLAndMissingToken(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestCommentsPageByPage(t *testing.T) {
+	srv := fakeWith(1, false)
+	defer srv.Close()
+	srv.SetPageSize(50)
+	for i := 1; i <= 120; i++ {
+		srv.Comment("SUP-1", fmt.Sprintf("comment %d", i))
+	}
+	c, _ := newClient(t, srv, Config{})
+	cs, err := c.Comments(context.Background(), "SUP-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 120 || cs[0].Body != "comment 1" || cs[119].Body != "comment 120" || cs[0].Created.IsZero() || cs[0].Author.Email != "olga@example.com" {
+		t.Fatalf("%d comments, first %+v", len(cs), cs[0])
+	}
+	if n := srv.Count("GET /rest/api/2/issue/SUP-1/comment"); n != 3 {
+		t.Errorf("%d pages, want 3", n)
+	}
+}

@@ -4,7 +4,8 @@
 // comments, transitions, attachments, entity properties, changelog,
 // versions), and can be told to fail: 429 with Retry-After, 500, slow
 // answers, 410 on the removed search endpoint. It counts requests so tests
-// can prove batching and caching.
+// can prove batching and caching. Registry (registry.go) is the other
+// kind of fake: recorded answers that must each be used.
 package jiratest
 
 import (

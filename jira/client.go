@@ -1,9 +1,10 @@
 // Package jira is sustain's one client for Jira, shared by the Jira ticket
 // store and the change documents. It is a thin layer over go-jira v1 that
 // adds what every caller needs: authentication (Cloud basic, Server / Data
-// Center bearer), bounded retries on 429 and 5xx, timeouts, a --debug trace
-// that never shows a credential, the right search endpoint for Cloud and
-// Server, and errors that say what to check.
+// Center bearer), bounded retries on 429, 5xx and timeouts, a --debug trace
+// and errors with every credential redacted, the right search endpoint for
+// Cloud and Server, answers checked before use, and its own types (Issue,
+// Transition, Attachment, Comment, User) so go-jira stays inside.
 package jira
 
 import (
@@ -12,6 +13,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -40,13 +43,19 @@ type Config struct {
 	// Deployment is Cloud, Server or "" to decide from the host name
 	// (*.atlassian.net is Cloud) and, for search, from a 410 answer.
 	Deployment string
-	Timeout    time.Duration // per request; default 30s
-	Retries    int           // after the first attempt, on 429 and 5xx; default 4
-	Debug      io.Writer     // when set, one line per HTTP request
+	Timeout    time.Duration // per attempt; default 30s
+	// Retries is how many times a request is tried again after the first
+	// attempt: on 429, 502-504 and, for idempotent requests, on 500, network
+	// errors and timeouts.
+	Retries int
+	Debug   io.Writer // when set, one line per HTTP request
 	// Sleep waits between retries; tests replace it.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Transport is the HTTP transport; default http.DefaultTransport.
 	Transport http.RoundTripper
+	// Warn, when set, receives warnings about the configuration (a token
+	// sent over http://).
+	Warn func(msg string)
 }
 
 // Client talks to one Jira site.
@@ -54,6 +63,8 @@ type Client struct {
 	api  *gojira.Client
 	base *url.URL
 	auth string // "basic as USER, token from SOURCE", for errors
+	// redact removes the credentials from anything printed.
+	redact redactor
 	// cloud is 1 when searches use /rest/api/2/search/jql.
 	cloud atomic.Bool
 }
@@ -95,8 +106,12 @@ func New(cfg Config) (*Client, error) {
 	if source == "" {
 		source = "configuration"
 	}
-	c := &Client{base: u}
-	t := &transport{base: cfg.Transport, host: u.Host, retries: cfg.Retries, debug: cfg.Debug, sleep: cfg.Sleep}
+	c := &Client{base: u, redact: newRedactor(cfg.User, cfg.Token)}
+	// Loopback traffic never leaves the machine (a local proxy, a test).
+	if u.Scheme == "http" && cfg.Warn != nil && !loopback(u.Hostname()) {
+		cfg.Warn("jira.url " + u.String() + " is http://: the Jira token travels unencrypted and anyone on the path can read it; use https://")
+	}
+	t := &transport{redact: c.redact, base: cfg.Transport, scheme: u.Scheme, host: u.Host, retries: cfg.Retries, timeout: cfg.Timeout, debug: cfg.Debug, sleep: cfg.Sleep}
 	if cfg.User != "" {
 		user, token := cfg.User, cfg.Token
 		t.authorize = func(r *http.Request) { r.SetBasicAuth(user, token) }
@@ -106,7 +121,9 @@ func New(cfg Config) (*Client, error) {
 		t.authorize = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) }
 		c.auth = fmt.Sprintf("a bearer personal access token from %s", source)
 	}
-	api, err := gojira.NewClient(&http.Client{Transport: t, Timeout: cfg.Timeout}, u.String())
+	// The timeout is the transport's, per attempt: a client-wide one would
+	// end the retries with the first stalled attempt.
+	api, err := gojira.NewClient(&http.Client{Transport: t}, u.String())
 	if err != nil {
 		return nil, err
 	}
@@ -121,8 +138,19 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // Host is the site's host name, for messages and cache directories.
 func (c *Client) Host() string { return c.base.Host }
+
+// Site is the site's base URL, without a trailing slash.
+func (c *Client) Site() string { return c.base.String() }
 
 // BrowseURL is the web address of an issue.
 func (c *Client) BrowseURL(key string) string { return c.base.String() + "/browse/" + key }
@@ -130,6 +158,10 @@ func (c *Client) BrowseURL(key string) string { return c.base.String() + "/brows
 // do sends a request and decodes a JSON answer into out (when not nil).
 // what names the thing asked for, for the error ("issue SUP-7").
 func (c *Client) do(ctx context.Context, method, path string, body, out any, what string) error {
+	if strings.Contains(path, "//") || strings.HasSuffix(path, "/") {
+		// An empty key would address another resource (issue//properties).
+		return problem.New(problem.Usage, "", "no Jira key for %s %s", method, path)
+	}
 	req, err := c.api.NewRequestWithContext(ctx, method, path, body)
 	if err != nil {
 		return err
@@ -154,15 +186,10 @@ func (c *Client) send(req *http.Request, out any, what string) error {
 		return nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("Jira at %s answered %s %s with something that is not the expected JSON: %v", c.base.Host, req.Method, req.URL.Path, err)
+		return c.redact.problem(problem.New(0, "check that jira.url is Jira's own address, not a proxy or a login page; --debug shows each request",
+			"Jira at %s answered %s %s with something that is not the expected JSON: %v", c.base.Host, req.Method, req.URL.Path, err))
 	}
 	return nil
-}
-
-// Issue is an issue as Jira returns it, with the entity properties asked for.
-type Issue struct {
-	gojira.Issue
-	Properties map[string]json.RawMessage `json:"properties,omitempty"`
 }
 
 // GetOptions chooses what an issue read returns; Jira sends only what is asked.
@@ -188,12 +215,31 @@ func (o GetOptions) query() url.Values {
 
 // Issue reads one issue.
 func (c *Client) Issue(ctx context.Context, key string, o GetOptions) (*Issue, error) {
-	var out Issue
+	if key == "" {
+		return nil, problem.New(problem.Usage, "", "no issue key given")
+	}
+	var out wireIssue
 	path := "rest/api/2/issue/" + url.PathEscape(key) + "?" + o.query().Encode()
 	if err := c.do(ctx, http.MethodGet, path, nil, &out, "issue "+key); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	is, err := out.issue(o.Fields)
+	if err != nil {
+		return nil, c.malformed(http.MethodGet, path, err)
+	}
+	// A moved issue answers under its new key, so only the form is checked.
+	if !keyRe.MatchString(is.Key) {
+		return nil, c.malformed(http.MethodGet, path, fmt.Errorf("a valid key for %s (got %q)", key, is.Key))
+	}
+	return is, nil
+}
+
+// malformed explains an answer that lacks what the call needs: a proxy, a
+// login page or a broken plugin answered 200 with something else.
+func (c *Client) malformed(method, path string, missing error) error {
+	path, _, _ = strings.Cut(path, "?")
+	return c.redact.problem(problem.New(0, "check that jira.url is Jira's own address, not a proxy or a login page; --debug shows each request",
+		"Jira at %s answered %s /%s without %v", c.base.Host, method, strings.TrimPrefix(path, "/"), missing))
 }
 
 // CreateIssue creates an issue in project from raw fields (custom fields
@@ -206,22 +252,47 @@ func (c *Client) CreateIssue(ctx context.Context, project string, fields map[str
 	if err := c.do(ctx, http.MethodPost, "rest/api/2/issue", map[string]any{"fields": fields}, &out, "project "+project); err != nil {
 		return "", c.explainProject(ctx, project, err)
 	}
+	if !keyRe.MatchString(out.Key) {
+		// The issue may exist all the same: say so, since running again
+		// would create a second one.
+		return "", problem.New(0, "look in project "+project+" for an issue created just now before running again",
+			"Jira at %s answered POST /rest/api/2/issue without the key of the created issue (got %q)", c.base.Host, out.Key)
+	}
 	return out.Key, nil
 }
 
 // Comment is an issue comment with its entity properties.
 type Comment struct {
-	ID         string        `json:"id"`
-	Author     gojira.User   `json:"author"`
-	Body       string        `json:"body"`
-	Created    string        `json:"created"`
-	Properties []EntityValue `json:"properties,omitempty"`
+	ID         string
+	Author     User
+	Body       string
+	Created    time.Time
+	Properties []EntityValue
 }
 
 // EntityValue is an entity property as it travels inside another object.
 type EntityValue struct {
 	Key   string          `json:"key"`
 	Value json.RawMessage `json:"value"`
+}
+
+type wireComment struct {
+	ID         string        `json:"id"`
+	Author     User          `json:"author"`
+	Body       string        `json:"body"`
+	Created    string        `json:"created"`
+	Properties []EntityValue `json:"properties"`
+}
+
+func (w *wireComment) comment(key string) (Comment, error) {
+	if w.ID == "" {
+		return Comment{}, fmt.Errorf("the id of a comment of %s", key)
+	}
+	created, err := parseTime(w.Created)
+	if err != nil || created.IsZero() {
+		return Comment{}, fmt.Errorf("a valid time for comment %s of %s (got %q)", w.ID, key, w.Created)
+	}
+	return Comment{ID: w.ID, Author: w.Author, Body: w.Body, Created: created, Properties: w.Properties}, nil
 }
 
 // AddComment adds a comment. internal marks it as a Jira Service Management
@@ -232,28 +303,46 @@ func (c *Client) AddComment(ctx context.Context, key, body string, internal bool
 	if internal {
 		in["properties"] = []map[string]any{{"key": "sd.public.comment", "value": map[string]bool{"internal": true}}}
 	}
-	var out Comment
-	if err := c.do(ctx, http.MethodPost, "rest/api/2/issue/"+url.PathEscape(key)+"/comment", in, &out, "issue "+key); err != nil {
+	var out wireComment
+	path := "rest/api/2/issue/" + url.PathEscape(key) + "/comment"
+	if err := c.do(ctx, http.MethodPost, path, in, &out, "issue "+key); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	if out.ID == "" {
+		return nil, c.malformed(http.MethodPost, path, fmt.Errorf("the id of the comment added to %s", key))
+	}
+	cm, err := out.comment(key)
+	if err != nil {
+		return nil, c.malformed(http.MethodPost, path, err)
+	}
+	return &cm, nil
 }
 
 // Comments reads all of an issue's comments, page by page.
 func (c *Client) Comments(ctx context.Context, key string) ([]Comment, error) {
-	var all []Comment
+	all := []Comment{}
 	for {
 		var page struct {
-			StartAt    int       `json:"startAt"`
-			MaxResults int       `json:"maxResults"`
-			Total      int       `json:"total"`
-			Comments   []Comment `json:"comments"`
+			StartAt    int           `json:"startAt"`
+			MaxResults int           `json:"maxResults"`
+			Total      int           `json:"total"`
+			Comments   []wireComment `json:"comments"`
 		}
 		q := url.Values{"startAt": {fmt.Sprint(len(all))}, "maxResults": {"100"}, "orderBy": {"created"}}
-		if err := c.do(ctx, http.MethodGet, "rest/api/2/issue/"+url.PathEscape(key)+"/comment?"+q.Encode(), nil, &page, "issue "+key); err != nil {
+		path := "rest/api/2/issue/" + url.PathEscape(key) + "/comment?" + q.Encode()
+		if err := c.do(ctx, http.MethodGet, path, nil, &page, "issue "+key); err != nil {
 			return nil, err
 		}
-		all = append(all, page.Comments...)
+		if page.Comments == nil {
+			return nil, c.malformed(http.MethodGet, path, fmt.Errorf("the comments of %s", key))
+		}
+		for i := range page.Comments {
+			cm, err := page.Comments[i].comment(key)
+			if err != nil {
+				return nil, c.malformed(http.MethodGet, path, err)
+			}
+			all = append(all, cm)
+		}
 		if len(page.Comments) == 0 || len(all) >= page.Total {
 			return all, nil
 		}
@@ -267,15 +356,26 @@ func (c *Client) SetProperty(ctx context.Context, key, name string, value any) e
 
 // Transitions lists the transitions the workflow offers an issue now, with
 // their fields.
-func (c *Client) Transitions(ctx context.Context, key string) ([]gojira.Transition, error) {
+func (c *Client) Transitions(ctx context.Context, key string) ([]Transition, error) {
 	var out struct {
-		Transitions []gojira.Transition `json:"transitions"`
+		Transitions []wireTransition `json:"transitions"`
 	}
 	path := "rest/api/2/issue/" + url.PathEscape(key) + "/transitions?expand=transitions.fields"
 	if err := c.do(ctx, http.MethodGet, path, nil, &out, "issue "+key); err != nil {
 		return nil, err
 	}
-	return out.Transitions, nil
+	if out.Transitions == nil {
+		return nil, c.malformed(http.MethodGet, path, fmt.Errorf("the list of transitions of %s", key))
+	}
+	ts := make([]Transition, 0, len(out.Transitions))
+	for i := range out.Transitions {
+		t, err := out.Transitions[i].transition()
+		if err != nil {
+			return nil, c.malformed(http.MethodGet, path, err)
+		}
+		ts = append(ts, t)
+	}
+	return ts, nil
 }
 
 // Transition performs a transition, with the fields it needs.
@@ -288,20 +388,40 @@ func (c *Client) Transition(ctx context.Context, key, id string, fields map[stri
 }
 
 // Attach uploads a file to an issue.
-func (c *Client) Attach(ctx context.Context, key, name string, data []byte) (*gojira.Attachment, error) {
-	// go-jira builds the multipart body; its request goes through our
-	// transport, so retries, auth and the trace apply.
-	got, resp, err := c.api.Issue.PostAttachmentWithContext(ctx, key, bytes.NewReader(data), name)
+func (c *Client) Attach(ctx context.Context, key, name string, data []byte) (*Attachment, error) {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	part, err := mw.CreateFormFile("file", name)
 	if err != nil {
-		if resp == nil {
-			return nil, c.networkError(nil, err)
-		}
-		return nil, c.statusError(resp.Response, nil, "issue "+key)
+		return nil, err
 	}
-	if got == nil || len(*got) == 0 {
-		return nil, fmt.Errorf("Jira accepted %s for %s but listed no attachment", name, key)
+	if _, err := part.Write(data); err != nil {
+		return nil, err
 	}
-	return &(*got)[0], nil
+	if err := mw.Close(); err != nil {
+		return nil, err
+	}
+	path := "rest/api/2/issue/" + url.PathEscape(key) + "/attachments"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base.String()+"/"+path, bytes.NewReader(body.Bytes()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("X-Atlassian-Token", "no-check") // Jira's XSRF check for uploads
+	req.Header.Set("Accept", "application/json")
+	var got []wireAttachment
+	if err := c.send(req, &got, "issue "+key); err != nil {
+		return nil, err
+	}
+	if len(got) == 0 {
+		return nil, c.malformed(http.MethodPost, path, fmt.Errorf("the attachment %s it was sent", name))
+	}
+	a := got[0]
+	if a.Filename == "" || a.Content == "" {
+		return nil, c.malformed(http.MethodPost, path, fmt.Errorf("the file name and content URL of the attachment %s", name))
+	}
+	created, _ := parseTime(a.Created)
+	return &Attachment{ID: a.ID, Filename: a.Filename, Size: a.Size, Created: created, Content: a.Content}, nil
 }
 
 // Download reads an attachment's content from the URL Jira gave for it.

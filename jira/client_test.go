@@ -39,8 +39,8 @@ func newClient(t *testing.T, srv *jiratest.Server, cfg Config) (*Client, *sleeps
 
 func fakeWith(n int, cloud bool) *jiratest.Server {
 	srv := jiratest.New("SUP")
-	srv.Cloud = cloud
-	srv.PageSize = 2
+	srv.SetCloud(cloud)
+	srv.SetPageSize(2)
 	for i := 1; i <= n; i++ {
 		srv.AddIssue(fmt.Sprintf("SUP-%d", i), map[string]any{"summary": fmt.Sprintf("issue %d", i), "issuetype": "Bug"})
 	}
@@ -110,7 +110,7 @@ func TestIssuesByKeyBatchesAndSkipsUnknownKeys(t *testing.T) {
 	for _, cloud := range []bool{false, true} {
 		t.Run(fmt.Sprint("cloud=", cloud), func(t *testing.T) {
 			srv := fakeWith(250, cloud)
-			srv.PageSize = 100
+			srv.SetPageSize(100)
 			defer srv.Close()
 			deployment := Server
 			if cloud {
@@ -126,7 +126,7 @@ func TestIssuesByKeyBatchesAndSkipsUnknownKeys(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(got) != 250 || got["SUP-9999"] != nil || got["SUP-250"].Fields.Summary != "issue 250" {
+			if len(got) != 250 || got["SUP-9999"] != nil || got["SUP-250"].Summary != "issue 250" {
 				t.Fatalf("got %d issues", len(got))
 			}
 			searches := srv.Count("GET /rest/api/2/search")
@@ -152,8 +152,8 @@ func TestRetriesHonourRetryAfterAndBackOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if is.Fields.Summary != "issue 1" {
-		t.Errorf("summary %q", is.Fields.Summary)
+	if is.Summary != "issue 1" {
+		t.Errorf("summary %q", is.Summary)
 	}
 	want := []time.Duration{7 * time.Second, time.Second, 2 * time.Second}
 	if fmt.Sprint(*slept) != fmt.Sprint(want) {
@@ -188,14 +188,66 @@ func TestRetriesAreBoundedAndCreateIsNotRepeatedOn500(t *testing.T) {
 	}
 }
 
-func TestRetryAfterTooLongFailsWithJirasFigure(t *testing.T) {
+func TestRetryAfterTooLongWaitsTheMaximumThenFailsWithJirasFigure(t *testing.T) {
 	srv := fakeWith(1, false)
 	defer srv.Close()
-	srv.Inject(jiratest.Fault{Match: "GET", Status: 429, RetryAfter: "3600"})
-	c, slept := newClient(t, srv, Config{})
+	srv.Inject(jiratest.Fault{Match: "GET", Status: 429, RetryAfter: "999999", Times: 5})
+	c, slept := newClient(t, srv, Config{Retries: 4})
 	_, err := c.Issue(context.Background(), "SUP-1", GetOptions{})
-	if err == nil || !strings.Contains(err.Error(), `Retry-After "3600"`) || len(*slept) != 0 {
+	if err == nil || !strings.Contains(err.Error(), `Retry-After "999999"`) {
+		t.Fatalf("err = %v", err)
+	}
+	want := []time.Duration{maxWait, maxWait, maxWait, maxWait}
+	if fmt.Sprint(*slept) != fmt.Sprint(want) {
+		t.Errorf("waits %v, want %v", *slept, want)
+	}
+	if n := srv.Count("GET /rest/api/2/issue/SUP-1"); n != 5 {
+		t.Errorf("%d requests, want 1 + 4 retries", n)
+	}
+
+	srv.Inject(jiratest.Fault{Match: "GET", Status: 503, RetryAfter: "7200", Times: 5})
+	*slept = nil
+	_, err = c.Issue(context.Background(), "SUP-1", GetOptions{})
+	if err == nil || !strings.Contains(err.Error(), `503 Service Unavailable (Retry-After "7200")`) || len(*slept) != 4 || (*slept)[0] != maxWait {
 		t.Fatalf("err = %v, waits %v", err, *slept)
+	}
+
+	// Once the limit lifts within the retries, the request succeeds.
+	srv.Inject(jiratest.Fault{Match: "GET", Status: 503, RetryAfter: "86400"})
+	*slept = nil
+	if _, err := c.Issue(context.Background(), "SUP-1", GetOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(*slept) != fmt.Sprint([]time.Duration{maxWait}) {
+		t.Errorf("waits %v", *slept)
+	}
+}
+
+func TestStalledGetIsRetried(t *testing.T) {
+	srv := fakeWith(1, false)
+	defer srv.Close()
+	srv.Inject(jiratest.Fault{Match: "GET /rest/api/2/issue/SUP-1", Delay: 10 * time.Second})
+	c, slept := newClient(t, srv, Config{Timeout: 100 * time.Millisecond, Retries: 2})
+	is, err := c.Issue(context.Background(), "SUP-1", GetOptions{Fields: []string{"summary"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if is.Summary != "issue 1" || len(*slept) != 1 || srv.Count("GET /rest/api/2/issue/SUP-1") != 2 {
+		t.Errorf("summary %q, waits %v, %d requests", is.Summary, *slept, srv.Count("GET /rest/api/2/issue/SUP-1"))
+	}
+}
+
+func TestStalledCreateIsNotRetried(t *testing.T) {
+	srv := fakeWith(0, false)
+	defer srv.Close()
+	srv.Inject(jiratest.Fault{Match: "POST /rest/api/2/issue", Delay: 10 * time.Second})
+	c, _ := newClient(t, srv, Config{Timeout: 100 * time.Millisecond, Retries: 2})
+	_, err := c.CreateIssue(context.Background(), "SUP", map[string]any{"summary": "x", "issuetype": map[string]string{"name": "Task"}})
+	if err == nil || !strings.Contains(err.Error(), "did not answer in time") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := srv.Count("POST /rest/api/2/issue"); n != 1 {
+		t.Errorf("create sent %d times after a timeout, want once", n)
 	}
 }
 
@@ -228,7 +280,7 @@ func TestNetworkFailure(t *testing.T) {
 func TestAuthErrorsNameTheMethodNeverTheToken(t *testing.T) {
 	srv := fakeWith(1, false)
 	defer srv.Close()
-	srv.User, srv.Token = "bot@example.com", "the-right-one"
+	srv.SetCredentials("bot@example.com", "the-right-one")
 	var trace bytes.Buffer
 	c, _ := newClient(t, srv, Config{User: "bot@example.com", TokenSource: "SUSTAIN_JIRA_TOKEN", Debug: &trace})
 	_, err := c.Issue(context.Background(), "SUP-1", GetOptions{})
@@ -239,14 +291,14 @@ func TestAuthErrorsNameTheMethodNeverTheToken(t *testing.T) {
 	if !strings.Contains(err.Error(), "basic auth as bot@example.com with the token from SUSTAIN_JIRA_TOKEN") {
 		t.Errorf("error does not say which auth was used: %v", err)
 	}
-	srv.User = ""
+	srv.SetCredentials("", "the-right-one")
 	b, _ := newClient(t, srv, Config{TokenSource: "/home/me/.config/sustain/jira-token", Debug: &trace})
 	_, err = b.Issue(context.Background(), "SUP-1", GetOptions{})
 	if err == nil || !strings.Contains(err.Error(), "bearer personal access token from /home/me/.config/sustain/jira-token") {
 		t.Errorf("bearer error: %v", err)
 	}
 	srv.Inject(jiratest.Fault{Status: 403})
-	srv.Token = secret
+	srv.SetCredentials("", secret)
 	_, err = b.Issue(context.Background(), "SUP-1", GetOptions{})
 	if !errors.As(err, &pe) || pe.Kind != problem.Auth || !strings.Contains(err.Error(), "denied access to issue SUP-1") {
 		t.Errorf("403: %v", err)
@@ -298,5 +350,25 @@ func TestNewRefusesCredentialsInURLAndMissingToken(t *testing.T) {
 	var pe *problem.Error
 	if _, err := New(Config{URL: "https://example.atlassian.net"}); !errors.As(err, &pe) || !strings.Contains(pe.Hint, "SUSTAIN_JIRA_TOKEN") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestCommentsPageByPage(t *testing.T) {
+	srv := fakeWith(1, false)
+	defer srv.Close()
+	srv.SetPageSize(50)
+	for i := 1; i <= 120; i++ {
+		srv.Comment("SUP-1", fmt.Sprintf("comment %d", i))
+	}
+	c, _ := newClient(t, srv, Config{})
+	cs, err := c.Comments(context.Background(), "SUP-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 120 || cs[0].Body != "comment 1" || cs[119].Body != "comment 120" || cs[0].Created.IsZero() || cs[0].Author.Email != "olga@example.com" {
+		t.Fatalf("%d comments, first %+v", len(cs), cs[0])
+	}
+	if n := srv.Count("GET /rest/api/2/issue/SUP-1/comment"); n != 3 {
+		t.Errorf("%d pages, want 3", n)
 	}
 }

@@ -54,13 +54,15 @@ func statusOf(err error) (int, apiError) {
 
 // statusError explains an HTTP error answer; what names what was asked for.
 func (c *Client) statusError(resp *http.Response, body []byte, what string) error {
-	return &httpError{status: resp.StatusCode, body: parseAPIError(body), err: c.explainStatus(resp, body, what)}
+	return &httpError{status: resp.StatusCode, body: parseAPIError(body), err: c.redact.problem(c.explainStatus(resp, body, what))}
 }
 
 func (c *Client) explainStatus(resp *http.Response, body []byte, what string) *problem.Error {
 	detail := ""
 	if msgs := parseAPIError(body).messages(); len(msgs) > 0 {
 		detail = ": " + strings.Join(msgs, "; ")
+	} else if text := snippet(body); text != "" {
+		detail = ": " + text // a proxy's page: its words say who answered
 	}
 	host := c.base.Host
 	switch code := resp.StatusCode; {
@@ -71,6 +73,9 @@ func (c *Client) explainStatus(resp *http.Response, body []byte, what string) *p
 	case code == http.StatusForbidden:
 		return problem.New(problem.Auth, "check the account's permissions in the project, or use another account",
 			"Jira at %s denied access to %s (%s)%s", host, what, c.auth, detail)
+	case code == http.StatusProxyAuthRequired:
+		return problem.New(problem.Auth, "check the proxy settings (HTTPS_PROXY and its credentials); the Jira token is not a proxy credential",
+			"a proxy between sustain and Jira at %s asks for credentials (407)%s", host, detail)
 	case code == http.StatusNotFound:
 		return problem.New(problem.NotFound, "check the key and that the account can see it",
 			"%s not found in Jira at %s%s", what, host, detail)
@@ -78,6 +83,9 @@ func (c *Client) explainStatus(resp *http.Response, body []byte, what string) *p
 		return problem.New(problem.Unavailable, "wait and run again; --debug shows each request and its retries",
 			"Jira at %s is limiting requests (429, Retry-After %q) and still was after the retries", host, resp.Header.Get("Retry-After"))
 	case code >= 500:
+		if ra := resp.Header.Get("Retry-After"); ra != "" {
+			detail = fmt.Sprintf(" (Retry-After %q)", ra) + detail
+		}
 		return problem.New(problem.Unavailable, "run again later; --debug shows each request and its retries",
 			"Jira at %s failed with %s%s", host, resp.Status, detail)
 	}
@@ -88,8 +96,8 @@ func (c *Client) explainStatus(resp *http.Response, body []byte, what string) *p
 func (c *Client) networkError(req *http.Request, err error) error {
 	var ne net.Error
 	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
-		return problem.New(problem.Unavailable, "run again; the limit is jira.timeout_seconds",
-			"Jira at %s did not answer in time", c.base.Host)
+		return c.redact.problem(problem.New(problem.Unavailable, "run again; the limit is jira.timeout_seconds",
+			"Jira at %s did not answer in time", c.base.Host))
 	}
 	if errors.Is(err, context.Canceled) {
 		return err
@@ -98,8 +106,8 @@ func (c *Client) networkError(req *http.Request, err error) error {
 	if req != nil {
 		where = req.URL.Host
 	}
-	return problem.New(problem.Unavailable, "check jira.url and the network; --debug shows each request",
-		"cannot reach Jira at %s: %s", where, unwrapURLError(err))
+	return c.redact.problem(problem.New(problem.Unavailable, "check jira.url and the network; --debug shows each request",
+		"cannot reach Jira at %s: %s", where, unwrapURLError(err)))
 }
 
 func unwrapURLError(err error) string {

@@ -50,17 +50,16 @@ func (c *Client) searchClassic(ctx context.Context, jql string, o SearchOptions,
 		q.Set("startAt", strconv.Itoa(start))
 		q.Set("validateQuery", "warn") // an unknown key in `key in (...)` is a warning, not a failure
 		var page struct {
-			StartAt int     `json:"startAt"`
-			Total   int     `json:"total"`
-			Issues  []Issue `json:"issues"`
+			StartAt int         `json:"startAt"`
+			Total   int         `json:"total"`
+			Issues  []wireIssue `json:"issues"`
 		}
-		if err := c.do(ctx, http.MethodGet, "rest/api/2/search?"+q.Encode(), nil, &page, "search"); err != nil {
+		path := "rest/api/2/search?" + q.Encode()
+		if err := c.do(ctx, http.MethodGet, path, nil, &page, "search"); err != nil {
 			return err
 		}
-		for i := range page.Issues {
-			if err := fn(&page.Issues[i]); err != nil {
-				return err
-			}
+		if err := c.eachIssue(http.MethodGet, path, page.Issues, o.Fields, fn); err != nil {
+			return err
 		}
 		start = page.StartAt + len(page.Issues)
 		if len(page.Issues) == 0 || start >= page.Total {
@@ -76,23 +75,44 @@ func (c *Client) searchJQL(ctx context.Context, jql string, o SearchOptions, fn 
 			q.Set("nextPageToken", token)
 		}
 		var page struct {
-			Issues        []Issue `json:"issues"`
-			NextPageToken string  `json:"nextPageToken"`
-			IsLast        bool    `json:"isLast"`
+			Issues        []wireIssue `json:"issues"`
+			NextPageToken string      `json:"nextPageToken"`
+			IsLast        bool        `json:"isLast"`
 		}
-		if err := c.do(ctx, http.MethodGet, "rest/api/2/search/jql?"+q.Encode(), nil, &page, "search"); err != nil {
+		path := "rest/api/2/search/jql?" + q.Encode()
+		if err := c.do(ctx, http.MethodGet, path, nil, &page, "search"); err != nil {
 			return err
 		}
-		for i := range page.Issues {
-			if err := fn(&page.Issues[i]); err != nil {
-				return err
-			}
+		if err := c.eachIssue(http.MethodGet, path, page.Issues, o.Fields, fn); err != nil {
+			return err
 		}
 		if page.NextPageToken == "" || page.IsLast || page.NextPageToken == token {
 			return nil
 		}
 		token = page.NextPageToken
 	}
+}
+
+// eachIssue checks a page's issues before handing them to fn, so a caller
+// never acts on part of a page that turns out to be malformed.
+func (c *Client) eachIssue(method, path string, page []wireIssue, asked []string, fn func(*Issue) error) error {
+	if page == nil {
+		return c.malformed(method, path, fmt.Errorf("the list of issues"))
+	}
+	issues := make([]*Issue, len(page))
+	for i := range page {
+		is, err := page[i].issue(asked)
+		if err != nil {
+			return c.malformed(method, path, err)
+		}
+		issues[i] = is
+	}
+	for _, is := range issues {
+		if err := fn(is); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // MaxKeys is how many keys one `key in (...)` query carries.

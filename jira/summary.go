@@ -36,22 +36,12 @@ func (c *Client) Summaries(ctx context.Context, keys []string) (map[string]Summa
 	out := make(map[string]Summary, len(keys))
 	for _, k := range keys {
 		is, ok := got[k]
-		if !ok || is.Fields == nil {
+		if !ok {
 			out[k] = Summary{Key: k}
 			continue
 		}
-		f := is.Fields
-		s := Summary{Key: k, Found: true, Summary: f.Summary, Labels: f.Labels}
-		if f.Type.Name != "" {
-			s.Type = f.Type.Name
-		}
-		if f.Status != nil {
-			s.Status = f.Status.Name
-		}
-		for _, v := range f.FixVersions {
-			s.FixVersions = append(s.FixVersions, v.Name)
-		}
-		out[k] = s
+		out[k] = Summary{Key: k, Found: true, Summary: is.Summary, Labels: is.Labels, Type: is.Type,
+			Status: is.Status.Name, FixVersions: is.FixVersions}
 	}
 	return out, nil
 }

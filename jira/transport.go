@@ -13,15 +13,19 @@ import (
 // each request for --debug.
 type transport struct {
 	base      http.RoundTripper
-	host      string // credentials go only to the configured site
+	scheme    string // credentials go only to the configured site, and
+	host      string // never over a redirect from https to http
 	authorize func(*http.Request)
 	retries   int
+	timeout   time.Duration // per attempt, so a stalled attempt can be retried
 	debug     io.Writer
+	redact    redactor
 	sleep     func(context.Context, time.Duration) error
 }
 
-// maxWait bounds a Retry-After we are willing to honour; a longer one fails
-// with Jira's own figure in the error instead of hanging a CI job.
+// maxWait bounds a wait between attempts: a longer Retry-After is cut to it
+// (so a CI job does not hang for hours), and when the retries run out the
+// error quotes Jira's own figure.
 const maxWait = 60 * time.Second
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -32,16 +36,25 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		retries int
 	)
 	for attempt := 0; ; attempt++ {
-		r := req.Clone(req.Context())
+		ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
+		r := req.Clone(ctx)
 		if attempt > 0 && req.GetBody != nil {
 			if r.Body, err = req.GetBody(); err != nil {
+				cancel()
 				return nil, err
 			}
 		}
-		if r.URL.Host == t.host {
+		if r.URL.Host == t.host && r.URL.Scheme == t.scheme {
 			t.authorize(r)
 		}
 		resp, err = t.base.RoundTrip(r)
+		if err != nil {
+			cancel()
+		} else {
+			// The attempt's deadline covers reading the body too; closing
+			// it releases the timer.
+			resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+		}
 		wait, again := t.retryAfter(req, resp, err, attempt)
 		if !again {
 			break
@@ -74,21 +87,30 @@ func (t *transport) retryAfter(req *http.Request, resp *http.Response, err error
 	idempotent := req.Method == http.MethodGet || req.Method == http.MethodPut || req.Method == http.MethodDelete || req.Method == http.MethodHead
 	switch {
 	case err != nil:
-		return backoff, idempotent
-	case resp.StatusCode == http.StatusTooManyRequests:
+		// A timeout of one attempt is a network error like any other.
+		return min(backoff, maxWait), idempotent
+	case resp.StatusCode == http.StatusTooManyRequests,
+		resp.StatusCode == http.StatusBadGateway, resp.StatusCode == http.StatusServiceUnavailable, resp.StatusCode == http.StatusGatewayTimeout:
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			return d, d <= maxWait
+			return min(d, maxWait), true
 		}
-		return backoff, true
-	case resp.StatusCode == http.StatusBadGateway, resp.StatusCode == http.StatusServiceUnavailable, resp.StatusCode == http.StatusGatewayTimeout:
-		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && d <= maxWait {
-			return d, true
-		}
-		return backoff, true
+		return min(backoff, maxWait), true
 	case resp.StatusCode >= 500:
-		return backoff, idempotent
+		return min(backoff, maxWait), idempotent
 	}
 	return 0, false
+}
+
+// cancelBody ends an attempt's context when its body is closed.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // parseRetryAfter reads seconds or an HTTP date.
@@ -105,8 +127,9 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// trace prints method, URL (never credentials: they travel in headers,
-// which are not printed), status, duration and retries.
+// trace prints method, URL, status, duration and retries; credentials
+// travel in headers, which are not printed, and the line is redacted in
+// case a URL carries one.
 func (t *transport) trace(req *http.Request, resp *http.Response, err error, d time.Duration, retries int) {
 	if t.debug == nil {
 		return
@@ -119,7 +142,8 @@ func (t *transport) trace(req *http.Request, resp *http.Response, err error, d t
 	if retries > 0 {
 		extra = fmt.Sprintf(", %d retries", retries)
 	}
-	fmt.Fprintf(t.debug, "jira: %s %s -> %s (%s%s)\n", req.Method, req.URL.Redacted(), status, d.Round(time.Millisecond), extra)
+	line := fmt.Sprintf("jira: %s %s -> %s (%s%s)", req.Method, req.URL.Redacted(), status, d.Round(time.Millisecond), extra)
+	fmt.Fprintln(t.debug, t.redact.String(line))
 }
 
 func errText(err error) string {

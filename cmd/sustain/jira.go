@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -34,7 +32,8 @@ func (a *app) jiraClient(site string) (*jira.Client, error) {
 		return nil, err
 	}
 	c := jira.Config{URL: site, User: user, Token: token, TokenSource: source, Deployment: j.Deployment,
-		Timeout: time.Duration(j.TimeoutSeconds) * time.Second, Retries: j.Retries}
+		Timeout: time.Duration(j.TimeoutSeconds) * time.Second, Retries: j.Retries,
+		Warn: func(msg string) { a.warnf("%s", msg) }}
 	if a.debug {
 		c.Debug = a.err
 	}
@@ -57,22 +56,39 @@ func (a *app) jiraToken(cfg *config.Loaded, site string) (user, token, source st
 	}
 	if f := cfg.Jira.TokenFile; f != "" {
 		path := a.expandHome(f)
-		data, err := os.ReadFile(path)
+		token, warning, err := jira.TokenFile(path)
 		if err != nil {
 			return "", "", "", usagef("jira.token_file: %v", err)
 		}
-		return user, strings.TrimSpace(string(data)), path, nil
+		if warning != "" {
+			a.warnf("%s", warning)
+		}
+		return user, token, path, nil
 	}
 	u, err := url.Parse(site)
-	if err == nil {
-		if login, password, ok := a.netrc(u.Hostname()); ok {
-			if user == "" {
-				user = login
-			}
-			return user, password, "~/.netrc", nil
-		}
+	if err != nil {
+		return user, "", "", nil
 	}
-	return user, "", "", nil
+	path := a.getenv("NETRC")
+	if path == "" {
+		path = filepath.Join(a.getenv("HOME"), ".netrc")
+	}
+	e, found, warning, err := jira.Netrc(path, u.Hostname())
+	if err != nil {
+		return "", "", "", usagef("netrc: %v", err)
+	}
+	if !found || e.Password == "" {
+		return user, "", "", nil
+	}
+	if warning != "" {
+		a.warnf("%s", warning)
+	}
+	// A login that is not an e-mail names a Server / DC token's owner, not
+	// a Cloud account, so only an e-mail serves as jira.user.
+	if user == "" && strings.Contains(e.Login, "@") {
+		user = e.Login
+	}
+	return user, e.Password, path, nil
 }
 
 func (a *app) expandHome(p string) string {
@@ -80,54 +96,6 @@ func (a *app) expandHome(p string) string {
 		return filepath.Join(a.getenv("HOME"), rest)
 	}
 	return p
-}
-
-// netrc reads the login and password for host from $NETRC or ~/.netrc, as
-// curl and git do. An entry with a login that is not an e-mail is taken as
-// a Server / DC token owner, so the login is kept only when it looks like
-// a Cloud account.
-func (a *app) netrc(host string) (login, password string, ok bool) {
-	path := a.getenv("NETRC")
-	if path == "" {
-		path = filepath.Join(a.getenv("HOME"), ".netrc")
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return "", "", false
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Split(bufio.ScanWords)
-	var words []string
-	for sc.Scan() {
-		words = append(words, sc.Text())
-	}
-	match, found := false, false
-	for i := 0; i < len(words); i++ {
-		switch w := words[i]; {
-		case w == "machine" && i+1 < len(words):
-			if found {
-				return login, password, true
-			}
-			i++
-			match = strings.EqualFold(words[i], host)
-		case w == "default":
-			if found {
-				return login, password, true
-			}
-			match = true
-		case match && w == "login" && i+1 < len(words):
-			i++
-			login, found = words[i], true
-		case match && w == "password" && i+1 < len(words):
-			i++
-			password, found = words[i], true
-		}
-	}
-	if !strings.Contains(login, "@") {
-		login = ""
-	}
-	return login, password, found && password != ""
 }
 
 // jiraStore opens the Jira store of `jira` or jira:https://site?project=KEY.

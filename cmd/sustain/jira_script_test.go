@@ -37,7 +37,7 @@ func TestScriptsOnJira(t *testing.T) {
 // setupJira starts a fake Jira for one script and points the store at it.
 func setupJira(env *testscript.Env) {
 	srv := jiratest.New("SUP", "REQ", "SRV")
-	srv.Token = jiraToken
+	srv.SetCredentials("", jiraToken)
 	env.Defer(srv.Close)
 	env.Values["jira"] = srv
 	env.Setenv("JIRA_URL", srv.URL)
@@ -50,6 +50,8 @@ func setupJira(env *testscript.Env) {
 // jiraCmd drives the fake Jira from a script:
 //
 //	jira fail METHOD-AND-PATH-PREFIX STATUS [RETRY-AFTER [TIMES]]
+//	jira echo METHOD-AND-PATH-PREFIX STATUS   (the error body repeats the Authorization header)
+//	jira answer METHOD-AND-PATH-PREFIX STATUS BODY   (once, as is)
 //	jira slow METHOD-AND-PATH-PREFIX SECONDS
 //	jira count METHOD-AND-PATH-PREFIX N
 //	jira issue KEY TYPE STATUS SUMMARY
@@ -58,6 +60,7 @@ func setupJira(env *testscript.Env) {
 //	jira pagesize N
 //	jira property KEY NAME   (prints the entity property to stdout)
 //	jira field KEY NAME      (prints the field)
+//	jira setproperty KEY NAME VALUE  (stores the entity property as is)
 func jiraCmd(ts *testscript.TestScript, neg bool, args []string) {
 	srv, _ := ts.Value("jira").(*jiratest.Server)
 	if srv == nil {
@@ -83,6 +86,14 @@ func jiraCmd(ts *testscript.TestScript, neg bool, args []string) {
 			f.Times, _ = strconv.Atoi(args[4])
 		}
 		srv.Inject(f)
+	case "echo":
+		need(3)
+		status, _ := strconv.Atoi(args[2])
+		srv.Inject(jiratest.Fault{Match: args[1], Status: status, Echo: true})
+	case "answer":
+		need(4)
+		status, _ := strconv.Atoi(args[2])
+		srv.Inject(jiratest.Fault{Match: args[1], Status: status, Body: strings.Join(args[3:], " ")})
 	case "slow":
 		need(3)
 		secs, _ := strconv.ParseFloat(args[2], 64)
@@ -101,13 +112,17 @@ func jiraCmd(ts *testscript.TestScript, neg bool, args []string) {
 		need(3)
 		srv.Comment(args[1], strings.Join(args[2:], " "))
 	case "cloud":
-		srv.Cloud = true
+		srv.SetCloud(true)
 	case "pagesize":
 		need(2)
-		srv.PageSize, _ = strconv.Atoi(args[1])
+		n, _ := strconv.Atoi(args[1])
+		srv.SetPageSize(n)
 	case "property":
 		need(3)
 		fmt.Fprintf(ts.Stdout(), "%s\n", srv.Property(args[1], args[2]))
+	case "setproperty":
+		need(4)
+		srv.SetProperty(args[1], args[2], []byte(strings.Join(args[3:], " ")))
 	case "field":
 		need(3)
 		fmt.Fprintf(ts.Stdout(), "%v\n", srv.Field(args[1], args[2]))

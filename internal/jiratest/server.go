@@ -4,10 +4,13 @@
 // comments, transitions, attachments, entity properties, changelog,
 // versions), and can be told to fail: 429 with Retry-After, 500, slow
 // answers, 410 on the removed search endpoint. It counts requests so tests
-// can prove batching and caching.
+// can prove batching and caching. Registry (registry.go) is the other
+// kind of fake: recorded answers that must each be used.
 package jiratest
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -25,22 +28,23 @@ import (
 type Server struct {
 	*httptest.Server
 
-	// Cloud makes GET /rest/api/2/search answer 410 Gone, as Jira Cloud does.
-	Cloud bool
-	// PageSize caps maxResults, to force paging in tests (default 50).
-	PageSize int
-	// User and Token, when Token is set, are the credentials required:
-	// basic auth when User is set, else a bearer token.
-	User, Token string
-
-	mu       sync.Mutex
-	projects map[string]*project
-	issues   map[string]*issue
-	files    map[string][]byte // attachment id → content
-	faults   []*Fault
-	log      []string
-	nextID   int
-	now      func() time.Time
+	// mu guards everything below: handlers run on the server's goroutines
+	// while the test changes the settings.
+	mu sync.Mutex
+	// cloud makes GET /rest/api/2/search answer 410 Gone, as Jira Cloud does.
+	cloud bool
+	// pageSize caps maxResults, to force paging in tests (default 50).
+	pageSize int
+	// user and token, when token is set, are the credentials required:
+	// basic auth when user is set, else a bearer token.
+	user, token string
+	projects    map[string]*project
+	issues      map[string]*issue
+	files       map[string][]byte // attachment id → content
+	faults      []*Fault
+	log         []string
+	nextID      int
+	now         func() time.Time
 }
 
 type project struct {
@@ -70,16 +74,44 @@ type Fault struct {
 	RetryAfter string
 	Delay      time.Duration
 	Times      int
+	// Echo puts the request's Authorization header in the error body, as
+	// a careless proxy or plugin does.
+	Echo bool
+	// Body, when set, is the answer as is (with Status, default 200): a
+	// malformed answer from a proxy or a broken plugin.
+	Body string
 }
 
 // New starts a fake Jira with the given projects.
 func New(projects ...string) *Server {
-	s := &Server{PageSize: 50, projects: map[string]*project{}, issues: map[string]*issue{}, files: map[string][]byte{}, now: time.Now, nextID: 10000}
+	s := &Server{pageSize: 50, projects: map[string]*project{}, issues: map[string]*issue{}, files: map[string][]byte{}, now: time.Now, nextID: 10000}
 	for i, p := range projects {
 		s.projects[p] = &project{id: strconv.Itoa(10000 + i), key: p}
 	}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
+}
+
+// SetCloud makes the classic search answer 410 Gone, as Jira Cloud does.
+func (s *Server) SetCloud(cloud bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cloud = cloud
+}
+
+// SetPageSize caps maxResults, to force paging.
+func (s *Server) SetPageSize(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pageSize = n
+}
+
+// SetCredentials requires a token from now on: basic auth as user when user
+// is set, else a bearer token; an empty token lets everyone in.
+func (s *Server) SetCredentials(user, token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.user, s.token = user, token
 }
 
 // Inject queues a failure.
@@ -170,6 +202,16 @@ func (s *Server) Property(key, name string) json.RawMessage {
 	return nil
 }
 
+// SetProperty stores an entity property as is, in whatever shape a script
+// or another tool left it; it must be valid JSON, as Jira requires.
+func (s *Server) SetProperty(key, name string, value []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if is := s.issues[key]; is != nil {
+		is.props[name] = append(json.RawMessage(nil), value...)
+	}
+}
+
 // Field returns an issue's field as stored, or nil.
 func (s *Server) Field(key, name string) any {
 	s.mu.Lock()
@@ -211,24 +253,39 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
+	authorized := s.authorized(r)
 	s.mu.Unlock()
 	if fault != nil {
 		if fault.Delay > 0 {
+			// Reading the body to its end lets the server notice a client
+			// that gives up, so a stalled POST ends with its client.
+			data, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(data))
 			select {
 			case <-time.After(fault.Delay):
 			case <-r.Context().Done():
 				return
 			}
 		}
+		if fault.Body != "" {
+			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+			w.WriteHeader(cmp.Or(fault.Status, http.StatusOK))
+			_, _ = io.WriteString(w, fault.Body)
+			return
+		}
 		if fault.Status != 0 {
 			if fault.RetryAfter != "" {
 				w.Header().Set("Retry-After", fault.RetryAfter)
 			}
-			writeJSON(w, fault.Status, errorBody(http.StatusText(fault.Status)))
+			msg := http.StatusText(fault.Status)
+			if fault.Echo {
+				msg += " (Authorization: " + r.Header.Get("Authorization") + ")"
+			}
+			writeJSON(w, fault.Status, errorBody(msg))
 			return
 		}
 	}
-	if !s.authorized(r) {
+	if !authorized {
 		w.Header().Set("WWW-Authenticate", `Basic realm="protected-area"`)
 		writeJSON(w, http.StatusUnauthorized, errorBody("You are not authenticated. Authentication required to perform this operation."))
 		return
@@ -238,15 +295,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.route(w, r)
 }
 
+// authorized is called with s.mu held.
 func (s *Server) authorized(r *http.Request) bool {
-	if s.Token == "" {
+	if s.token == "" {
 		return true
 	}
 	got := r.Header.Get("Authorization")
-	if s.User != "" {
-		return got == "Basic "+base64.StdEncoding.EncodeToString([]byte(s.User+":"+s.Token))
+	if s.user != "" {
+		return got == "Basic "+base64.StdEncoding.EncodeToString([]byte(s.user+":"+s.token))
 	}
-	return got == "Bearer "+s.Token
+	return got == "Bearer "+s.token
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
@@ -305,7 +363,8 @@ func (s *Server) issueRoute(w http.ResponseWriter, r *http.Request, is *issue, p
 		limit := s.limit(r.URL.Query().Get("maxResults"))
 		start = min(start, len(is.comments))
 		end := min(start+limit, len(is.comments))
-		writeJSON(w, http.StatusOK, map[string]any{"startAt": start, "maxResults": limit, "total": len(is.comments), "comments": is.comments[start:end]})
+		page := append([]map[string]any{}, is.comments[start:end]...) // [] when none, as Jira sends
+		writeJSON(w, http.StatusOK, map[string]any{"startAt": start, "maxResults": limit, "total": len(is.comments), "comments": page})
 	case sub == "transitions" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, map[string]any{"expand": "transitions", "transitions": s.transitions(is, r.URL.Query().Get("expand") != "")})
 	case sub == "transitions" && r.Method == http.MethodPost:
@@ -345,8 +404,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func (s *Server) limit(v string) int {
 	n, err := strconv.Atoi(v)
-	if err != nil || n <= 0 || n > s.PageSize {
-		return s.PageSize
+	if err != nil || n <= 0 || n > s.pageSize {
+		return s.pageSize
 	}
 	return n
 }
@@ -714,7 +773,7 @@ func (s *Server) issueJSON(is *issue, want fields, props, expand string) map[str
 }
 
 func (s *Server) searchClassic(w http.ResponseWriter, r *http.Request) {
-	if s.Cloud {
+	if s.cloud {
 		writeJSON(w, http.StatusGone, errorBody("The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046"))
 		return
 	}

@@ -21,8 +21,6 @@ import (
 	"strings"
 	"time"
 
-	gojira "github.com/andygrunwald/go-jira"
-
 	"github.com/sustain-cli/sustain/internal/problem"
 	jiraclient "github.com/sustain-cli/sustain/jira"
 	"github.com/sustain-cli/sustain/ticket"
@@ -216,16 +214,21 @@ func (s *Store) Request(ctx context.Context, id string) (*ticket.Request, error)
 	if err != nil {
 		return nil, requestError(key, err)
 	}
-	r, rec := s.requestOf(is)
+	r, rec, err := s.requestOf(is)
+	if err != nil {
+		return nil, err
+	}
 	comments, err := s.api.Comments(ctx, key)
 	if err != nil {
 		return nil, err
 	}
 	r.History = history(rec, comments, is)
 	r.Attachments = rec.Attachments
-	for _, a := range is.Fields.Attachments {
+	for _, a := range is.Attachments {
+		// A file attached in Jira by hand has no checksum recorded: its
+		// SHA256 is "" (documented in the README).
 		if !slices.ContainsFunc(r.Attachments, func(b ticket.Attachment) bool { return b.Name == a.Filename }) {
-			r.Attachments = append(r.Attachments, ticket.Attachment{Name: a.Filename, Size: int64(a.Size), AddedAt: parseTime(a.Created)})
+			r.Attachments = append(r.Attachments, ticket.Attachment{Name: a.Filename, Size: a.Size, AddedAt: a.Created})
 		}
 	}
 	if len(r.Attachments) == 0 {
@@ -234,41 +237,55 @@ func (s *Store) Request(ctx context.Context, id string) (*ticket.Request, error)
 	return r, nil
 }
 
+// readRecord decodes an issue's sustain property. A damaged one is an
+// error, never "no record": writing after it would lose its history.
+func (s *Store) readRecord(is *jiraclient.Issue) (*record, error) {
+	rec := &record{}
+	raw := is.Properties[Property]
+	if len(raw) == 0 {
+		return rec, nil
+	}
+	if err := json.Unmarshal(raw, rec); err != nil {
+		return nil, problem.New(0,
+			fmt.Sprintf("repair the JSON of the entity property %q of %s (GET/PUT %s/rest/api/2/issue/%s/properties/%s), or delete it to keep only Jira's own fields; sustain will not write over it",
+				Property, is.Key, s.api.Site(), is.Key, Property),
+			"%s: its sustain record (the %q entity property) is damaged: %v", is.Key, Property, err)
+	}
+	return rec, nil
+}
+
 // requestOf builds the request from the issue's fields and record, without
 // its history.
-func (s *Store) requestOf(is *jiraclient.Issue) (*ticket.Request, *record) {
-	rec := &record{}
-	if raw := is.Properties[Property]; len(raw) > 0 {
-		_ = json.Unmarshal(raw, rec) // a damaged record reads as none: Jira's fields still stand
+func (s *Store) requestOf(is *jiraclient.Issue) (*ticket.Request, *record, error) {
+	rec, err := s.readRecord(is)
+	if err != nil {
+		return nil, nil, err
 	}
-	f := is.Fields
-	r := &ticket.Request{ID: is.Key, Number: number(is.Key), Subject: f.Summary, Customer: rec.Customer,
+	r := &ticket.Request{ID: is.Key, Number: number(is.Key), Subject: is.Summary, Customer: rec.Customer,
 		Channel: rec.Channel, From: rec.From, ProjectAddress: rec.ProjectAddress, Params: rec.Params,
 		Related: rec.Related, Assignees: rec.Assignees, Tasks: rec.Tasks, CreatedAt: rec.CreatedAt,
-		UpdatedAt: time.Time(f.Updated), FirstResponse: rec.FirstResponse, AnsweredAt: rec.AnsweredAt,
+		UpdatedAt: is.Updated, FirstResponse: rec.FirstResponse, AnsweredAt: rec.AnsweredAt,
 		ClosedAt: rec.ClosedAt, Closure: rec.Closure, Priority: "normal"}
-	r.Description, _, _ = strings.Cut(f.Description, blockMark)
+	r.Description, _, _ = strings.Cut(is.Description, blockMark)
 	if r.CreatedAt.IsZero() {
-		r.CreatedAt = time.Time(f.Created)
+		r.CreatedAt = is.Created
 	}
-	if f.Priority != nil {
+	if is.Priority != "" {
 		for p, name := range s.opts.Priorities {
-			if strings.EqualFold(name, f.Priority.Name) {
+			if strings.EqualFold(name, is.Priority) {
 				r.Priority = p
 			}
 		}
 	}
-	if f.Status != nil {
-		r.Status = s.statusOf(f.Status)
-	}
+	r.Status = s.statusOf(is.Status)
 	// Resolved or closed in Jira by hand: Jira's resolution date starts the
 	// auto-close clock, so the business-day rules apply to it too.
-	if r.AnsweredAt == nil && (r.Status == ticket.StatusResolved || r.Status == ticket.StatusClosed) && !time.Time(f.Resolutiondate).IsZero() {
-		t := time.Time(f.Resolutiondate)
+	if r.AnsweredAt == nil && (r.Status == ticket.StatusResolved || r.Status == ticket.StatusClosed) && !is.Resolved.IsZero() {
+		t := is.Resolved
 		r.AnsweredAt = &t
 	}
-	if r.Status == ticket.StatusClosed && r.ClosedAt == nil && !time.Time(f.Resolutiondate).IsZero() {
-		t := time.Time(f.Resolutiondate)
+	if r.Status == ticket.StatusClosed && r.ClosedAt == nil && !is.Resolved.IsZero() {
+		t := is.Resolved
 		r.ClosedAt = &t
 	}
 	for _, l := range []*[]string{&r.Assignees, &r.Tasks} {
@@ -279,12 +296,12 @@ func (s *Store) requestOf(is *jiraclient.Issue) (*ticket.Request, *record) {
 	if r.Params == nil {
 		r.Params = []ticket.Param{}
 	}
-	return r, rec
+	return r, rec, nil
 }
 
 // statusOf maps a Jira status: by the configured names, else by its
 // category (To Do → new, In Progress → in_progress, Done → closed).
-func (s *Store) statusOf(st *gojira.Status) ticket.Status {
+func (s *Store) statusOf(st jiraclient.Status) ticket.Status {
 	for _, status := range ticket.Statuses {
 		for _, name := range s.opts.Statuses[status] {
 			if strings.EqualFold(name, st.Name) {
@@ -292,7 +309,7 @@ func (s *Store) statusOf(st *gojira.Status) ticket.Status {
 			}
 		}
 	}
-	switch st.StatusCategory.Key {
+	switch st.Category {
 	case "new":
 		return ticket.StatusNew
 	case "done":
@@ -314,7 +331,7 @@ func history(rec *record, comments []jiraclient.Comment, is *jiraclient.Issue) [
 	for i, e := range rec.Events {
 		ev := ticket.Event{At: e.At, Actor: e.Actor, Action: e.Action, Detail: e.Detail, From: e.From, To: e.To}
 		if i == 0 && e.Action == string(ticket.ActOpen) {
-			ev.Text, _, _ = strings.Cut(is.Fields.Description, blockMark)
+			ev.Text, _, _ = strings.Cut(is.Description, blockMark)
 		}
 		if c, ok := byID[e.Comment]; ok {
 			ev.Text = strings.TrimPrefix(c.Body, customerPrefix(e.Actor))
@@ -327,20 +344,16 @@ func history(rec *record, comments []jiraclient.Comment, is *jiraclient.Issue) [
 	}
 	for _, c := range comments {
 		if !used[c.ID] {
-			out = append(out, ticket.Event{At: parseTime(c.Created), Actor: who(c.Author), Action: "jira-comment", Text: c.Body})
+			out = append(out, ticket.Event{At: c.Created, Actor: who(c.Author), Action: "jira-comment", Text: c.Body})
 		}
 	}
-	if is.Changelog != nil {
-		for _, h := range is.Changelog.Histories {
-			for _, item := range h.Items {
-				if item.Field == "status" && moved[strings.ToLower(item.ToString)] > 0 {
-					moved[strings.ToLower(item.ToString)]--
-					continue
-				}
-				out = append(out, ticket.Event{At: parseTime(h.Created), Actor: who(h.Author), Action: "jira-change",
-					Detail: fmt.Sprintf("%s: %s -> %s", item.Field, item.FromString, item.ToString)})
-			}
+	for _, ch := range is.Changes {
+		if ch.Field == "status" && moved[strings.ToLower(ch.To)] > 0 {
+			moved[strings.ToLower(ch.To)]--
+			continue
 		}
+		out = append(out, ticket.Event{At: ch.At, Actor: who(ch.Author), Action: "jira-change",
+			Detail: fmt.Sprintf("%s: %s -> %s", ch.Field, ch.From, ch.To)})
 	}
 	slices.SortStableFunc(out, func(a, b ticket.Event) int { return a.At.Compare(b.At) })
 	for i := range out {
@@ -349,8 +362,8 @@ func history(rec *record, comments []jiraclient.Comment, is *jiraclient.Issue) [
 	return out
 }
 
-func who(u gojira.User) string {
-	for _, v := range []string{u.EmailAddress, u.Name, u.DisplayName, u.AccountID} {
+func who(u jiraclient.User) string {
+	for _, v := range []string{u.Email, u.Name, u.DisplayName, u.AccountID} {
 		if v != "" {
 			return v
 		}
@@ -365,15 +378,6 @@ func customerPrefix(actor string) string {
 		return ""
 	}
 	return "*From " + actor + ":*\n"
-}
-
-func parseTime(s string) time.Time {
-	for _, layout := range []string{"2006-01-02T15:04:05.000-0700", time.RFC3339Nano} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t
-		}
-	}
-	return time.Time{}
 }
 
 // Requests searches the project. Statuses and priority go into the JQL; the
@@ -400,7 +404,10 @@ func (s *Store) Requests(ctx context.Context, f ticket.Filter) ([]*ticket.Reques
 	err := s.api.Search(ctx, strings.Join(jql, " AND ")+" ORDER BY key ASC",
 		jiraclient.SearchOptions{Fields: readFields, Properties: []string{Property}},
 		func(is *jiraclient.Issue) error {
-			r, _ := s.requestOf(is)
+			r, _, err := s.requestOf(is)
+			if err != nil {
+				return err
+			}
 			if f.Match(r) {
 				out = append(out, r)
 			}
@@ -461,7 +468,7 @@ func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*t
 }
 
 func (s *Store) apply(ctx context.Context, r *ticket.Request, prev ticket.Status, ev *ticket.Event) error {
-	var tr *gojira.Transition
+	var tr *jiraclient.Transition
 	var trFields map[string]any
 	if r.Status != prev {
 		var err error
@@ -492,9 +499,9 @@ func (s *Store) apply(ctx context.Context, r *ticket.Request, prev ticket.Status
 	if err != nil {
 		return partial(r.ID, done, "saving its record", err)
 	}
-	old := &record{}
-	if raw := is.Properties[Property]; len(raw) > 0 {
-		_ = json.Unmarshal(raw, old)
+	old, err := s.readRecord(is)
+	if err != nil {
+		return partial(r.ID, done, "saving its record", err)
 	}
 	rec := recordOf(r)
 	rec.Attachments = old.Attachments
@@ -521,7 +528,7 @@ func partial(key string, done []string, step string, err error) error {
 
 // transition finds the workflow transition to a sustain status and the
 // fields it needs. A missing one is an error naming what Jira offered.
-func (s *Store) transition(ctx context.Context, key string, from, to ticket.Status) (*gojira.Transition, map[string]any, error) {
+func (s *Store) transition(ctx context.Context, key string, from, to ticket.Status) (*jiraclient.Transition, map[string]any, error) {
 	want := s.opts.Transitions[to]
 	ts, err := s.api.Transitions(ctx, key)
 	if err != nil {
@@ -569,11 +576,11 @@ func (s *Store) AttachmentData(ctx context.Context, id, name string) (*ticket.At
 	if err != nil {
 		return nil, nil, requestError(key, err)
 	}
-	rec := &record{}
-	if raw := is.Properties[Property]; len(raw) > 0 {
-		_ = json.Unmarshal(raw, rec)
+	rec, err := s.readRecord(is)
+	if err != nil {
+		return nil, nil, err
 	}
-	for _, a := range is.Fields.Attachments {
+	for _, a := range is.Attachments {
 		if a.Filename != name {
 			continue
 		}
@@ -582,7 +589,7 @@ func (s *Store) AttachmentData(ctx context.Context, id, name string) (*ticket.At
 			return nil, nil, err
 		}
 		sum := sha256.Sum256(data)
-		att := &ticket.Attachment{Name: name, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), AddedAt: parseTime(a.Created)}
+		att := &ticket.Attachment{Name: name, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), AddedAt: a.Created}
 		for _, known := range rec.Attachments {
 			if known.Name == name {
 				att = &known // verified by the caller against what was uploaded

@@ -2,6 +2,7 @@ package changelog_test
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -23,6 +24,9 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // tag, conventional commits, several keys in one commit, a key only in the
 // body, a merge whose branch name carries the key, a Cyrillic message with a
 // BREAKING CHANGE footer, trailers, a revert pair, and documentation paths.
+// ctx is the context of calls that are not about cancellation.
+var ctx = context.Background()
+
 func fixture(t *testing.T) *release.Versioner {
 	t.Helper()
 	r, err := gittest.Init(t.TempDir())
@@ -72,7 +76,7 @@ var settings = changelog.Settings{
 
 func build(t *testing.T, v *release.Versioner, o release.RangeOptions, lang string) *changelog.Document {
 	t.Helper()
-	rg, err := v.Range(o)
+	rg, err := v.Range(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +88,7 @@ func build(t *testing.T, v *release.Versioner, o release.RangeOptions, lang stri
 	if rg.Previous != nil {
 		in.Previous = rg.Previous.Version
 	}
-	if in.Changed, err = v.ChangedPaths(rg); err != nil {
+	if in.Changed, err = v.ChangedPaths(ctx, rg); err != nil {
 		t.Fatal(err)
 	}
 	d, err := changelog.Build(p, settings, in)
@@ -173,7 +177,7 @@ func TestContent(t *testing.T) {
 
 func TestConfiguredSections(t *testing.T) {
 	v := fixture(t)
-	rg, err := v.Range(release.RangeOptions{To: "v1.1.50"})
+	rg, err := v.Range(ctx, release.RangeOptions{To: "v1.1.50"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,12 +216,12 @@ func TestEdges(t *testing.T) {
 	if d.From != "" || len(d.Notes) != 1 || !strings.Contains(d.Notes[0], "first commit") {
 		t.Errorf("from the root: from %q notes %v", d.From, d.Notes)
 	}
-	_, err := v.Range(release.RangeOptions{From: "v1.1.50", To: "v1.0.1"})
+	_, err := v.Range(ctx, release.RangeOptions{From: "v1.1.50", To: "v1.0.1"})
 	problemtest.Want(t, err, problem.Usage, "--from v1.1.50 is not an ancestor of --to v1.0.1")
-	_, err = v.Range(release.RangeOptions{To: "no-such-tag"})
+	_, err = v.Range(ctx, release.RangeOptions{To: "no-such-tag"})
 	problemtest.Want(t, err, problem.NotFound, "unknown revision")
 	// Only the main line.
-	rg, err := v.Range(release.RangeOptions{To: "v1.1.50", FirstParent: true})
+	rg, err := v.Range(ctx, release.RangeOptions{To: "v1.1.50", FirstParent: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,8 @@
 package release
 
 import (
+	"context"
 	"fmt"
-	"github.com/sustain-cli/sustain/internal/problem"
 	"regexp"
 	"sort"
 	"strconv"
@@ -10,6 +10,8 @@ import (
 
 	"github.com/Masterminds/semver/v3"
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/sustain-cli/sustain/internal/problem"
 )
 
 // NextOptions are the choices of `release next` and `release tag`.
@@ -39,7 +41,7 @@ type Next struct {
 var keyRe = regexp.MustCompile(`\b([A-Z][A-Z0-9_]*)-([0-9]+)\b`)
 
 // Next computes the next version.
-func (v *Versioner) Next(o NextOptions) (*Next, error) {
+func (v *Versioner) Next(ctx context.Context, o NextOptions) (*Next, error) {
 	if o.Pick != "" && o.Pick != "highest" {
 		return nil, problem.New(problem.Usage, "the only choice is --pick highest", "unknown --pick %q", o.Pick)
 	}
@@ -54,16 +56,16 @@ func (v *Versioner) Next(o NextOptions) (*Next, error) {
 	if err != nil {
 		return nil, err
 	}
-	cur, err := v.Repo.latest(s.format, head.Commit)
+	cur, err := v.Repo.latest(ctx, s.format, head.Commit.git())
 	if err != nil {
 		return nil, err
 	}
 	n := &Next{Component: s.name, Commit: head.Commit.String(), Current: cur, Keys: []string{}}
 	var base plumbing.Hash
 	if cur != nil {
-		base = cur.Commit
+		base = cur.Commit.git()
 	}
-	commits, err := v.since(s, head.Commit, base)
+	commits, err := v.since(ctx, s, head.Commit.git(), base)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +76,7 @@ func (v *Versioner) Next(o NextOptions) (*Next, error) {
 			return nil, problem.New(problem.Usage, "set versioning.scheme: semver-jira to use them",
 				"--issue, --minor and --major belong to the semver-jira scheme; this repository uses build numbers")
 		}
-		b, err := v.build(s, head.Commit)
+		b, err := v.build(ctx, s, head.Commit.git())
 		if err != nil {
 			return nil, err
 		}
@@ -90,7 +92,7 @@ func (v *Versioner) Next(o NextOptions) (*Next, error) {
 		return nil, problem.New(problem.Refused, "commit the change first, or name the issue with --issue",
 			"nothing to release: no commits since %s", cur.Tag)
 	}
-	if n.Keys, err = v.keysIn(commits); err != nil {
+	if n.Keys, err = v.keysIn(ctx, commits); err != nil {
 		return nil, err
 	}
 	if err := v.chooseIssue(n, o, head, cur); err != nil {
@@ -178,9 +180,12 @@ func (v *Versioner) chooseIssue(n *Next, o NextOptions, head Head, cur *Release)
 }
 
 // keysIn lists the project's issue keys in the commit messages, by number.
-func (v *Versioner) keysIn(commits []plumbing.Hash) ([]string, error) {
+func (v *Versioner) keysIn(ctx context.Context, commits []plumbing.Hash) ([]string, error) {
 	seen := map[string]uint64{}
 	for _, h := range commits {
+		if err := stopped(ctx); err != nil {
+			return nil, err
+		}
 		msg, err := v.Repo.commitMessage(h)
 		if err != nil {
 			return nil, err

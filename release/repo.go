@@ -89,7 +89,7 @@ func (r *Repo) Close() error {
 
 // Head describes what HEAD points at.
 type Head struct {
-	Commit   plumbing.Hash
+	Commit   Hash
 	Branch   string // short branch name; empty when detached
 	Detached bool
 }
@@ -114,16 +114,21 @@ func (r *Repo) Head() (Head, error) {
 	if err != nil {
 		return Head{}, fmt.Errorf("resolve HEAD: %w", err)
 	}
-	h.Commit = resolved.Hash()
+	h.Commit = hashOf(resolved.Hash())
 	return h, nil
 }
 
 // Resolve turns a revision (HEAD, a branch, a tag, a hash prefix) into a
-// commit hash.
-func (r *Repo) Resolve(rev string) (plumbing.Hash, error) {
+// commit ID.
+func (r *Repo) Resolve(rev string) (Hash, error) {
+	h, err := r.resolve(rev)
+	return hashOf(h), err
+}
+
+func (r *Repo) resolve(rev string) (plumbing.Hash, error) {
 	if rev == "" || rev == "HEAD" {
 		h, err := r.Head()
-		return h.Commit, err
+		return h.Commit.git(), err
 	}
 	h, err := r.git.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
@@ -146,9 +151,6 @@ func (r *Repo) commitMessage(h plumbing.Hash) (string, error) {
 	}
 	return c.Message, nil
 }
-
-// shortHash is the 12-character abbreviation used in human output.
-func shortHash(h plumbing.Hash) string { return h.String()[:12] }
 
 func plural(n int, one, many string) string {
 	if n == 1 {

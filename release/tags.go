@@ -1,8 +1,8 @@
 package release
 
 import (
+	"context"
 	"fmt"
-	"github.com/sustain-cli/sustain/internal/problem"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,6 +11,8 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/sustain-cli/sustain/internal/problem"
 )
 
 // TagFormat turns versions into tag names and back, e.g. "v{version}" or
@@ -93,9 +95,9 @@ func (r *Repo) tagExists(name string) bool {
 
 // Release is a released version: its tag and commit.
 type Release struct {
-	Version string        `json:"version"`
-	Tag     string        `json:"tag"`
-	Commit  plumbing.Hash `json:"-"`
+	Version string `json:"version"`
+	Tag     string `json:"tag"`
+	Commit  Hash   `json:"-"`
 	semver  *semver.Version
 	number  int
 }
@@ -117,7 +119,7 @@ func (r *Repo) versionTags(format TagFormat) ([]Release, error) {
 		if !ok {
 			continue
 		}
-		rel := Release{Version: v, Tag: t.Name, Commit: t.Commit}
+		rel := Release{Version: v, Tag: t.Name, Commit: hashOf(t.Commit)}
 		switch format.field {
 		case "version":
 			sv, err := semver.StrictNewVersion(v)
@@ -150,16 +152,16 @@ func (r *Repo) versionTags(format TagFormat) ([]Release, error) {
 }
 
 // latest is the highest release of format reachable from head, or nil.
-func (r *Repo) latest(format TagFormat, head plumbing.Hash) (*Release, error) {
+func (r *Repo) latest(ctx context.Context, format TagFormat, head plumbing.Hash) (*Release, error) {
 	rels, err := r.versionTags(format)
 	if err != nil || len(rels) == 0 {
 		return nil, err
 	}
 	commits := make([]plumbing.Hash, len(rels))
 	for i, rel := range rels {
-		commits[i] = rel.Commit
+		commits[i] = rel.Commit.git()
 	}
-	i, err := r.graph.firstReachable(head, commits)
+	i, err := r.graph.firstReachable(ctx, head, commits)
 	if err != nil || i < 0 {
 		return nil, err
 	}

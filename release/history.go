@@ -195,6 +195,9 @@ func (v *Versioner) ChangedPaths(ctx context.Context, rg *Range) ([]string, erro
 		}
 	}
 	changes, err := object.DiffTreeWithOptions(ctx, fromTree, toTree, nil)
+	if cerr := stopped(ctx); cerr != nil {
+		return nil, cerr // go-git reports cancellation with an error of its own
+	}
 	if err != nil {
 		return nil, fmt.Errorf("compare %s with %s: %w", rg.From, rg.To, err)
 	}

@@ -26,6 +26,9 @@ func (g *graph) preload(ctx context.Context, fs billy.Filesystem) error {
 	if g.preloaded {
 		return nil
 	}
+	if err := stopped(ctx); err != nil {
+		return err
+	}
 	names, err := fs.ReadDir(path.Join("objects", "pack"))
 	if err != nil {
 		g.preloaded = true

@@ -236,7 +236,8 @@ func TestParseOddMessages(t *testing.T) {
 	p, _ := changelog.NewParser("", nil)
 	huge := "SRV-7 big\n\n" + strings.Repeat("x", 10<<20) + "\nSRV-8 at the very end"
 	c := p.Parse("h", huge, "a", "d")
-	if c.Subject != "SRV-7 big" || len(c.Keys) != 1 {
+	// Keys are read from all of it (as release next does); the rest from 64 KiB.
+	if c.Subject != "SRV-7 big" || strings.Join(c.Keys, ",") != "SRV-7,SRV-8" {
 		t.Errorf("10 MB message: subject %q keys %v", c.Subject, c.Keys)
 	}
 	c = p.Parse("h", "fix: caf\xe9 \xff broken\n", "a", "d")
@@ -340,5 +341,43 @@ func TestHugeAndBrokenMessagesInARepository(t *testing.T) {
 	out := buf.String()
 	if !strings.Contains(out, "**SRV-2** SRV-2 huge") || !strings.Contains(out, "**SRV-3** SRV-3 caf\uFFFD \uFFFD") || len(out) > 4096 {
 		t.Errorf("document (%d bytes):\n%.2000s", len(out), out)
+	}
+}
+
+// TestKeysPast64KiBAgree: release next and the change documents find the
+// same keys in a message whose only key comes after its first 64 KiB
+// (defect 12: the changelog used to miss it).
+func TestKeysPast64KiBAgree(t *testing.T) {
+	r, err := gittest.Init(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Commit("SRV-1 start", "a=1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Tag("v1.0.1", ""); err != nil {
+		t.Fatal(err)
+	}
+	msg := "fix: a long story\n\n" + strings.Repeat("log line\n", 80<<10/9) + "\nRefs: SRV-77\n"
+	if strings.Index(msg, "SRV-77") < 64<<10 {
+		t.Fatal("the key is not past the first 64 KiB")
+	}
+	if _, err := r.Commit(msg, "b=1"); err != nil {
+		t.Fatal(err)
+	}
+	repo, err := release.Open(r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo.Close()
+	v := &release.Versioner{Repo: repo, Settings: release.Settings{Scheme: release.SchemeSemverJira, TagFormat: "v{version}",
+		ComponentTagFormat: "{component}/v{version}", FirstVersion: "1.0", Location: time.UTC, JiraProject: "SRV"}}
+	n, err := v.Next(ctx, release.NextOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := build(t, v, release.RangeOptions{}, "en")
+	if got := strings.Join(d.Keys(), ","); got != strings.Join(n.Keys, ",") || got != "SRV-77" {
+		t.Errorf("changelog keys %q, release next keys %q; want SRV-77 in both", got, n.Keys)
 	}
 }

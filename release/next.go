@@ -92,13 +92,17 @@ func (v *Versioner) Next(ctx context.Context, o NextOptions) (*Next, error) {
 		return nil, problem.New(problem.Refused, "commit the change first, or name the issue with --issue",
 			"nothing to release: no commits since %s", cur.Tag)
 	}
-	if n.Keys, err = v.keysIn(ctx, commits); err != nil {
+	keys, err := NewKeyFinder(v.Settings.KeyPattern, v.Settings.JiraProject)
+	if err != nil {
+		return nil, problem.New(problem.Usage, "fix changelog.key_pattern in .sustain.yaml", "bad issue key pattern: %v", err)
+	}
+	if n.Keys, err = v.keysIn(ctx, keys, commits); err != nil {
 		return nil, err
 	}
-	if err := v.chooseIssue(n, o, head, cur); err != nil {
+	if err := v.chooseIssue(n, o, keys, head, cur); err != nil {
 		return nil, err
 	}
-	issueNum, _ := strconv.ParseUint(n.Issue[strings.LastIndex(n.Issue, "-")+1:], 10, 64)
+	issueNum, _ := KeyNumber(n.Issue) // chooseIssue took only keys with a number
 
 	var major, minor uint64
 	if cur != nil {
@@ -131,12 +135,12 @@ func (v *Versioner) Next(ctx context.Context, o NextOptions) (*Next, error) {
 }
 
 // chooseIssue sets n.Issue from the flag, the branch name or the commits.
-func (v *Versioner) chooseIssue(n *Next, o NextOptions, head Head, cur *Release) error {
+func (v *Versioner) chooseIssue(n *Next, o NextOptions, keys *KeyFinder, head Head, cur *Release) error {
 	project := v.Settings.JiraProject
 	if o.Issue != "" {
 		key := strings.ToUpper(strings.TrimSpace(o.Issue))
 		m := keyRe.FindStringSubmatch(key)
-		if m == nil || m[0] != key || m[2][0] == '0' {
+		if _, ok := KeyNumber(key); m == nil || m[0] != key || !ok {
 			return problem.New(problem.Usage, fmt.Sprintf("write it as PROJECT-NUMBER, for example %s-42", project),
 				"%q is not a Jira issue key", o.Issue)
 		}
@@ -148,9 +152,9 @@ func (v *Versioner) chooseIssue(n *Next, o NextOptions, head Head, cur *Release)
 		return nil
 	}
 	if head.Branch != "" {
-		for _, m := range keyRe.FindAllStringSubmatch(strings.ToUpper(head.Branch), -1) {
-			if m[1] == project && m[2][0] != '0' {
-				n.Issue, n.IssueSource = m[0], "branch"
+		for _, k := range keys.Keys(strings.ToUpper(head.Branch)) {
+			if _, ok := KeyNumber(k); ok {
+				n.Issue, n.IssueSource = k, "branch"
 				return nil
 			}
 		}
@@ -179,8 +183,9 @@ func (v *Versioner) chooseIssue(n *Next, o NextOptions, head Head, cur *Release)
 		"no %s issue key in %s or in the %s %s", project, where, plural(n.Commits, "commit", "commits"), since)
 }
 
-// keysIn lists the project's issue keys in the commit messages, by number.
-func (v *Versioner) keysIn(ctx context.Context, commits []plumbing.Hash) ([]string, error) {
+// keysIn lists the project's issue keys in the commit messages, by number;
+// a key without a usable number cannot be a PATCH and is left out.
+func (v *Versioner) keysIn(ctx context.Context, finder *KeyFinder, commits []plumbing.Hash) ([]string, error) {
 	seen := map[string]uint64{}
 	for _, h := range commits {
 		if err := stopped(ctx); err != nil {
@@ -190,10 +195,9 @@ func (v *Versioner) keysIn(ctx context.Context, commits []plumbing.Hash) ([]stri
 		if err != nil {
 			return nil, err
 		}
-		for _, m := range keyRe.FindAllStringSubmatch(msg, -1) {
-			if m[1] == v.Settings.JiraProject && m[2][0] != '0' {
-				num, _ := strconv.ParseUint(m[2], 10, 64)
-				seen[m[0]] = num
+		for _, k := range finder.Keys(msg) {
+			if num, ok := KeyNumber(k); ok {
+				seen[k] = num
 			}
 		}
 	}

@@ -30,6 +30,7 @@ type Settings struct {
 	FirstVersion       string // MAJOR.MINOR of the first release
 	Location           *time.Location
 	JiraProject        string
+	KeyPattern         string // issue keys in messages; "" is DefaultKeyPattern
 	Components         map[string]Component
 }
 

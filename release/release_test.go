@@ -176,7 +176,7 @@ func TestNextRefusals(t *testing.T) {
 	_, err = v.Next(ctx, NextOptions{Issue: "OPS-99"})
 	problemtest.Want(t, err, problem.Refused, "OPS", "SRV")
 
-	for _, bad := range []string{"SRV42", "SRV-", "SRV-042", "42", "SRV-4x"} {
+	for _, bad := range []string{"SRV42", "SRV-", "SRV-042", "42", "SRV-4x", "SRV-18446744073709551616"} { // the last overflows PATCH
 		_, err = v.Next(ctx, NextOptions{Issue: bad})
 		problemtest.Want(t, err, problem.Usage, "PROJECT-NUMBER")
 	}

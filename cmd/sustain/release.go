@@ -121,6 +121,7 @@ func releaseSettings(c *config.Config) release.Settings {
 		FirstVersion:       c.Versioning.FirstVersion,
 		Location:           c.Location(),
 		JiraProject:        c.Jira.Project,
+		KeyPattern:         c.Changelog.KeyPattern,
 		Components:         map[string]release.Component{},
 	}
 	for name, comp := range c.Components {

@@ -9,6 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
 	"github.com/sustain-cli/sustain/internal/gittest"
 	"github.com/sustain-cli/sustain/internal/problem/problemtest"
 )
@@ -436,6 +440,57 @@ func TestCountsMatchGit(t *testing.T) {
 		want := gitCount(append([]string{"--full-history", "HEAD", "--"}, paths...)...)
 		if b.Number != want {
 			t.Errorf("%s: build number %d, git rev-list --count --full-history says %d", comp, b.Number, want)
+		}
+	}
+}
+
+// TestRevisionsThatAreNotCommits: a revision naming a tree, a blob or a tag
+// object, or using syntax go-git ignores, is refused instead of silently
+// standing for the commit before it (defect 12: HEAD^{tree} was HEAD).
+func TestRevisionsThatAreNotCommits(t *testing.T) {
+	f := newFixture(t)
+	f.commit("SRV-1 start", "api/a=1")
+	f.tag("v1.0.1", true)
+	head, err := f.r.Commit("SRV-2 more", "api/a=2")
+	f.do(err)
+	c, err := f.r.Git.CommitObject(head)
+	f.do(err)
+	tree, err := c.Tree()
+	f.do(err)
+	file, err := tree.File("api/a")
+	f.do(err)
+	_, err = f.r.Git.CreateTag("treetag", tree.Hash, &git.CreateTagOptions{Message: "a tree",
+		Tagger: &object.Signature{Name: "T", Email: "t@example.test"}})
+	f.do(err)
+	f.do(f.r.Git.Storer.SetReference(plumbing.NewHashReference("refs/tags/blobtag", file.Hash)))
+	v := f.versioner(settings())
+
+	for rev, want := range map[string]string{
+		"HEAD^{tree}":          "names a tree",
+		"v1.0.1^{blob}":        "names a blob",
+		"v1.0.1^{tag}":         "names a tag",
+		"HEAD^{object}":        "does not name a commit",
+		"HEAD:api/a":           "names a file or tree",
+		"HEAD@{1}":             "does not name a commit",
+		"main@{upstream}":      "does not name a commit",
+		tree.Hash.String():     "names a tree",
+		file.Hash.String():     "names a blob",
+		"treetag":              "names a tree",
+		"blobtag":              "names a blob",
+		"HEAD~1^{tree}~1":      "names a tree",
+		"HEAD^{commit}^{tree}": "names a tree",
+	} {
+		_, err := v.BuildInfo(ctx, rev, "")
+		problemtest.Want(t, err, problem.Usage, rev, want)
+		_, err = v.Range(ctx, RangeOptions{To: rev})
+		problemtest.Want(t, err, problem.Usage, rev, want)
+	}
+	// What names a commit still works, and names the right one.
+	for rev, want := range map[string]int{"HEAD^{commit}": 2, "HEAD^{}": 2, "HEAD~1": 1, "HEAD^": 1, "v1.0.1^{}": 1,
+		"v1.0.1": 1, "HEAD^{/start}": 1, head.String(): 2} {
+		b, err := v.BuildInfo(ctx, rev, "")
+		if err != nil || b.Number != want {
+			t.Errorf("%s: build %+v, %v; want number %d", rev, b, err, want)
 		}
 	}
 }

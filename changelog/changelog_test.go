@@ -20,13 +20,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
+// ctx is the context of calls that are not about cancellation.
+var ctx = context.Background()
+
 // fixture is a history with what change documents must handle: a release
 // tag, conventional commits, several keys in one commit, a key only in the
 // body, a merge whose branch name carries the key, a Cyrillic message with a
 // BREAKING CHANGE footer, trailers, a revert pair, and documentation paths.
-// ctx is the context of calls that are not about cancellation.
-var ctx = context.Background()
-
 func fixture(t *testing.T) *release.Versioner {
 	t.Helper()
 	r, err := gittest.Init(t.TempDir())

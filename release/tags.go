@@ -2,6 +2,7 @@ package release
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -49,6 +50,35 @@ func (f TagFormat) match(name string) (string, bool) {
 		return "", false
 	}
 	return name[len(f.prefix) : len(name)-len(f.suffix)], true
+}
+
+var errOtherFormat = errors.New("not of the tag format")
+
+// parse reads a tag name of the format into a release: a MAJOR.MINOR.PATCH
+// version (semver-jira) or a build number, each written the one way Render
+// writes it back, so that every version has one tag: "build-05" and
+// "build-+5" are not build 5.
+func (f TagFormat) parse(name string) (Release, error) {
+	v, ok := f.match(name)
+	if !ok {
+		return Release{}, errOtherFormat
+	}
+	rel := Release{Version: v, Tag: name}
+	switch f.field {
+	case "version":
+		sv, err := semver.StrictNewVersion(v)
+		if err != nil || sv.String() != v {
+			return Release{}, fmt.Errorf("%q is not a MAJOR.MINOR.PATCH version", v)
+		}
+		rel.semver = sv
+	case "number":
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || strconv.Itoa(n) != v {
+			return Release{}, fmt.Errorf("%q is not a build number", v)
+		}
+		rel.number = n
+	}
+	return rel, nil
 }
 
 // refTag is a tag peeled to the commit it names.
@@ -115,27 +145,14 @@ func (r *Repo) versionTags(format TagFormat) ([]Release, error) {
 	}
 	var out []Release
 	for _, t := range all {
-		v, ok := format.match(t.Name)
-		if !ok {
+		rel, err := format.parse(t.Name)
+		if err != nil {
+			if err != errOtherFormat {
+				r.Warn(fmt.Sprintf("skipping tag %q: %v", t.Name, err))
+			}
 			continue
 		}
-		rel := Release{Version: v, Tag: t.Name, Commit: hashOf(t.Commit)}
-		switch format.field {
-		case "version":
-			sv, err := semver.StrictNewVersion(v)
-			if err != nil {
-				r.Warn(fmt.Sprintf("skipping tag %s: %q is not a MAJOR.MINOR.PATCH version", t.Name, v))
-				continue
-			}
-			rel.semver = sv
-		case "number":
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				r.Warn(fmt.Sprintf("skipping tag %s: %q is not a build number", t.Name, v))
-				continue
-			}
-			rel.number = n
-		}
+		rel.Commit = hashOf(t.Commit)
 		out = append(out, rel)
 	}
 	sort.SliceStable(out, func(i, j int) bool {

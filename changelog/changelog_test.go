@@ -381,3 +381,23 @@ func TestKeysPast64KiBAgree(t *testing.T) {
 		t.Errorf("changelog keys %q, release next keys %q; want SRV-77 in both", got, n.Keys)
 	}
 }
+
+// TestKeyPatternWithoutDash: a configured pattern may match keys with no
+// dash (#12); the project filter then leaves them out instead of slicing
+// before the dash that is not there (it panicked).
+func TestKeyPatternWithoutDash(t *testing.T) {
+	only, err := changelog.NewParser(`#[0-9]+`, []string{"SRV"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := only.Parse("h", "fix: #12 and #13", "a", "d"); len(c.Keys) != 0 {
+		t.Errorf("with a project filter: keys %v", c.Keys)
+	}
+	any, err := changelog.NewParser(`#[0-9]+`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := any.Parse("h", "fix: #12 and #13, #12", "a", "d"); strings.Join(c.Keys, ",") != "#12,#13" {
+		t.Errorf("without one: keys %v", c.Keys)
+	}
+}

@@ -148,7 +148,7 @@ func (r *Repo) versionTags(format TagFormat) ([]Release, error) {
 		rel, err := format.parse(t.Name)
 		if err != nil {
 			if err != errOtherFormat {
-				r.Warn(fmt.Sprintf("skipping tag %q: %v", t.Name, err))
+				r.Warn(fmt.Sprintf("skipping tag %s: %v", t.Name, err))
 			}
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -44,6 +45,10 @@ func (g *graph) preload(ctx context.Context, fs billy.Filesystem) error {
 	g.preloaded = true
 	return nil
 }
+
+// preloadWorkers counts the preload goroutines still running, for the
+// test that none outlives a cancelled call.
+var preloadWorkers atomic.Int64
 
 type packEntry struct {
 	hash   plumbing.Hash
@@ -91,8 +96,10 @@ func (g *graph) preloadPack(ctx context.Context, fs billy.Filesystem, base strin
 	for w := 0; w < workers; w++ {
 		lo, hi := min(w*chunk, len(entries)), min((w+1)*chunk, len(entries))
 		wg.Add(1)
+		preloadWorkers.Add(1)
 		go func(w int, part []packEntry) {
 			defer wg.Done()
+			defer preloadWorkers.Add(-1)
 			results[w] = readPackedCommits(ctx, data, part, g.withMessages)
 		}(w, entries[lo:hi])
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os/exec"
 	"sync/atomic"
 	"testing"
 
@@ -142,4 +143,11 @@ func TestWalksStopWhenCancelled(t *testing.T) {
 	t.Run("loose objects", func(t *testing.T) { check(t, false) })
 	f.do(f.r.Git.RepackObjects(&git.RepackConfig{}))
 	t.Run("pack files", func(t *testing.T) { check(t, true) })
+	// With a commit-graph, counting walks graph positions instead.
+	if gitBin, err := exec.LookPath("git"); err == nil {
+		if out, err := exec.Command(gitBin, "-C", f.r.Dir, "commit-graph", "write", "--reachable").CombinedOutput(); err != nil {
+			t.Fatalf("git commit-graph write: %v\n%s", err, out)
+		}
+		t.Run("commit-graph", func(t *testing.T) { check(t, true) })
+	}
 }

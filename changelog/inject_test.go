@@ -176,3 +176,15 @@ func TestControlCharactersInUserTemplates(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderNothing: no documents is an error, not a panic on docs[0].
+func TestRenderNothing(t *testing.T) {
+	for _, format := range []string{"md", "json"} {
+		if err := changelog.Render(&bytes.Buffer{}, nil, changelog.KindNotes, format); err == nil {
+			t.Errorf("%s: no error for no documents", format)
+		}
+	}
+	if err := changelog.RenderTemplate(&bytes.Buffer{}, nil, "x.txt"); err == nil {
+		t.Error("template: no error for no documents")
+	}
+}

@@ -3,6 +3,7 @@ package changelog
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	htmltemplate "html/template"
 	"io"
@@ -63,6 +64,9 @@ func toInt(n any) int {
 // changelog) of a kind in a format. md, text and html show control
 // characters of the data as visible text; json keeps them, escaped.
 func Render(w io.Writer, docs []*Document, kind, format string) error {
+	if len(docs) == 0 {
+		return errNoDocuments
+	}
 	if format == "json" {
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
@@ -107,6 +111,9 @@ func Render(w io.Writer, docs []*Document, kind, format string) error {
 	return err
 }
 
+// errNoDocuments: the templates take their language from the first document.
+var errNoDocuments = errors.New("no document to render")
+
 // page is what the built-in templates see.
 type page struct {
 	Kind string
@@ -121,6 +128,9 @@ type page struct {
 // file and line. Control characters in the data are shown as visible text,
 // as in the built-in formats; the template's own text is left as written.
 func RenderTemplate(w io.Writer, docs []*Document, path string) error {
+	if len(docs) == 0 {
+		return errNoDocuments
+	}
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("--template: %w", err)

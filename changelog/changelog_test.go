@@ -2,6 +2,7 @@ package changelog_test
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -18,6 +19,9 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// ctx is the context of calls that are not about cancellation.
+var ctx = context.Background()
 
 // fixture is a history with what change documents must handle: a release
 // tag, conventional commits, several keys in one commit, a key only in the
@@ -72,7 +76,7 @@ var settings = changelog.Settings{
 
 func build(t *testing.T, v *release.Versioner, o release.RangeOptions, lang string) *changelog.Document {
 	t.Helper()
-	rg, err := v.Range(o)
+	rg, err := v.Range(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +88,7 @@ func build(t *testing.T, v *release.Versioner, o release.RangeOptions, lang stri
 	if rg.Previous != nil {
 		in.Previous = rg.Previous.Version
 	}
-	if in.Changed, err = v.ChangedPaths(rg); err != nil {
+	if in.Changed, err = v.ChangedPaths(ctx, rg); err != nil {
 		t.Fatal(err)
 	}
 	d, err := changelog.Build(p, settings, in)
@@ -173,7 +177,7 @@ func TestContent(t *testing.T) {
 
 func TestConfiguredSections(t *testing.T) {
 	v := fixture(t)
-	rg, err := v.Range(release.RangeOptions{To: "v1.1.50"})
+	rg, err := v.Range(ctx, release.RangeOptions{To: "v1.1.50"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,12 +216,12 @@ func TestEdges(t *testing.T) {
 	if d.From != "" || len(d.Notes) != 1 || !strings.Contains(d.Notes[0], "first commit") {
 		t.Errorf("from the root: from %q notes %v", d.From, d.Notes)
 	}
-	_, err := v.Range(release.RangeOptions{From: "v1.1.50", To: "v1.0.1"})
+	_, err := v.Range(ctx, release.RangeOptions{From: "v1.1.50", To: "v1.0.1"})
 	problemtest.Want(t, err, problem.Usage, "--from v1.1.50 is not an ancestor of --to v1.0.1")
-	_, err = v.Range(release.RangeOptions{To: "no-such-tag"})
+	_, err = v.Range(ctx, release.RangeOptions{To: "no-such-tag"})
 	problemtest.Want(t, err, problem.NotFound, "unknown revision")
 	// Only the main line.
-	rg, err := v.Range(release.RangeOptions{To: "v1.1.50", FirstParent: true})
+	rg, err := v.Range(ctx, release.RangeOptions{To: "v1.1.50", FirstParent: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +236,8 @@ func TestParseOddMessages(t *testing.T) {
 	p, _ := changelog.NewParser("", nil)
 	huge := "SRV-7 big\n\n" + strings.Repeat("x", 10<<20) + "\nSRV-8 at the very end"
 	c := p.Parse("h", huge, "a", "d")
-	if c.Subject != "SRV-7 big" || len(c.Keys) != 1 {
+	// Keys are read from all of it (as release next does); the rest from 64 KiB.
+	if c.Subject != "SRV-7 big" || strings.Join(c.Keys, ",") != "SRV-7,SRV-8" {
 		t.Errorf("10 MB message: subject %q keys %v", c.Subject, c.Keys)
 	}
 	c = p.Parse("h", "fix: caf\xe9 \xff broken\n", "a", "d")
@@ -336,5 +341,63 @@ func TestHugeAndBrokenMessagesInARepository(t *testing.T) {
 	out := buf.String()
 	if !strings.Contains(out, "**SRV-2** SRV-2 huge") || !strings.Contains(out, "**SRV-3** SRV-3 caf\uFFFD \uFFFD") || len(out) > 4096 {
 		t.Errorf("document (%d bytes):\n%.2000s", len(out), out)
+	}
+}
+
+// TestKeysPast64KiBAgree: release next and the change documents find the
+// same keys in a message whose only key comes after its first 64 KiB
+// (defect 12: the changelog used to miss it).
+func TestKeysPast64KiBAgree(t *testing.T) {
+	r, err := gittest.Init(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Commit("SRV-1 start", "a=1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Tag("v1.0.1", ""); err != nil {
+		t.Fatal(err)
+	}
+	msg := "fix: a long story\n\n" + strings.Repeat("log line\n", 80<<10/9) + "\nRefs: SRV-77\n"
+	if strings.Index(msg, "SRV-77") < 64<<10 {
+		t.Fatal("the key is not past the first 64 KiB")
+	}
+	if _, err := r.Commit(msg, "b=1"); err != nil {
+		t.Fatal(err)
+	}
+	repo, err := release.Open(r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo.Close()
+	v := &release.Versioner{Repo: repo, Settings: release.Settings{Scheme: release.SchemeSemverJira, TagFormat: "v{version}",
+		ComponentTagFormat: "{component}/v{version}", FirstVersion: "1.0", Location: time.UTC, JiraProject: "SRV"}}
+	n, err := v.Next(ctx, release.NextOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := build(t, v, release.RangeOptions{}, "en")
+	if got := strings.Join(d.Keys(), ","); got != strings.Join(n.Keys, ",") || got != "SRV-77" {
+		t.Errorf("changelog keys %q, release next keys %q; want SRV-77 in both", got, n.Keys)
+	}
+}
+
+// TestKeyPatternWithoutDash: a configured pattern may match keys with no
+// dash (#12); the project filter then leaves them out instead of slicing
+// before the dash that is not there (it panicked).
+func TestKeyPatternWithoutDash(t *testing.T) {
+	only, err := changelog.NewParser(`#[0-9]+`, []string{"SRV"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := only.Parse("h", "fix: #12 and #13", "a", "d"); len(c.Keys) != 0 {
+		t.Errorf("with a project filter: keys %v", c.Keys)
+	}
+	any, err := changelog.NewParser(`#[0-9]+`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := any.Parse("h", "fix: #12 and #13, #12", "a", "d"); strings.Join(c.Keys, ",") != "#12,#13" {
+		t.Errorf("without one: keys %v", c.Keys)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sustain-cli/sustain/release"
 )
 
 // Change is a commit reduced to what a change document needs.
@@ -33,18 +35,18 @@ var (
 	trailerRe      = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9-]*|BREAKING CHANGE):\s*(.*)$`)
 	revertRe       = regexp.MustCompile(`(?m)^This reverts commit ([0-9a-f]{7,40})`)
 	// DefaultKeyPattern matches Jira issue keys.
-	DefaultKeyPattern = `\b[A-Z][A-Z0-9_]+-[1-9][0-9]*\b`
+	DefaultKeyPattern = release.DefaultKeyPattern
 )
 
-// maxMessage bounds the part of a message that is read: a 10 MB message
-// is someone's mistake, not a change description.
+// maxMessage bounds the part of a message that is parsed for its subject,
+// type and trailers: a 10 MB message is someone's mistake, not a change
+// description. Keys are looked for in all of it, as release next does.
 const maxMessage = 64 << 10
 
 // Parser reads commit messages with a key pattern and a set of projects.
 type Parser struct {
-	keyRe    *regexp.Regexp
-	projects map[string]bool // empty: any project
-	types    map[string]bool // conventional-commit types recognised
+	keys  *release.KeyFinder
+	types map[string]bool // conventional-commit types recognised
 }
 
 // conventionalTypes are the Conventional Commits types; a "Word:" prefix
@@ -55,17 +57,11 @@ var conventionalTypes = []string{"feat", "fix", "docs", "style", "refactor", "pe
 // NewParser makes a parser; pattern "" is DefaultKeyPattern. Types named by
 // the sections count as conventional types besides the standard ones.
 func NewParser(pattern string, projects []string, sections ...SectionSpec) (*Parser, error) {
-	if pattern == "" {
-		pattern = DefaultKeyPattern
-	}
-	re, err := regexp.Compile(pattern)
+	keys, err := release.NewKeyFinder(pattern, projects...)
 	if err != nil {
 		return nil, err
 	}
-	p := &Parser{keyRe: re, projects: map[string]bool{}, types: map[string]bool{}}
-	for _, pr := range projects {
-		p.projects[strings.ToUpper(pr)] = true
-	}
+	p := &Parser{keys: keys, types: map[string]bool{}}
 	for _, t := range conventionalTypes {
 		p.types[t] = true
 	}
@@ -82,6 +78,7 @@ func NewParser(pattern string, projects []string, sections ...SectionSpec) (*Par
 
 // Parse reduces a commit message. Invalid UTF-8 is replaced, not fatal.
 func (p *Parser) Parse(hash, message, author, date string) Change {
+	keys := p.keys.Keys(message)
 	if len(message) > maxMessage {
 		message = message[:maxMessage]
 	}
@@ -90,7 +87,7 @@ func (p *Parser) Parse(hash, message, author, date string) Change {
 	}
 	message = strings.ReplaceAll(message, "\r\n", "\n")
 	subject, body, _ := strings.Cut(strings.TrimSpace(message), "\n")
-	c := Change{Hash: hash, Subject: strings.TrimSpace(subject), Author: author, Date: date, Keys: []string{}}
+	c := Change{Hash: hash, Subject: strings.TrimSpace(subject), Author: author, Date: date, Keys: keys}
 	if m := conventionalRe.FindStringSubmatch(c.Subject); m != nil && p.types[strings.ToLower(m[1])] {
 		c.Type, c.Scope, c.Breaking = strings.ToLower(m[1]), m[2], m[3] == "!"
 		c.Subject = m[4]
@@ -114,15 +111,6 @@ func (p *Parser) Parse(hash, message, author, date string) Change {
 		case "docs":
 			c.Docs = append(c.Docs, m[2])
 		}
-	}
-	seen := map[string]bool{}
-	for _, k := range p.keyRe.FindAllString(message, -1) {
-		project := k[:strings.LastIndex(k, "-")]
-		if seen[k] || (len(p.projects) > 0 && !p.projects[project]) {
-			continue
-		}
-		seen[k] = true
-		c.Keys = append(c.Keys, k)
 	}
 	return c
 }

@@ -3,6 +3,7 @@ package changelog
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	htmltemplate "html/template"
 	"io"
@@ -60,21 +61,34 @@ func toInt(n any) int {
 }
 
 // Render writes documents (one, or several newest first for a whole
-// changelog) of a kind in a format.
+// changelog) of a kind in a format. md, text and html show control
+// characters of the data as visible text; json keeps them, escaped.
 func Render(w io.Writer, docs []*Document, kind, format string) error {
+	if len(docs) == 0 {
+		return errNoDocuments
+	}
 	if format == "json" {
-		enc := json.NewEncoder(w)
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
+		var err error
 		if len(docs) == 1 {
-			return enc.Encode(docs[0])
+			err = enc.Encode(docs[0])
+		} else {
+			err = enc.Encode(docs)
 		}
-		return enc.Encode(docs)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(escapeJSONControls(buf.Bytes()))
+		return err
 	}
 	src, ok := builtin[format]
 	if !ok {
 		return fmt.Errorf("unknown format %q: use md, html, text or json", format)
 	}
+	docs = cleaned(docs)
 	var buf bytes.Buffer
 	if format == "html" {
 		t, err := htmltemplate.New(format).Funcs(docs[0].funcs()).Parse(src)
@@ -97,6 +111,9 @@ func Render(w io.Writer, docs []*Document, kind, format string) error {
 	return err
 }
 
+// errNoDocuments: the templates take their language from the first document.
+var errNoDocuments = errors.New("no document to render")
+
 // page is what the built-in templates see.
 type page struct {
 	Kind string
@@ -108,8 +125,12 @@ type page struct {
 // the JSON form of the document (or of the list of documents), so templates
 // use the JSON field names. html/template serves .html/.htm files,
 // text/template the rest. A missing key is an error, and errors name the
-// file and line.
+// file and line. Control characters in the data are shown as visible text,
+// as in the built-in formats; the template's own text is left as written.
 func RenderTemplate(w io.Writer, docs []*Document, path string) error {
+	if len(docs) == 0 {
+		return errNoDocuments
+	}
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("--template: %w", err)
@@ -122,6 +143,7 @@ func RenderTemplate(w io.Writer, docs []*Document, path string) error {
 	if err != nil {
 		return err
 	}
+	data = cleaned(data)
 	var buf bytes.Buffer
 	name := filepath.Base(path)
 	if ext := strings.ToLower(filepath.Ext(path)); ext == ".html" || ext == ".htm" {

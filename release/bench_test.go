@@ -34,10 +34,10 @@ func BenchmarkRelease(b *testing.B) {
 		name string
 		run  func() error
 	}{
-		{"BuildInfo", func() error { _, err := v.BuildInfo("HEAD", ""); return err }},
-		{"BuildInfoComponent", func() error { _, err := v.BuildInfo("HEAD", "api"); return err }},
-		{"Current", func() error { _, err := v.Current(""); return err }},
-		{"Next", func() error { _, err := v.Next(NextOptions{Pick: "highest"}); return err }},
+		{"BuildInfo", func() error { _, err := v.BuildInfo(ctx, "HEAD", ""); return err }},
+		{"BuildInfoComponent", func() error { _, err := v.BuildInfo(ctx, "HEAD", "api"); return err }},
+		{"Current", func() error { _, err := v.Current(ctx, ""); return err }},
+		{"Next", func() error { _, err := v.Next(ctx, NextOptions{Pick: "highest"}); return err }},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {

@@ -1,6 +1,7 @@
 package release
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -21,20 +22,20 @@ type Build struct {
 }
 
 // BuildInfo computes the build number and date of rev.
-func (v *Versioner) BuildInfo(rev, component string) (*Build, error) {
+func (v *Versioner) BuildInfo(ctx context.Context, rev, component string) (*Build, error) {
 	s, err := v.scope(component)
 	if err != nil {
 		return nil, err
 	}
-	h, err := v.Repo.Resolve(rev)
+	h, err := v.Repo.resolve(rev)
 	if err != nil {
 		return nil, err
 	}
-	return v.build(s, h)
+	return v.build(ctx, s, h)
 }
 
-func (v *Versioner) build(s *scope, h plumbing.Hash) (*Build, error) {
-	n, err := v.count(s, h)
+func (v *Versioner) build(ctx context.Context, s *scope, h plumbing.Hash) (*Build, error) {
+	n, err := v.count(ctx, s, h)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +54,7 @@ func (v *Versioner) build(s *scope, h plumbing.Hash) (*Build, error) {
 		"{number}", strconv.Itoa(n),
 		"{date}", when.Format("2006-01-02"),
 		"{datetime}", b.Date,
-		"{commit}", shortHash(h),
+		"{commit}", hashOf(h).Short(),
 		"{component}", s.name,
 	).Replace(v.Settings.BuildFormat)
 	return b, nil
@@ -61,13 +62,15 @@ func (v *Versioner) build(s *scope, h plumbing.Hash) (*Build, error) {
 
 // count is the number of commits reachable from h, or of those touching the
 // scope's paths.
-func (v *Versioner) count(s *scope, h plumbing.Hash) (int, error) {
+func (v *Versioner) count(ctx context.Context, s *scope, h plumbing.Hash) (int, error) {
 	if s.filter == nil {
-		return v.Repo.graph.countReachable(h)
+		return v.Repo.graph.countReachable(ctx, h)
 	}
-	v.Repo.graph.preloadAll()
+	if err := v.Repo.graph.preloadAll(ctx); err != nil {
+		return 0, err
+	}
 	n := 0
-	err := v.Repo.graph.walk([]plumbing.Hash{h}, nil, func(c plumbing.Hash, ci *commitInfo) error {
+	err := v.Repo.graph.walk(ctx, []plumbing.Hash{h}, nil, func(c plumbing.Hash, ci *commitInfo) error {
 		if s.filter != nil {
 			ok, err := s.filter.touches(c, ci)
 			if err != nil || !ok {

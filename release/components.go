@@ -1,6 +1,7 @@
 package release
 
 import (
+	"context"
 	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -19,7 +20,7 @@ type ComponentState struct {
 }
 
 // Components reports every configured component.
-func (v *Versioner) Components() ([]ComponentState, error) {
+func (v *Versioner) Components(ctx context.Context) ([]ComponentState, error) {
 	head, err := v.Repo.Head()
 	if err != nil {
 		return nil, err
@@ -36,17 +37,17 @@ func (v *Versioner) Components() ([]ComponentState, error) {
 			return nil, err
 		}
 		st := ComponentState{Name: name, Paths: v.Settings.Components[name].Paths}
-		if st.Current, err = v.Repo.latest(s.format, head.Commit); err != nil {
+		if st.Current, err = v.Repo.latest(ctx, s.format, head.Commit.git()); err != nil {
 			return nil, err
 		}
-		if st.Build, err = v.count(s, head.Commit); err != nil {
+		if st.Build, err = v.count(ctx, s, head.Commit.git()); err != nil {
 			return nil, err
 		}
 		base := plumbing.ZeroHash
 		if st.Current != nil {
-			base = st.Current.Commit
+			base = st.Current.Commit.git()
 		}
-		commits, err := v.since(s, head.Commit, base)
+		commits, err := v.since(ctx, s, head.Commit.git(), base)
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package release
 import (
 	"bytes"
 	"container/heap"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -179,7 +180,7 @@ func parseCommitHeader(data []byte, withMessage bool) (*commitInfo, error) {
 
 // walk visits every commit reachable from tips and not in stop, each once,
 // all parents of merges included (as `git rev-list` does).
-func (g *graph) walk(tips []plumbing.Hash, stop map[plumbing.Hash]struct{}, visit func(plumbing.Hash, *commitInfo) error) error {
+func (g *graph) walk(ctx context.Context, tips []plumbing.Hash, stop map[plumbing.Hash]struct{}, visit func(plumbing.Hash, *commitInfo) error) error {
 	seen := make(map[plumbing.Hash]struct{}, 1024)
 	queue := make([]plumbing.Hash, 0, 64)
 	for _, t := range tips {
@@ -192,6 +193,9 @@ func (g *graph) walk(tips []plumbing.Hash, stop map[plumbing.Hash]struct{}, visi
 		}
 	}
 	for len(queue) > 0 {
+		if err := stopped(ctx); err != nil {
+			return err
+		}
 		h := queue[len(queue)-1]
 		queue = queue[:len(queue)-1]
 		ci, err := g.info(h)
@@ -217,11 +221,13 @@ func (g *graph) walk(tips []plumbing.Hash, stop map[plumbing.Hash]struct{}, visi
 // countReachable is `git rev-list --count tip`. With a commit-graph it walks
 // graph positions with a bitset, which is several times faster than hashes
 // in a map; commits newer than the graph are walked by hash first.
-func (g *graph) countReachable(tip plumbing.Hash) (int, error) {
+func (g *graph) countReachable(ctx context.Context, tip plumbing.Hash) (int, error) {
 	if g.index == nil {
-		g.preloadAll()
+		if err := g.preloadAll(ctx); err != nil {
+			return 0, err
+		}
 		n := 0
-		err := g.walk([]plumbing.Hash{tip}, nil, func(plumbing.Hash, *commitInfo) error { n++; return nil })
+		err := g.walk(ctx, []plumbing.Hash{tip}, nil, func(plumbing.Hash, *commitInfo) error { n++; return nil })
 		return n, err
 	}
 	n := 0
@@ -230,6 +236,9 @@ func (g *graph) countReachable(tip plumbing.Hash) (int, error) {
 	seen := map[plumbing.Hash]bool{tip: true}
 	hashes := []plumbing.Hash{tip}
 	for len(hashes) > 0 {
+		if err := stopped(ctx); err != nil {
+			return 0, err
+		}
 		h := hashes[len(hashes)-1]
 		hashes = hashes[:len(hashes)-1]
 		if i, err := g.index.GetIndexByHash(h); err == nil {
@@ -252,6 +261,13 @@ func (g *graph) countReachable(tip plumbing.Hash) (int, error) {
 		}
 	}
 	for len(positions) > 0 {
+		// Polled every 1024 commits: this loop is cheap enough per commit
+		// for the poll to show.
+		if n&1023 == 0 {
+			if err := stopped(ctx); err != nil {
+				return 0, err
+			}
+		}
 		i := positions[len(positions)-1]
 		positions = positions[:len(positions)-1]
 		n++
@@ -271,10 +287,11 @@ func (g *graph) countReachable(tip plumbing.Hash) (int, error) {
 
 // preloadAll reads all packed commits ahead of a whole-history walk when
 // there is no commit-graph to walk instead.
-func (g *graph) preloadAll() {
+func (g *graph) preloadAll(ctx context.Context) error {
 	if g.dotgit != nil && (g.index == nil || g.withMessages) {
-		g.preload(g.dotgit)
+		return g.preload(ctx, g.dotgit)
 	}
+	return nil
 }
 
 // queue is a newest-first priority queue of commits.
@@ -311,7 +328,7 @@ const slop = 5
 // head and not from base, found by one newest-first walk from both ends that
 // stops once every queued commit is reachable from base. It reads only the
 // commits since base plus a few, not the whole history.
-func (g *graph) between(head, base plumbing.Hash) ([]plumbing.Hash, error) {
+func (g *graph) between(ctx context.Context, head, base plumbing.Hash) ([]plumbing.Hash, error) {
 	p := &paint{g: g, flags: map[plumbing.Hash]uint8{}, q: &queue{g: g}}
 	if err := p.push(head, false); err != nil {
 		return nil, err
@@ -324,6 +341,9 @@ func (g *graph) between(head, base plumbing.Hash) ([]plumbing.Hash, error) {
 	var out []plumbing.Hash
 	extra := slop
 	for p.q.Len() > 0 {
+		if err := stopped(ctx); err != nil {
+			return nil, err
+		}
 		if p.interesting == 0 {
 			if extra == 0 {
 				break
@@ -413,7 +433,7 @@ func (p *paint) markUninteresting(h plumbing.Hash) {
 // numbers; by date with a day's margin for skewed clocks without them). In
 // the usual case, the newest release being the highest, it reads only the
 // commits since that release.
-func (g *graph) firstReachable(head plumbing.Hash, targets []plumbing.Hash) (int, error) {
+func (g *graph) firstReachable(ctx context.Context, head plumbing.Hash, targets []plumbing.Hash) (int, error) {
 	rank := map[plumbing.Hash]int{}
 	byAge := make([]int, len(targets)) // target indices, newest first
 	for i := len(targets) - 1; i >= 0; i-- {
@@ -436,6 +456,9 @@ func (g *graph) firstReachable(head plumbing.Hash, targets []plumbing.Hash) (int
 		return -1, err
 	}
 	for q.Len() > 0 && open > 0 {
+		if err := stopped(ctx); err != nil {
+			return -1, err
+		}
 		top := g.infos[q.items[0]]
 		for next < len(byAge) && outOfReach(top, g.infos[targets[byAge[next]]]) {
 			if byAge[next] < limit {
@@ -479,4 +502,15 @@ func outOfReach(top, target *commitInfo) bool {
 		return false
 	}
 	return top.when.Before(target.when.Add(-24 * time.Hour))
+}
+
+// stopped returns the context's error once it is cancelled. Walks poll it
+// once per commit, so Ctrl-C stops them within a commit's work.
+func stopped(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	default:
+		return nil
+	}
 }

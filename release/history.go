@@ -1,6 +1,7 @@
 package release
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"time"
@@ -42,7 +43,7 @@ type Range struct {
 }
 
 // Range lists the commits reachable from To and not from From.
-func (v *Versioner) Range(o RangeOptions) (*Range, error) {
+func (v *Versioner) Range(ctx context.Context, o RangeOptions) (*Range, error) {
 	s, err := v.scope(o.Component)
 	if err != nil {
 		return nil, err
@@ -50,7 +51,7 @@ func (v *Versioner) Range(o RangeOptions) (*Range, error) {
 	if o.To == "" {
 		o.To = "HEAD"
 	}
-	to, err := v.Repo.Resolve(o.To)
+	to, err := v.Repo.resolve(o.To)
 	if err != nil {
 		return nil, err
 	}
@@ -63,17 +64,17 @@ func (v *Versioner) Range(o RangeOptions) (*Range, error) {
 		return nil, err
 	}
 	for i := range rels {
-		if rels[i].Commit == to {
+		if rels[i].Commit == hashOf(to) {
 			rg.Current = &rels[i]
 			break
 		}
 	}
 	if o.From != "" {
-		from, err := v.Repo.Resolve(o.From)
+		from, err := v.Repo.resolve(o.From)
 		if err != nil {
 			return nil, err
 		}
-		if i, err := v.Repo.graph.firstReachable(to, []plumbing.Hash{from}); err != nil {
+		if i, err := v.Repo.graph.firstReachable(ctx, to, []plumbing.Hash{from}); err != nil {
 			return nil, err
 		} else if i < 0 {
 			return nil, problem.New(problem.Usage, "swap them, or give a --from that the --to revision contains",
@@ -85,24 +86,24 @@ func (v *Versioner) Range(o RangeOptions) (*Range, error) {
 		// than one at To itself.
 		var earlier []Release
 		for _, r := range rels {
-			if r.Commit != to {
+			if r.Commit != hashOf(to) {
 				earlier = append(earlier, r)
 			}
 		}
 		commits := make([]plumbing.Hash, len(earlier))
 		for i, r := range earlier {
-			commits[i] = r.Commit
+			commits[i] = r.Commit.git()
 		}
-		i, err := v.Repo.graph.firstReachable(to, commits)
+		i, err := v.Repo.graph.firstReachable(ctx, to, commits)
 		if err != nil {
 			return nil, err
 		}
 		if i >= 0 {
 			rg.Previous = &earlier[i]
-			rg.from, rg.From = earlier[i].Commit, earlier[i].Commit.String()
+			rg.from, rg.From = earlier[i].Commit.git(), earlier[i].Commit.String()
 		}
 	}
-	hashes, err := v.since(s, to, rg.from)
+	hashes, err := v.since(ctx, s, to, rg.from)
 	if err != nil {
 		return nil, err
 	}
@@ -114,12 +115,15 @@ func (v *Versioner) Range(o RangeOptions) (*Range, error) {
 		inRange[h] = true
 	}
 	for _, h := range hashes {
+		if err := stopped(ctx); err != nil {
+			return nil, err
+		}
 		commit, parents, err := v.Repo.commit(h)
 		if err != nil {
 			return nil, err
 		}
 		for _, side := range parents[min(1, len(parents)):] {
-			merged, err := v.Repo.graph.between(side, parents[0])
+			merged, err := v.Repo.graph.between(ctx, side, parents[0])
 			if err != nil {
 				return nil, err
 			}
@@ -150,11 +154,12 @@ func (r *Repo) commit(h plumbing.Hash) (Commit, []plumbing.Hash, error) {
 }
 
 // PreloadMessages reads every packed commit with its message, on all cores,
-// ahead of documents that cover the whole history (changelog --all).
-func (v *Versioner) PreloadMessages() {
+// ahead of documents that cover the whole history (changelog --all). Its
+// only error is ctx's: it stops, all workers with it, when ctx is cancelled.
+func (v *Versioner) PreloadMessages(ctx context.Context) error {
 	v.Repo.graph.withMessages = true
 	v.Repo.graph.preloaded = false
-	v.Repo.graph.preloadAll()
+	return v.Repo.graph.preloadAll(ctx)
 }
 
 // firstParentLine keeps the commits of the line from to through first
@@ -178,7 +183,7 @@ func (v *Versioner) firstParentLine(to plumbing.Hash, in []plumbing.Hash) []plum
 
 // ChangedPaths lists the files that differ between the range's ends (every
 // file of To when the range starts at the root).
-func (v *Versioner) ChangedPaths(rg *Range) ([]string, error) {
+func (v *Versioner) ChangedPaths(ctx context.Context, rg *Range) ([]string, error) {
 	toTree, err := v.tree(rg.to)
 	if err != nil {
 		return nil, err
@@ -189,7 +194,10 @@ func (v *Versioner) ChangedPaths(rg *Range) ([]string, error) {
 			return nil, err
 		}
 	}
-	changes, err := object.DiffTree(fromTree, toTree)
+	changes, err := object.DiffTreeWithOptions(ctx, fromTree, toTree, nil)
+	if cerr := stopped(ctx); cerr != nil {
+		return nil, cerr // go-git reports cancellation with an error of its own
+	}
 	if err != nil {
 		return nil, fmt.Errorf("compare %s with %s: %w", rg.From, rg.To, err)
 	}
@@ -216,7 +224,7 @@ func (v *Versioner) tree(h plumbing.Hash) (*object.Tree, error) {
 }
 
 // Releases lists the releases of a scope reachable from HEAD, newest first.
-func (v *Versioner) Releases(component string) ([]Release, error) {
+func (v *Versioner) Releases(ctx context.Context, component string) ([]Release, error) {
 	s, err := v.scope(component)
 	if err != nil {
 		return nil, err
@@ -229,22 +237,22 @@ func (v *Versioner) Releases(component string) ([]Release, error) {
 	if err != nil {
 		return nil, err
 	}
-	reach, err := v.reachableSet(head.Commit)
+	reach, err := v.reachableSet(ctx, head.Commit.git())
 	if err != nil {
 		return nil, err
 	}
 	var out []Release
 	for _, r := range rels {
-		if reach[r.Commit] {
+		if reach[r.Commit.git()] {
 			out = append(out, r)
 		}
 	}
 	return out, nil
 }
 
-func (v *Versioner) reachableSet(h plumbing.Hash) (map[plumbing.Hash]bool, error) {
+func (v *Versioner) reachableSet(ctx context.Context, h plumbing.Hash) (map[plumbing.Hash]bool, error) {
 	set := map[plumbing.Hash]bool{}
-	err := v.Repo.graph.walk([]plumbing.Hash{h}, nil, func(c plumbing.Hash, _ *commitInfo) error {
+	err := v.Repo.graph.walk(ctx, []plumbing.Hash{h}, nil, func(c plumbing.Hash, _ *commitInfo) error {
 		set[c] = true
 		return nil
 	})

@@ -1,8 +1,8 @@
 package release
 
 import (
+	"context"
 	"fmt"
-	"github.com/sustain-cli/sustain/internal/problem"
 	"regexp"
 	"sort"
 	"strconv"
@@ -10,6 +10,8 @@ import (
 
 	"github.com/Masterminds/semver/v3"
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/sustain-cli/sustain/internal/problem"
 )
 
 // NextOptions are the choices of `release next` and `release tag`.
@@ -39,7 +41,7 @@ type Next struct {
 var keyRe = regexp.MustCompile(`\b([A-Z][A-Z0-9_]*)-([0-9]+)\b`)
 
 // Next computes the next version.
-func (v *Versioner) Next(o NextOptions) (*Next, error) {
+func (v *Versioner) Next(ctx context.Context, o NextOptions) (*Next, error) {
 	if o.Pick != "" && o.Pick != "highest" {
 		return nil, problem.New(problem.Usage, "the only choice is --pick highest", "unknown --pick %q", o.Pick)
 	}
@@ -54,16 +56,16 @@ func (v *Versioner) Next(o NextOptions) (*Next, error) {
 	if err != nil {
 		return nil, err
 	}
-	cur, err := v.Repo.latest(s.format, head.Commit)
+	cur, err := v.Repo.latest(ctx, s.format, head.Commit.git())
 	if err != nil {
 		return nil, err
 	}
 	n := &Next{Component: s.name, Commit: head.Commit.String(), Current: cur, Keys: []string{}}
 	var base plumbing.Hash
 	if cur != nil {
-		base = cur.Commit
+		base = cur.Commit.git()
 	}
-	commits, err := v.since(s, head.Commit, base)
+	commits, err := v.since(ctx, s, head.Commit.git(), base)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +76,7 @@ func (v *Versioner) Next(o NextOptions) (*Next, error) {
 			return nil, problem.New(problem.Usage, "set versioning.scheme: semver-jira to use them",
 				"--issue, --minor and --major belong to the semver-jira scheme; this repository uses build numbers")
 		}
-		b, err := v.build(s, head.Commit)
+		b, err := v.build(ctx, s, head.Commit.git())
 		if err != nil {
 			return nil, err
 		}
@@ -90,13 +92,17 @@ func (v *Versioner) Next(o NextOptions) (*Next, error) {
 		return nil, problem.New(problem.Refused, "commit the change first, or name the issue with --issue",
 			"nothing to release: no commits since %s", cur.Tag)
 	}
-	if n.Keys, err = v.keysIn(commits); err != nil {
+	keys, err := NewKeyFinder(v.Settings.KeyPattern, v.Settings.JiraProject)
+	if err != nil {
+		return nil, problem.New(problem.Usage, "fix changelog.key_pattern in .sustain.yaml", "bad issue key pattern: %v", err)
+	}
+	if n.Keys, err = v.keysIn(ctx, keys, commits); err != nil {
 		return nil, err
 	}
-	if err := v.chooseIssue(n, o, head, cur); err != nil {
+	if err := v.chooseIssue(n, o, keys, head, cur); err != nil {
 		return nil, err
 	}
-	issueNum, _ := strconv.ParseUint(n.Issue[strings.LastIndex(n.Issue, "-")+1:], 10, 64)
+	issueNum, _ := KeyNumber(n.Issue) // chooseIssue took only keys with a number
 
 	var major, minor uint64
 	if cur != nil {
@@ -129,12 +135,12 @@ func (v *Versioner) Next(o NextOptions) (*Next, error) {
 }
 
 // chooseIssue sets n.Issue from the flag, the branch name or the commits.
-func (v *Versioner) chooseIssue(n *Next, o NextOptions, head Head, cur *Release) error {
+func (v *Versioner) chooseIssue(n *Next, o NextOptions, keys *KeyFinder, head Head, cur *Release) error {
 	project := v.Settings.JiraProject
 	if o.Issue != "" {
 		key := strings.ToUpper(strings.TrimSpace(o.Issue))
 		m := keyRe.FindStringSubmatch(key)
-		if m == nil || m[0] != key || m[2][0] == '0' {
+		if _, ok := KeyNumber(key); m == nil || m[0] != key || !ok {
 			return problem.New(problem.Usage, fmt.Sprintf("write it as PROJECT-NUMBER, for example %s-42", project),
 				"%q is not a Jira issue key", o.Issue)
 		}
@@ -146,9 +152,9 @@ func (v *Versioner) chooseIssue(n *Next, o NextOptions, head Head, cur *Release)
 		return nil
 	}
 	if head.Branch != "" {
-		for _, m := range keyRe.FindAllStringSubmatch(strings.ToUpper(head.Branch), -1) {
-			if m[1] == project && m[2][0] != '0' {
-				n.Issue, n.IssueSource = m[0], "branch"
+		for _, k := range keys.Keys(strings.ToUpper(head.Branch)) {
+			if _, ok := KeyNumber(k); ok {
+				n.Issue, n.IssueSource = k, "branch"
 				return nil
 			}
 		}
@@ -177,18 +183,21 @@ func (v *Versioner) chooseIssue(n *Next, o NextOptions, head Head, cur *Release)
 		"no %s issue key in %s or in the %s %s", project, where, plural(n.Commits, "commit", "commits"), since)
 }
 
-// keysIn lists the project's issue keys in the commit messages, by number.
-func (v *Versioner) keysIn(commits []plumbing.Hash) ([]string, error) {
+// keysIn lists the project's issue keys in the commit messages, by number;
+// a key without a usable number cannot be a PATCH and is left out.
+func (v *Versioner) keysIn(ctx context.Context, finder *KeyFinder, commits []plumbing.Hash) ([]string, error) {
 	seen := map[string]uint64{}
 	for _, h := range commits {
+		if err := stopped(ctx); err != nil {
+			return nil, err
+		}
 		msg, err := v.Repo.commitMessage(h)
 		if err != nil {
 			return nil, err
 		}
-		for _, m := range keyRe.FindAllStringSubmatch(msg, -1) {
-			if m[1] == v.Settings.JiraProject && m[2][0] != '0' {
-				num, _ := strconv.ParseUint(m[2], 10, 64)
-				seen[m[0]] = num
+		for _, k := range finder.Keys(msg) {
+			if num, ok := KeyNumber(k); ok {
+				seen[k] = num
 			}
 		}
 	}

@@ -5,12 +5,14 @@
 package release
 
 import (
-	"github.com/sustain-cli/sustain/internal/problem"
+	"context"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/sustain-cli/sustain/internal/problem"
 )
 
 // Schemes.
@@ -28,6 +30,7 @@ type Settings struct {
 	FirstVersion       string // MAJOR.MINOR of the first release
 	Location           *time.Location
 	JiraProject        string
+	KeyPattern         string // issue keys in messages; "" is DefaultKeyPattern
 	Components         map[string]Component
 }
 
@@ -84,7 +87,7 @@ func (v *Versioner) scope(component string) (*scope, error) {
 }
 
 // Current is the latest release of the scope reachable from HEAD.
-func (v *Versioner) Current(component string) (*Release, error) {
+func (v *Versioner) Current(ctx context.Context, component string) (*Release, error) {
 	s, err := v.scope(component)
 	if err != nil {
 		return nil, err
@@ -93,7 +96,7 @@ func (v *Versioner) Current(component string) (*Release, error) {
 	if err != nil {
 		return nil, err
 	}
-	rel, err := v.Repo.latest(s.format, head.Commit)
+	rel, err := v.Repo.latest(ctx, s.format, head.Commit.git())
 	if err != nil {
 		return nil, err
 	}
@@ -119,13 +122,16 @@ func (v *Versioner) noRelease(s *scope) error {
 
 // since lists the commits reachable from head but not from base (base may be
 // zero), limited to the scope's paths, newest first.
-func (v *Versioner) since(s *scope, head, base plumbing.Hash) ([]plumbing.Hash, error) {
-	commits, err := v.Repo.graph.between(head, base)
+func (v *Versioner) since(ctx context.Context, s *scope, head, base plumbing.Hash) ([]plumbing.Hash, error) {
+	commits, err := v.Repo.graph.between(ctx, head, base)
 	if err != nil || s.filter == nil {
 		return commits, err
 	}
 	out := commits[:0]
 	for _, h := range commits {
+		if err := stopped(ctx); err != nil {
+			return nil, err
+		}
 		ok, err := s.filter.touches(h, v.Repo.graph.infos[h])
 		if err != nil {
 			return nil, err

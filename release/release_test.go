@@ -1,6 +1,7 @@
 package release
 
 import (
+	"context"
 	"github.com/sustain-cli/sustain/internal/problem"
 	"os/exec"
 	"strconv"
@@ -8,9 +9,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
 	"github.com/sustain-cli/sustain/internal/gittest"
 	"github.com/sustain-cli/sustain/internal/problem/problemtest"
 )
+
+// ctx is the context of calls that are not about cancellation.
+var ctx = context.Background()
 
 func settings() Settings {
 	return Settings{
@@ -93,7 +101,7 @@ func TestCurrentPicksHighestReachableSemverTag(t *testing.T) {
 	v := f.versioner(settings())
 	var warned []string
 	v.Repo.Warn = func(s string) { warned = append(warned, s) }
-	rel, err := v.Current("")
+	rel, err := v.Current(ctx, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +111,7 @@ func TestCurrentPicksHighestReachableSemverTag(t *testing.T) {
 	if !strings.Contains(strings.Join(warned, "\n"), "v1.2") {
 		t.Errorf("warnings %q do not name the skipped tag v1.2", warned)
 	}
-	api, err := v.Current("api")
+	api, err := v.Current(ctx, "api")
 	if err != nil || api.Version != "3.0.1" {
 		t.Errorf("api current = %+v, %v", api, err)
 	}
@@ -112,7 +120,7 @@ func TestCurrentPicksHighestReachableSemverTag(t *testing.T) {
 func TestCurrentWithoutTagsSaysFirstVersion(t *testing.T) {
 	f := newFixture(t)
 	f.commit("SRV-1 start")
-	_, err := f.versioner(settings()).Current("")
+	_, err := f.versioner(settings()).Current(ctx, "")
 	problemtest.Want(t, err, problem.NotFound, "1.0.N", "release next")
 }
 
@@ -123,7 +131,7 @@ func TestNextFromCommitsBranchAndFlag(t *testing.T) {
 	f.commit("Fix login\n\nRefs: SRV-42", "api/a=2")
 	v := f.versioner(settings())
 
-	n, err := v.Next(NextOptions{})
+	n, err := v.Next(ctx, NextOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,21 +139,21 @@ func TestNextFromCommitsBranchAndFlag(t *testing.T) {
 		t.Errorf("next = %+v", n)
 	}
 
-	n, err = v.Next(NextOptions{Issue: "srv-50", Minor: true})
+	n, err = v.Next(ctx, NextOptions{Issue: "srv-50", Minor: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n.Version != "1.1.50" || n.IssueSource != "flag" || n.Bump != "minor" {
 		t.Errorf("next --minor = %+v", n)
 	}
-	n, err = v.Next(NextOptions{Issue: "SRV-3", Major: true})
+	n, err = v.Next(ctx, NextOptions{Issue: "SRV-3", Major: true})
 	if err != nil || n.Version != "2.0.3" {
 		t.Errorf("next --major = %+v, %v", n, err)
 	}
 
 	f.do(f.r.Branch("feature/SRV-77-export"))
 	f.commit("SRV-12 and SRV-13 touched", "api/b=1")
-	n, err = f.versioner(settings()).Next(NextOptions{})
+	n, err = f.versioner(settings()).Next(ctx, NextOptions{})
 	if err != nil || n.Issue != "SRV-77" || n.IssueSource != "branch" {
 		t.Errorf("next on branch = %+v, %v", n, err)
 	}
@@ -158,42 +166,42 @@ func TestNextRefusals(t *testing.T) {
 	f.commit("SRV-12 small fix and SRV-40 too")
 	v := f.versioner(settings())
 
-	_, err := v.Next(NextOptions{})
+	_, err := v.Next(ctx, NextOptions{})
 	problemtest.Want(t, err, problem.Refused, "SRV-12, SRV-40", "--pick highest")
 
-	n, err := v.Next(NextOptions{Pick: "highest"})
+	n, err := v.Next(ctx, NextOptions{Pick: "highest"})
 	if err != nil || n.Version != "1.0.40" {
 		t.Errorf("--pick highest = %+v, %v", n, err)
 	}
 
-	_, err = v.Next(NextOptions{Issue: "SRV-12"})
+	_, err = v.Next(ctx, NextOptions{Issue: "SRV-12"})
 	problemtest.Want(t, err, problem.Refused, "not be greater", "1.0.37", "--minor", "1.1.12")
 
-	_, err = v.Next(NextOptions{Issue: "OPS-99"})
+	_, err = v.Next(ctx, NextOptions{Issue: "OPS-99"})
 	problemtest.Want(t, err, problem.Refused, "OPS", "SRV")
 
-	for _, bad := range []string{"SRV42", "SRV-", "SRV-042", "42", "SRV-4x"} {
-		_, err = v.Next(NextOptions{Issue: bad})
+	for _, bad := range []string{"SRV42", "SRV-", "SRV-042", "42", "SRV-4x", "SRV-18446744073709551616"} { // the last overflows PATCH
+		_, err = v.Next(ctx, NextOptions{Issue: bad})
 		problemtest.Want(t, err, problem.Usage, "PROJECT-NUMBER")
 	}
 
 	f.tag("v1.0.40", false)
 	f.commit("SRV-40 follow-up")
-	_, err = f.versioner(settings()).Next(NextOptions{})
+	_, err = f.versioner(settings()).Next(ctx, NextOptions{})
 	problemtest.Want(t, err, problem.Refused, "not be greater") // 1.0.40 is not > 1.0.40
 
 	f.commit("no key here")
 	f.tag("v1.0.77", false)
 	f.commit("still no key")
-	_, err = f.versioner(settings()).Next(NextOptions{})
+	_, err = f.versioner(settings()).Next(ctx, NextOptions{})
 	problemtest.Want(t, err, problem.Refused, "no SRV issue key", "--issue SRV-N")
 
-	_, err = f.versioner(settings()).Next(NextOptions{Issue: "SRV-77"})
+	_, err = f.versioner(settings()).Next(ctx, NextOptions{Issue: "SRV-77"})
 	problemtest.Want(t, err, problem.Refused, "not be greater")
 	s := settings()
 	s.TagFormat = "x{version}"
 	f.tag("x1.1.77", false)
-	n, err = f.versioner(s).Next(NextOptions{Issue: "SRV-77", Minor: true})
+	n, err = f.versioner(s).Next(ctx, NextOptions{Issue: "SRV-77", Minor: true})
 	if err != nil || n.Version != "1.2.77" {
 		t.Errorf("minor over x1.1.77 = %+v, %v", n, err)
 	}
@@ -208,7 +216,7 @@ func TestNextTagAlreadyExists(t *testing.T) {
 	f.tag("v1.0.50", false)
 	f.do(f.r.Checkout("main"))
 	f.commit("SRV-50 again")
-	_, err := f.versioner(settings()).Next(NextOptions{})
+	_, err := f.versioner(settings()).Next(ctx, NextOptions{})
 	problemtest.Want(t, err, problem.Refused, "v1.0.50 already exists")
 }
 
@@ -216,7 +224,7 @@ func TestNothingToRelease(t *testing.T) {
 	f := newFixture(t)
 	f.commit("SRV-5 start")
 	f.tag("v1.0.5", false)
-	_, err := f.versioner(settings()).Next(NextOptions{})
+	_, err := f.versioner(settings()).Next(ctx, NextOptions{})
 	problemtest.Want(t, err, problem.Refused, "no commits since v1.0.5")
 }
 
@@ -224,7 +232,7 @@ func TestFirstRelease(t *testing.T) {
 	f := newFixture(t)
 	f.commit("init")
 	f.commit("SRV-7 first feature")
-	n, err := f.versioner(settings()).Next(NextOptions{})
+	n, err := f.versioner(settings()).Next(ctx, NextOptions{})
 	if err != nil || n.Version != "1.0.7" || n.Current != nil || n.Commits != 2 {
 		t.Errorf("first = %+v, %v", n, err)
 	}
@@ -241,7 +249,7 @@ func TestDetachedHeadFallsBackToCommits(t *testing.T) {
 	if !head.Detached {
 		t.Fatal("HEAD is not detached")
 	}
-	n, err := v.Next(NextOptions{})
+	n, err := v.Next(ctx, NextOptions{})
 	if err != nil || n.Version != "1.0.8" {
 		t.Errorf("detached next = %+v, %v", n, err)
 	}
@@ -255,18 +263,18 @@ func TestComponentNextCountsOnlyItsCommits(t *testing.T) {
 	f.commit("SRV-20 api change", "api/a=2")
 	f.commit("SRV-21 web change", "shared/ui/button=2")
 	v := f.versioner(settings())
-	n, err := v.Next(NextOptions{Component: "api"})
+	n, err := v.Next(ctx, NextOptions{Component: "api"})
 	if err != nil || n.Version != "1.0.20" || n.Tag != "api/v1.0.20" || n.Commits != 1 {
 		t.Errorf("api next = %+v, %v", n, err)
 	}
-	n, err = v.Next(NextOptions{Component: "web"})
+	n, err = v.Next(ctx, NextOptions{Component: "web"})
 	if err != nil || n.Version != "1.0.21" || n.Tag != "web/v1.0.21" {
 		t.Errorf("web next = %+v, %v", n, err)
 	}
-	_, err = v.Next(NextOptions{Component: "nope"})
+	_, err = v.Next(ctx, NextOptions{Component: "nope"})
 	problemtest.Want(t, err, problem.Usage, "api, doc, web")
 
-	states, err := v.Components()
+	states, err := v.Components(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +299,7 @@ func TestBuildInfo(t *testing.T) {
 	s := settings()
 	s.Scheme = SchemeBuild
 	v := f.versioner(s)
-	b, err := v.BuildInfo("HEAD", "")
+	b, err := v.BuildInfo(ctx, "HEAD", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,17 +307,17 @@ func TestBuildInfo(t *testing.T) {
 	if b.Number != 4 || b.Date != "2026-01-05T14:00:00+03:00" || b.Version != "4 (2026-01-05)" {
 		t.Errorf("build = %+v", b)
 	}
-	b, err = v.BuildInfo("HEAD~2", "")
+	b, err = v.BuildInfo(ctx, "HEAD~2", "")
 	if err != nil || b.Number != 2 {
 		t.Errorf("HEAD~2 = %+v, %v", b, err)
 	}
 	for comp, want := range map[string]int{"api": 1, "web": 1, "doc": 1} {
-		b, err := v.BuildInfo("HEAD", comp)
+		b, err := v.BuildInfo(ctx, "HEAD", comp)
 		if err != nil || b.Number != want || b.Component != comp {
 			t.Errorf("%s build = %+v, %v; want %d", comp, b, err, want)
 		}
 	}
-	_, err = v.BuildInfo("no-such-rev", "")
+	_, err = v.BuildInfo(ctx, "no-such-rev", "")
 	problemtest.Want(t, err, problem.NotFound, "no-such-rev")
 }
 
@@ -320,11 +328,11 @@ func TestBuildSchemeNext(t *testing.T) {
 	s := settings()
 	s.Scheme, s.TagFormat = SchemeBuild, "build-{number}"
 	v := f.versioner(s)
-	n, err := v.Next(NextOptions{})
+	n, err := v.Next(ctx, NextOptions{})
 	if err != nil || n.Tag != "build-2" || n.Build == nil || n.Build.Number != 2 {
 		t.Fatalf("build next = %+v, %v", n, err)
 	}
-	_, err = v.Next(NextOptions{Minor: true})
+	_, err = v.Next(ctx, NextOptions{Minor: true})
 	problemtest.Want(t, err, problem.Usage, "semver-jira")
 }
 
@@ -333,7 +341,7 @@ func TestRepositoryErrors(t *testing.T) {
 	problemtest.Want(t, err, problem.Repository, "not in a git repository", "-C")
 
 	f := newFixture(t)
-	_, err = f.versioner(settings()).BuildInfo("HEAD", "")
+	_, err = f.versioner(settings()).BuildInfo(ctx, "HEAD", "")
 	problemtest.Want(t, err, problem.Repository, "no commits")
 
 	f.commit("one")
@@ -349,14 +357,14 @@ func TestTagCreatesAnnotatedTag(t *testing.T) {
 	f.commit("SRV-42 fix", "a=1")
 	v := f.versioner(settings())
 	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	res, err := v.Tag(TagOptions{DryRun: true, TaggerName: "Rel Eng", TaggerEmail: "rel@example.test", Now: now})
+	res, err := v.Tag(ctx, TagOptions{DryRun: true, TaggerName: "Rel Eng", TaggerEmail: "rel@example.test", Now: now})
 	if err != nil || res.Created || res.Tag != "v1.0.42" {
 		t.Fatalf("dry run = %+v, %v", res, err)
 	}
 	if v.Repo.tagExists("v1.0.42") {
 		t.Fatal("dry run created the tag")
 	}
-	res, err = v.Tag(TagOptions{TaggerName: "Rel Eng", TaggerEmail: "rel@example.test", Now: now})
+	res, err = v.Tag(ctx, TagOptions{TaggerName: "Rel Eng", TaggerEmail: "rel@example.test", Now: now})
 	if err != nil || !res.Created || res.Message != "Release 1.0.42 (SRV-42)" {
 		t.Fatalf("tag = %+v, %v", res, err)
 	}
@@ -371,11 +379,11 @@ func TestTagCreatesAnnotatedTag(t *testing.T) {
 	if obj.Tagger.Email != "rel@example.test" || !obj.Tagger.When.Equal(now) || obj.Message != "Release 1.0.42 (SRV-42)\n" {
 		t.Errorf("tag object = %+v", obj)
 	}
-	rel, err := f.versioner(settings()).Current("")
+	rel, err := f.versioner(settings()).Current(ctx, "")
 	if err != nil || rel.Version != "1.0.42" {
 		t.Errorf("current after tag = %+v, %v", rel, err)
 	}
-	_, err = f.versioner(settings()).Tag(TagOptions{TaggerName: "x", TaggerEmail: "y@z"})
+	_, err = f.versioner(settings()).Tag(ctx, TagOptions{TaggerName: "x", TaggerEmail: "y@z"})
 	problemtest.Want(t, err, problem.Refused, "no commits since v1.0.42")
 }
 
@@ -417,7 +425,7 @@ func TestCountsMatchGit(t *testing.T) {
 		return n
 	}
 	v := f.versioner(settings())
-	b, err := v.BuildInfo("HEAD", "")
+	b, err := v.BuildInfo(ctx, "HEAD", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -425,13 +433,64 @@ func TestCountsMatchGit(t *testing.T) {
 		t.Errorf("build number %d, git rev-list --count says %d", b.Number, want)
 	}
 	for comp, paths := range map[string][]string{"api": {"api/"}, "web": {"web/", "shared/ui/"}} {
-		b, err := v.BuildInfo("HEAD", comp)
+		b, err := v.BuildInfo(ctx, "HEAD", comp)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := gitCount(append([]string{"--full-history", "HEAD", "--"}, paths...)...)
 		if b.Number != want {
 			t.Errorf("%s: build number %d, git rev-list --count --full-history says %d", comp, b.Number, want)
+		}
+	}
+}
+
+// TestRevisionsThatAreNotCommits: a revision naming a tree, a blob or a tag
+// object, or using syntax go-git ignores, is refused instead of silently
+// standing for the commit before it (defect 12: HEAD^{tree} was HEAD).
+func TestRevisionsThatAreNotCommits(t *testing.T) {
+	f := newFixture(t)
+	f.commit("SRV-1 start", "api/a=1")
+	f.tag("v1.0.1", true)
+	head, err := f.r.Commit("SRV-2 more", "api/a=2")
+	f.do(err)
+	c, err := f.r.Git.CommitObject(head)
+	f.do(err)
+	tree, err := c.Tree()
+	f.do(err)
+	file, err := tree.File("api/a")
+	f.do(err)
+	_, err = f.r.Git.CreateTag("treetag", tree.Hash, &git.CreateTagOptions{Message: "a tree",
+		Tagger: &object.Signature{Name: "T", Email: "t@example.test"}})
+	f.do(err)
+	f.do(f.r.Git.Storer.SetReference(plumbing.NewHashReference("refs/tags/blobtag", file.Hash)))
+	v := f.versioner(settings())
+
+	for rev, want := range map[string]string{
+		"HEAD^{tree}":          "names a tree",
+		"v1.0.1^{blob}":        "names a blob",
+		"v1.0.1^{tag}":         "names a tag",
+		"HEAD^{object}":        "does not name a commit",
+		"HEAD:api/a":           "names a file or tree",
+		"HEAD@{1}":             "does not name a commit",
+		"main@{upstream}":      "does not name a commit",
+		tree.Hash.String():     "names a tree",
+		file.Hash.String():     "names a blob",
+		"treetag":              "names a tree",
+		"blobtag":              "names a blob",
+		"HEAD~1^{tree}~1":      "names a tree",
+		"HEAD^{commit}^{tree}": "names a tree",
+	} {
+		_, err := v.BuildInfo(ctx, rev, "")
+		problemtest.Want(t, err, problem.Usage, rev, want)
+		_, err = v.Range(ctx, RangeOptions{To: rev})
+		problemtest.Want(t, err, problem.Usage, rev, want)
+	}
+	// What names a commit still works, and names the right one.
+	for rev, want := range map[string]int{"HEAD^{commit}": 2, "HEAD^{}": 2, "HEAD~1": 1, "HEAD^": 1, "v1.0.1^{}": 1,
+		"v1.0.1": 1, "HEAD^{/start}": 1, head.String(): 2} {
+		b, err := v.BuildInfo(ctx, rev, "")
+		if err != nil || b.Number != want {
+			t.Errorf("%s: build %+v, %v; want number %d", rev, b, err, want)
 		}
 	}
 }

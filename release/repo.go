@@ -3,13 +3,15 @@ package release
 import (
 	"errors"
 	"fmt"
-	"github.com/sustain-cli/sustain/internal/problem"
+	"strings"
 
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/sustain-cli/sustain/internal/problem"
 )
 
 // Repo is a git repository opened for release questions.
@@ -89,7 +91,7 @@ func (r *Repo) Close() error {
 
 // Head describes what HEAD points at.
 type Head struct {
-	Commit   plumbing.Hash
+	Commit   Hash
 	Branch   string // short branch name; empty when detached
 	Detached bool
 }
@@ -114,28 +116,119 @@ func (r *Repo) Head() (Head, error) {
 	if err != nil {
 		return Head{}, fmt.Errorf("resolve HEAD: %w", err)
 	}
-	h.Commit = resolved.Hash()
+	h.Commit = hashOf(resolved.Hash())
 	return h, nil
 }
 
 // Resolve turns a revision (HEAD, a branch, a tag, a hash prefix) into a
-// commit hash.
-func (r *Repo) Resolve(rev string) (plumbing.Hash, error) {
+// commit ID.
+func (r *Repo) Resolve(rev string) (Hash, error) {
+	h, err := r.resolve(rev)
+	return hashOf(h), err
+}
+
+func (r *Repo) resolve(rev string) (plumbing.Hash, error) {
 	if rev == "" || rev == "HEAD" {
 		h, err := r.Head()
-		return h.Commit, err
+		return h.Commit.git(), err
+	}
+	if err := checkRevision(rev); err != nil {
+		return plumbing.ZeroHash, err
 	}
 	h, err := r.git.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
+		if kind := r.objectKind(rev); kind != plumbing.InvalidObject && kind != plumbing.CommitObject {
+			return plumbing.ZeroHash, notCommit(rev, kind.String())
+		}
 		return plumbing.ZeroHash, problem.New(problem.NotFound, "give a branch, tag or commit hash that exists here",
 			"unknown revision %q", rev)
 	}
 	// A tag name resolves to the tagged commit; make sure it is a commit.
 	if _, err := r.graph.info(*h); err != nil {
-		return plumbing.ZeroHash, problem.New(problem.NotFound, "give a branch, tag or commit hash",
-			"revision %q is not a commit", rev)
+		return plumbing.ZeroHash, notCommit(rev, "")
 	}
 	return *h, nil
+}
+
+func notCommit(rev, kind string) error {
+	what := "does not name a commit"
+	if kind != "" {
+		what = "names a " + kind + ", not a commit"
+	}
+	return problem.New(problem.Usage, "give a branch, tag or commit, optionally with ~N or ^N", "revision %q %s", rev, what)
+}
+
+// checkRevision refuses the revision syntax go-git parses but then ignores,
+// which would silently stand for the commit before it: HEAD^{tree} and
+// HEAD:path would be HEAD, HEAD@{1} would be HEAD. Left are a name or hash
+// followed by ~N, ^N, ^{}, ^{commit} and ^{/regex}.
+func checkRevision(rev string) error {
+	i := strings.IndexAny(rev, "^~:")
+	if j := strings.Index(rev, "@{"); j >= 0 && (i < 0 || j < i) {
+		i = j
+	}
+	if i < 0 {
+		return nil
+	}
+	for rest := rev[i:]; rest != ""; {
+		switch {
+		case strings.HasPrefix(rest, "^{"):
+			end := strings.IndexByte(rest, '}')
+			if end < 0 {
+				return notCommit(rev, "")
+			}
+			switch inner := rest[2:end]; {
+			case inner == "tree" || inner == "blob" || inner == "tag":
+				return notCommit(rev, inner)
+			case inner != "" && inner != "commit" && !strings.HasPrefix(inner, "/"):
+				return notCommit(rev, "")
+			}
+			rest = rest[end+1:]
+		case rest[0] == '^' || rest[0] == '~':
+			rest = strings.TrimLeft(rest[1:], "0123456789")
+		case rest[0] == ':':
+			return notCommit(rev, "file or tree")
+		default:
+			return notCommit(rev, "") // @{...}: reflog and upstream are not supported
+		}
+	}
+	return nil
+}
+
+// objectKind is the type of the object a full hash or a reference names,
+// tags peeled; InvalidObject when it names none. It explains a failed
+// resolution.
+func (r *Repo) objectKind(rev string) plumbing.ObjectType {
+	var h plumbing.Hash
+	if len(rev) == 40 && plumbing.IsHash(rev) {
+		h = plumbing.NewHash(rev)
+	} else {
+		found := false
+		for _, name := range []string{"refs/tags/" + rev, "refs/heads/" + rev, rev} {
+			if ref, err := r.git.Reference(plumbing.ReferenceName(name), true); err == nil {
+				h, found = ref.Hash(), true
+				break
+			}
+		}
+		if !found {
+			return plumbing.InvalidObject
+		}
+	}
+	for i := 0; i < 10; i++ {
+		obj, err := r.git.Storer.EncodedObject(plumbing.AnyObject, h)
+		if err != nil {
+			return plumbing.InvalidObject
+		}
+		if obj.Type() != plumbing.TagObject {
+			return obj.Type()
+		}
+		t, err := r.git.TagObject(h)
+		if err != nil {
+			return plumbing.InvalidObject
+		}
+		h = t.Target
+	}
+	return plumbing.InvalidObject
 }
 
 // commitMessage reads a commit's full message.
@@ -146,9 +239,6 @@ func (r *Repo) commitMessage(h plumbing.Hash) (string, error) {
 	}
 	return c.Message, nil
 }
-
-// shortHash is the 12-character abbreviation used in human output.
-func shortHash(h plumbing.Hash) string { return h.String()[:12] }
 
 func plural(n int, one, many string) string {
 	if n == 1 {

@@ -1,8 +1,8 @@
 package release
 
 import (
+	"context"
 	"fmt"
-	"github.com/sustain-cli/sustain/internal/problem"
 	"strings"
 	"time"
 
@@ -10,6 +10,8 @@ import (
 	gitconfig "github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/sustain-cli/sustain/internal/problem"
 )
 
 // TagOptions are the choices of `release tag`.
@@ -32,8 +34,8 @@ type TagResult struct {
 }
 
 // Tag creates the annotated tag of the next version on HEAD.
-func (v *Versioner) Tag(o TagOptions) (*TagResult, error) {
-	n, err := v.Next(o.NextOptions)
+func (v *Versioner) Tag(ctx context.Context, o TagOptions) (*TagResult, error) {
+	n, err := v.Next(ctx, o.NextOptions)
 	if err != nil {
 		return nil, err
 	}

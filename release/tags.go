@@ -1,8 +1,9 @@
 package release
 
 import (
+	"context"
+	"errors"
 	"fmt"
-	"github.com/sustain-cli/sustain/internal/problem"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/sustain-cli/sustain/internal/problem"
 )
 
 // TagFormat turns versions into tag names and back, e.g. "v{version}" or
@@ -47,6 +50,35 @@ func (f TagFormat) match(name string) (string, bool) {
 		return "", false
 	}
 	return name[len(f.prefix) : len(name)-len(f.suffix)], true
+}
+
+var errOtherFormat = errors.New("not of the tag format")
+
+// parse reads a tag name of the format into a release: a MAJOR.MINOR.PATCH
+// version (semver-jira) or a build number, each written the one way Render
+// writes it back, so that every version has one tag: "build-05" and
+// "build-+5" are not build 5.
+func (f TagFormat) parse(name string) (Release, error) {
+	v, ok := f.match(name)
+	if !ok {
+		return Release{}, errOtherFormat
+	}
+	rel := Release{Version: v, Tag: name}
+	switch f.field {
+	case "version":
+		sv, err := semver.StrictNewVersion(v)
+		if err != nil || sv.String() != v {
+			return Release{}, fmt.Errorf("%q is not a MAJOR.MINOR.PATCH version", v)
+		}
+		rel.semver = sv
+	case "number":
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || strconv.Itoa(n) != v {
+			return Release{}, fmt.Errorf("%q is not a build number", v)
+		}
+		rel.number = n
+	}
+	return rel, nil
 }
 
 // refTag is a tag peeled to the commit it names.
@@ -93,9 +125,9 @@ func (r *Repo) tagExists(name string) bool {
 
 // Release is a released version: its tag and commit.
 type Release struct {
-	Version string        `json:"version"`
-	Tag     string        `json:"tag"`
-	Commit  plumbing.Hash `json:"-"`
+	Version string `json:"version"`
+	Tag     string `json:"tag"`
+	Commit  Hash   `json:"-"`
 	semver  *semver.Version
 	number  int
 }
@@ -113,27 +145,14 @@ func (r *Repo) versionTags(format TagFormat) ([]Release, error) {
 	}
 	var out []Release
 	for _, t := range all {
-		v, ok := format.match(t.Name)
-		if !ok {
+		rel, err := format.parse(t.Name)
+		if err != nil {
+			if err != errOtherFormat {
+				r.Warn(fmt.Sprintf("skipping tag %s: %v", t.Name, err))
+			}
 			continue
 		}
-		rel := Release{Version: v, Tag: t.Name, Commit: t.Commit}
-		switch format.field {
-		case "version":
-			sv, err := semver.StrictNewVersion(v)
-			if err != nil {
-				r.Warn(fmt.Sprintf("skipping tag %s: %q is not a MAJOR.MINOR.PATCH version", t.Name, v))
-				continue
-			}
-			rel.semver = sv
-		case "number":
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				r.Warn(fmt.Sprintf("skipping tag %s: %q is not a build number", t.Name, v))
-				continue
-			}
-			rel.number = n
-		}
+		rel.Commit = hashOf(t.Commit)
 		out = append(out, rel)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -150,16 +169,16 @@ func (r *Repo) versionTags(format TagFormat) ([]Release, error) {
 }
 
 // latest is the highest release of format reachable from head, or nil.
-func (r *Repo) latest(format TagFormat, head plumbing.Hash) (*Release, error) {
+func (r *Repo) latest(ctx context.Context, format TagFormat, head plumbing.Hash) (*Release, error) {
 	rels, err := r.versionTags(format)
 	if err != nil || len(rels) == 0 {
 		return nil, err
 	}
 	commits := make([]plumbing.Hash, len(rels))
 	for i, rel := range rels {
-		commits[i] = rel.Commit
+		commits[i] = rel.Commit.git()
 	}
-	i, err := r.graph.firstReachable(head, commits)
+	i, err := r.graph.firstReachable(ctx, head, commits)
 	if err != nil || i < 0 {
 		return nil, err
 	}

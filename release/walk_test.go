@@ -71,12 +71,12 @@ func TestWalksMatchGit(t *testing.T) {
 				continue
 			}
 			h := plumbing.NewHash(head)
-			n, err := r.graph.countReachable(h)
+			n, err := r.graph.countReachable(ctx, h)
 			if err != nil || fmt.Sprint(n) != git("rev-list", "--count", head) {
 				t.Errorf("count %s = %d, %v; git says %s", head[:7], n, err, git("rev-list", "--count", head))
 			}
 			base := revs[rng.Intn(len(revs))]
-			got, err := r.graph.between(h, plumbing.NewHash(base))
+			got, err := r.graph.between(ctx, h, plumbing.NewHash(base))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,7 +84,7 @@ func TestWalksMatchGit(t *testing.T) {
 			if a, b := hashes(got), sorted(want); a != b {
 				t.Errorf("between %s..%s:\n got %s\nwant %s", base[:7], head[:7], a, b)
 			}
-			rel, err := r.latest(format, h)
+			rel, err := r.latest(ctx, format, h)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -105,7 +105,9 @@ func TestWalksMatchGit(t *testing.T) {
 	t.Run("pack files", func(t *testing.T) {
 		r, _ := Open(f.r.Dir)
 		defer r.Close()
-		r.graph.preloadAll()
+		if err := r.graph.preloadAll(ctx); err != nil {
+			t.Fatal(err)
+		}
 		// git may store a few commits as deltas; the walk reads those itself.
 		if len(r.graph.infos) < len(revs)*9/10 {
 			t.Fatalf("preloaded %d commits of %d", len(r.graph.infos), len(revs))

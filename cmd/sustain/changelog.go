@@ -153,8 +153,10 @@ func (a *app) releaseDoc(kind string, o docOptions) error {
 
 	ranges := []release.RangeOptions{o.RangeOptions}
 	if o.all {
-		v.PreloadMessages() // first: finding the releases walks the history too
-		rels, err := v.Releases(o.Component)
+		if err := v.PreloadMessages(a.ctx); err != nil { // first: finding the releases walks the history too
+			return err
+		}
+		rels, err := v.Releases(a.ctx, o.Component)
 		if err != nil {
 			return err
 		}
@@ -246,7 +248,7 @@ func (a *app) releaseDoc(kind string, o docOptions) error {
 
 // docInput reads a range and what is known of its release.
 func (a *app) docInput(v *release.Versioner, ro release.RangeOptions, lang string, withPaths bool) (changelog.Input, error) {
-	rg, err := v.Range(ro)
+	rg, err := v.Range(a.ctx, ro)
 	if err != nil {
 		return changelog.Input{}, err
 	}
@@ -259,7 +261,7 @@ func (a *app) docInput(v *release.Versioner, ro release.RangeOptions, lang strin
 	}
 	if v.Settings.Scheme == release.SchemeBuild {
 		// The build number costs a walk of the history; only this scheme needs it.
-		b, err := v.BuildInfo(rg.To, ro.Component)
+		b, err := v.BuildInfo(a.ctx, rg.To, ro.Component)
 		if err != nil {
 			return changelog.Input{}, err
 		}
@@ -269,7 +271,7 @@ func (a *app) docInput(v *release.Versioner, ro release.RangeOptions, lang strin
 		}
 	}
 	if withPaths {
-		if in.Changed, err = v.ChangedPaths(rg); err != nil {
+		if in.Changed, err = v.ChangedPaths(a.ctx, rg); err != nil {
 			return changelog.Input{}, err
 		}
 	}

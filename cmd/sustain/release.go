@@ -121,6 +121,7 @@ func releaseSettings(c *config.Config) release.Settings {
 		FirstVersion:       c.Versioning.FirstVersion,
 		Location:           c.Location(),
 		JiraProject:        c.Jira.Project,
+		KeyPattern:         c.Changelog.KeyPattern,
 		Components:         map[string]release.Component{},
 	}
 	for name, comp := range c.Components {
@@ -165,7 +166,7 @@ Tags that look like releases but hold no valid version are skipped
 			if err != nil {
 				return err
 			}
-			rel, err := v.Current(component)
+			rel, err := v.Current(a.ctx, component)
 			if err != nil {
 				return err
 			}
@@ -254,7 +255,7 @@ build: the build number and date of HEAD.
 			if err != nil {
 				return err
 			}
-			n, err := v.Next(o)
+			n, err := v.Next(a.ctx, o)
 			if err != nil {
 				return err
 			}
@@ -339,7 +340,7 @@ no tag behind and the command can simply be run again.
 					return err
 				}
 			}
-			res, err := v.Tag(o)
+			res, err := v.Tag(a.ctx, o)
 			if err != nil {
 				return err
 			}
@@ -368,7 +369,7 @@ func (a *app) setFixVersion(v *release.Versioner, o release.TagOptions) (*fixVer
 	if cfg.Jira.Project == "" {
 		return nil, usagef("--jira-fix-version needs jira.project, the project whose issues get the version")
 	}
-	n, err := v.Next(o.NextOptions)
+	n, err := v.Next(a.ctx, o.NextOptions)
 	if err != nil {
 		return nil, err
 	}
@@ -435,7 +436,7 @@ The build date is the commit's committer date in versioning.timezone, ISO
 			if err != nil {
 				return err
 			}
-			b, err := v.BuildInfo(rev, component)
+			b, err := v.BuildInfo(a.ctx, rev, component)
 			if err != nil {
 				return err
 			}
@@ -493,7 +494,7 @@ commits changed their paths since that release.
 			if len(v.Settings.Components) == 0 {
 				return usagef("no components are configured; add them under components: in .sustain.yaml")
 			}
-			states, err := v.Components()
+			states, err := v.Components(a.ctx)
 			if err != nil {
 				return err
 			}

@@ -312,7 +312,7 @@ func (a *app) listFixedIn(svc *ticket.Service, f ticket.Filter, overdue bool, ve
 	if err != nil {
 		return err
 	}
-	rg, err := v.Range(release.RangeOptions{To: tag.Render(strings.TrimPrefix(version, "v"))})
+	rg, err := v.Range(a.ctx, release.RangeOptions{To: tag.Render(strings.TrimPrefix(version, "v"))})
 	if err != nil {
 		return err
 	}

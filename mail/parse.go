@@ -38,6 +38,9 @@ type ParseOptions struct {
 // quarantines such a message; its raw bytes are already stored.
 type ParseError struct {
 	Reason string
+	// panicked marks a failure of the parser itself, which the fuzz test
+	// must see even though Parse recovers from it.
+	panicked bool
 }
 
 func (e *ParseError) Error() string { return "mail: cannot parse message: " + e.Reason }
@@ -75,7 +78,7 @@ func Parse(raw []byte, opts ParseOptions) (m *Message, err error) {
 		// enmime is a large parser fed with hostile input; a bug in it
 		// must quarantine one message, not stop the desk.
 		if r := recover(); r != nil {
-			m, err = nil, &ParseError{Reason: fmt.Sprintf("parser failure: %v", r)}
+			m, err = nil, &ParseError{Reason: fmt.Sprintf("parser failure: %v", r), panicked: true}
 		}
 	}()
 	if len(bytes.TrimSpace(raw)) == 0 {

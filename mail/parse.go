@@ -145,7 +145,7 @@ func Parse(raw []byte, opts ParseOptions) (m *Message, err error) {
 	}
 	m.Text = strings.TrimSpace(validUTF8(normalizeNewlines(env.Text)))
 
-	if err := collectAttachments(root, raw, m, opts); err != nil {
+	if err := collectAttachments(root, raw, bodyCharset, m, opts); err != nil {
 		return nil, err
 	}
 	for _, e := range env.Errors {
@@ -231,7 +231,7 @@ func isAttachment(p *enmime.Part) bool {
 	return true
 }
 
-func collectAttachments(root *enmime.Part, raw []byte, m *Message, opts ParseOptions) error {
+func collectAttachments(root *enmime.Part, raw []byte, charset string, m *Message, opts ParseOptions) error {
 	var tooBig error
 	var original map[string][]byte
 	n := 0
@@ -252,7 +252,7 @@ func collectAttachments(root *enmime.Part, raw []byte, m *Message, opts ParseOpt
 			}
 		}
 		a := Attachment{
-			Name:        attachmentName(p, n),
+			Name:        attachmentName(p, n, charset),
 			ContentType: p.ContentType,
 			Data:        data,
 			Inline:      p.Disposition == "inline" || p.Disposition == "" && p.ContentID != "",
@@ -326,10 +326,14 @@ func (s newlineStripper) Read(p []byte) (int, error) {
 // attachmentName decodes a part's file name (RFC 2047, RFC 2231 in any
 // charset, raw 8-bit) and invents one when the sender gave none, so that
 // every kept file can be saved and shown.
-func attachmentName(p *enmime.Part, n int) string {
+func attachmentName(p *enmime.Part, n int, charset string) string {
 	name := p.FileName
-	if name == "" || !utf8.ValidString(name) {
-		name = rfc2231Name(p)
+	// Go's mime package turns raw 8-bit bytes into U+FFFD; read those
+	// names again from the header.
+	if name == "" || !utf8.ValidString(name) || strings.ContainsRune(name, utf8.RuneError) {
+		if s := rfc2231Name(p, charset); s != "" {
+			name = s
+		}
 	}
 	if name == "" && p.ContentType == "message/rfc822" {
 		name = forwardedName(p.Content)
@@ -342,15 +346,19 @@ func attachmentName(p *enmime.Part, n int) string {
 }
 
 // rfc2231Name reads filename*= / name*= parameters in charsets Go's mime
-// package refuses (it knows only UTF-8 and US-ASCII), and raw 8-bit names.
-func rfc2231Name(p *enmime.Part) string {
+// package refuses (it knows only UTF-8 and US-ASCII), and raw 8-bit names,
+// which are read in the message's charset like raw 8-bit headers.
+func rfc2231Name(p *enmime.Part, charset string) string {
+	if charset == "" {
+		charset = fallbackCharset
+	}
 	for _, h := range []string{"Content-Disposition", "Content-Type"} {
 		v := headerGet(p.Header, h)
 		if v == "" {
 			continue
 		}
 		if !utf8.ValidString(v) {
-			v = decodeCharset(fallbackCharset, []byte(v))
+			v = decodeCharset(charset, []byte(v))
 		}
 		for _, key := range []string{"filename", "name"} {
 			if s := ext2231(v, key); s != "" {
@@ -406,7 +414,7 @@ func ext2231(v, key string) string {
 func percentDecode(s string) []byte {
 	out := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s)+0 && isHex(s[i+1]) && isHex(s[i+2]) {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
 			out = append(out, unhex(s[i+1])<<4|unhex(s[i+2]))
 			i += 2
 			continue

@@ -401,3 +401,35 @@ func TestHeaderMessageID(t *testing.T) {
 		t.Errorf("read the body: %q", got)
 	}
 }
+
+// TestRawHeaderCharset: a raw 8-bit header is read in the charset the
+// message declares for its text, and in Windows-1251 when it declares
+// none; a raw 8-bit file name likewise.
+func TestRawHeaderCharset(t *testing.T) {
+	koi := func(s string) string {
+		b, _ := charmap.KOI8R.NewEncoder().String(s)
+		return b
+	}
+	declared := "From: " + koi("Пётр") + " <petr@acme.test>\nSubject: " + koi("Сбой [SUP-9]") +
+		"\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: text/plain; charset=koi8-r\n\n" +
+		koi("Текст") + "\n--x\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename=\"" +
+		koi("Журнал.txt") + "\"\n\nLOG\n--x--\n"
+	m, err := Parse([]byte(declared), ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Subject != "Сбой [SUP-9]" || m.FromName != "Пётр" || m.Text != "Текст" {
+		t.Errorf("declared koi8-r: %q %q %q", m.Subject, m.FromName, m.Text)
+	}
+	if len(m.Attachments) != 1 || m.Attachments[0].Name != "Журнал.txt" || string(m.Attachments[0].Data) != "LOG" {
+		t.Errorf("raw 8-bit file name: %+v", m.Attachments)
+	}
+	undeclared := "From: petr@acme.test\nSubject: " + string(cp1251("Сбой")) + "\n\n" + string(cp1251("Текст")) + "\n"
+	m, err = Parse([]byte(undeclared), ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Subject != "Сбой" || m.Text != "Текст" {
+		t.Errorf("undeclared: %q %q", m.Subject, m.Text)
+	}
+}

@@ -311,7 +311,8 @@ Content-Transfer-Encoding: base64
 `)
 
 	// A current Exchange out-of-office reply.
-	m["exchange-oof.eml"] = crlf(`From: ` + bword("utf-8", "Иван Петров") + ` <ivan@acme.test>
+	m["exchange-oof.eml"] = crlf(`Return-Path: <>
+From: ` + bword("utf-8", "Иван Петров") + ` <ivan@acme.test>
 To: support@desk.test
 Subject: ` + bword("utf-8", "Автоматический ответ: [SUP-7] Не работает выгрузка в Excel") + `
 Thread-Topic: ` + bword("utf-8", "[SUP-7] Не работает выгрузка в Excel") + `

@@ -196,21 +196,66 @@ func fixParts(root *enmime.Part, bodyCharset string, m *Message) {
 		if !strings.HasPrefix(p.ContentType, "text/") && p.ContentType != "" {
 			return false
 		}
-		if p.FirstChild != nil || isAttachment(p) || utf8.Valid(p.Content) {
+		if p.FirstChild != nil || isAttachment(p) {
+			return false
+		}
+		if utf8.Valid(p.Content) {
+			if p.Charset == "" {
+				markUTF8(p)
+			}
 			return false
 		}
 		cs := fallbackCharset
-		if p.Charset == "" && bodyCharset != "" {
-			cs = bodyCharset
-		}
 		if p.Charset == "" {
+			if meta := htmlCharset(p); meta != "" {
+				cs = meta
+			} else if bodyCharset != "" {
+				cs = bodyCharset
+			}
 			m.Warnings = append(m.Warnings, fmt.Sprintf("part %s: no charset declared, read as %s", p.PartID, cs))
 		} else {
 			m.Warnings = append(m.Warnings, fmt.Sprintf("part %s: not valid %s, read as %s", p.PartID, p.Charset, cs))
 		}
 		p.Content = []byte(decodeCharset(cs, p.Content))
+		markUTF8(p)
 		return false
 	})
+}
+
+var metaCharset = regexp.MustCompile(`(?i)<meta[^>]*charset\s*=\s*["']?\s*([a-z0-9_.:-]+)`)
+
+// htmlCharset is the charset an HTML part names in its <meta> tag, when
+// x/text knows it.
+func htmlCharset(p *enmime.Part) string {
+	if p.ContentType != "text/html" {
+		return ""
+	}
+	head := p.Content
+	if len(head) > 4096 {
+		head = head[:4096]
+	}
+	if mt := metaCharset.FindSubmatch(head); mt != nil && encodingFor(string(mt[1])) != nil {
+		return string(mt[1])
+	}
+	return ""
+}
+
+// markUTF8 declares a part's content UTF-8 once it is, so that enmime
+// does not convert it a second time from a <meta> charset.
+func markUTF8(p *enmime.Part) {
+	mt, params, _, err := parseMediaType(headerGet(p.Header, "Content-Type"))
+	if err != nil || mt == "" {
+		mt, params = "text/plain", map[string]string{}
+	}
+	if params == nil {
+		params = map[string]string{}
+	}
+	params["charset"] = "utf-8"
+	if p.Header == nil {
+		p.Header = textproto.MIMEHeader{}
+	}
+	p.Header.Set("Content-Type", mime.FormatMediaType(mt, params))
+	p.Charset = "utf-8"
 }
 
 // isAttachment says whether a leaf part is a file rather than the body.

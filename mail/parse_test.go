@@ -82,6 +82,12 @@ func TestParseCorpus(t *testing.T) {
 			notText: []string{"<p>", "<b>", "</li>"},
 		},
 		{
+			file: "html-meta-koi8r.eml", from: "petr@acme.test", messageIDs: []string{"html.2@mail.acme.test"},
+			subject: "Не печатается акт", text: []string{"Акт сверки не печатается, принтер исправен."},
+			notText:  []string{"<p>"},
+			warnings: []string{"no charset declared, read as koi8-r"},
+		},
+		{
 			file: "rfc2231-cyrillic-names.eml", from: "ivan@acme.test", messageIDs: []string{"names.1@mail.acme.test"},
 			subject: "Логи ошибок", text: []string{"Прикладываю отчёт и журнал."},
 			atts: []wantAttachment{

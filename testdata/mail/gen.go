@@ -224,6 +224,20 @@ Content-Transfer-Encoding: quoted-printable
 
 ` + qp(`<html><body><p>Пользователь <b>Сидоров</b> не может войти.</p><p>Сообщение об ошибке:<br>Неверный пароль</p><ul><li>Сервер: app01</li><li>Версия: 1.0.37</li></ul></body></html>`) + "\n"
 
+	// HTML only, no charset in the header, KOI8-R named by a <meta> tag.
+	m["html-meta-koi8r.eml"] = `From: petr@acme.test
+To: support@desk.test
+Subject: =?koi8-r?B?` + base64.StdEncoding.EncodeToString([]byte(enc("koi8-r", "Не печатается акт"))) + `?=
+Date: Tue, 1 Dec 2026 13:10:00 +0300
+Message-ID: <html.2@mail.acme.test>
+MIME-Version: 1.0
+Content-Type: text/html
+Content-Transfer-Encoding: 8bit
+
+<html><head><meta http-equiv="Content-Type" content="text/html; charset=koi8-r"></head>
+<body><p>` + enc("koi8-r", "Акт сверки не печатается, принтер исправен.") + `</p></body></html>
+`
+
 	// Cyrillic file names three ways: RFC 2231 UTF-8, RFC 2231
 	// Windows-1251 with continuations, RFC 2047 KOI8-R.
 	m["rfc2231-cyrillic-names.eml"] = `From: ivan@acme.test

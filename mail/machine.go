@@ -22,7 +22,11 @@ func detectMachine(h headerReader, root *enmime.Part, m *Message, opts ParseOpti
 			}
 		}
 	}
-	if findReport(root) != nil {
+	if rp := findReport(root); rp != nil {
+		// A read receipt is a report too, but it says the notice arrived.
+		if _, params, _, _ := parseMediaType(headerGet(rp.Header, "Content-Type")); strings.EqualFold(params["report-type"], "disposition-notification") {
+			return AutoReply, "Content-Type: multipart/report; report-type=disposition-notification"
+		}
 		return Bounce, "Content-Type: multipart/report"
 	}
 	local, _, _ := strings.Cut(m.From, "@")

@@ -62,8 +62,9 @@ type DeliveryReport struct {
 	// OriginalMessageID is the bounced message's Message-ID, from the
 	// report's message/rfc822 or text/rfc822-headers part, or from the text.
 	OriginalMessageID string
-	// Failed are the recipients the report says were not reached.
+	// Failed are the recipients the report says were not reached; empty
+	// for a report that is only a delay warning ("Action: delayed").
 	Failed []string
-	// Status is the report's status and diagnostic, for people.
+	// Status is the failed recipients' status and diagnostic, for people.
 	Status string
 }

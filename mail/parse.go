@@ -269,7 +269,7 @@ func isAttachment(p *enmime.Part) bool {
 	switch p.ContentType {
 	case "text/plain", "text/html", "":
 		return false
-	case "message/delivery-status", "message/global-delivery-status":
+	case "message/delivery-status", "message/global-delivery-status", "message/disposition-notification":
 		// Read by deliveryReport; kept as a file it would only be noise.
 		return false
 	}

@@ -439,6 +439,64 @@ Message-ID: <sup-7.3@desk.test>
 --r2--
 `
 
+	// A delay warning: a delivery report that is not a failure.
+	m["dsn-delayed.eml"] = `Return-Path: <>
+From: MAILER-DAEMON@mx.acme.test
+To: support@desk.test
+Subject: Delivery delayed
+Date: Wed, 2 Dec 2026 13:00:00 +0300
+Message-ID: <dsn.3@mx.acme.test>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="dl"
+
+--dl
+Content-Type: text/plain
+
+Delivery to petr@acme.test is delayed; we keep trying for 5 days.
+--dl
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.acme.test
+
+Final-Recipient: rfc822; petr@acme.test
+Action: delayed
+Status: 4.4.1
+Will-Retry-Until: Mon, 7 Dec 2026 13:00:00 +0300
+
+--dl
+Content-Type: text/rfc822-headers
+
+From: support@desk.test
+To: petr@acme.test
+Subject: [SUP-8] Registered
+Message-ID: <sup-8.1@desk.test>
+--dl--
+`
+
+	// A read receipt (RFC 8098) for our notice: a report, but no bounce.
+	m["read-receipt.eml"] = `From: ivan@acme.test
+To: support@desk.test
+Subject: =?utf-8?B?0J/RgNC+0YfQuNGC0LDQvdC+OiBbU1VQLTddINCe0YLQstC10YI=?=
+Date: Thu, 3 Dec 2026 08:30:00 +0300
+Message-ID: <mdn.1@mail.acme.test>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=disposition-notification; boundary="mdn"
+
+--mdn
+Content-Type: text/plain; charset=utf-8
+
+Ваше сообщение прочитано.
+--mdn
+Content-Type: message/disposition-notification
+
+Reporting-UA: mail.acme.test
+Final-Recipient: rfc822; ivan@acme.test
+Original-Message-ID: <sup-7.4@desk.test>
+Disposition: manual-action/MDN-sent-manually; displayed
+
+--mdn--
+`
+
 	// The same message delivered twice: the second copy gained a Received
 	// line on the way, the Message-ID is the same.
 	dup := `From: ivan@acme.test

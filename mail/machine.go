@@ -97,6 +97,15 @@ func deliveryReport(root *enmime.Part, m *Message) *DeliveryReport {
 	r := &DeliveryReport{}
 	if rp := findReport(root); rp != nil {
 		if rep, err := dsn.ParseReport(rp); err == nil && rep != nil {
+			failed := false
+			for _, f := range rep.DeliveryStatus.RecipientDSNs {
+				failed = failed || dsn.IsFailed(f)
+			}
+			if len(rep.DeliveryStatus.RecipientDSNs) > 0 && !failed {
+				// Only a delay warning ("Action: delayed"): the notice may
+				// still arrive, so there is nothing to report as failed.
+				return nil
+			}
 			for _, f := range rep.DeliveryStatus.RecipientDSNs {
 				if !dsn.IsFailed(f) {
 					continue

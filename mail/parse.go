@@ -90,7 +90,7 @@ func Parse(raw []byte, opts ParseOptions) (m *Message, err error) {
 		enmime.SetReadPartErrorPolicy(enmime.AllowCorruptTextPartErrorPolicy),
 		// Guessing a charset from 100 runes confuses KOI8-R and
 		// Windows-1251; a declared charset is trusted and an undeclared
-		// one is decided here (fixText).
+		// one is decided here (fixParts).
 		enmime.DisableCharacterDetection(true),
 		enmime.MinCharsetDetectRunes(math.MaxInt),
 		enmime.SetCustomParseMediaType(parseMediaType),
@@ -162,7 +162,7 @@ func Parse(raw []byte, opts ParseOptions) (m *Message, err error) {
 
 // parseMediaType is enmime's own media-type parser with one change: a
 // "us-ascii" label is dropped, because enmime reads it as Windows-1252 and
-// 8-bit Russian text labelled us-ascii is really undeclared (fixText).
+// 8-bit Russian text labelled us-ascii is really undeclared (fixParts).
 func parseMediaType(ctype string) (string, map[string]string, []string, error) {
 	mt, params, invalid, err := mediatype.Parse(ctype)
 	if cs, ok := params["charset"]; ok {
@@ -667,7 +667,12 @@ func messageIDs(v string) []string {
 // HeaderMessageID reads only the header of raw and returns its first
 // Message-ID without angle brackets, "" when there is none: enough to
 // find a duplicate before paying for a full parse.
-func HeaderMessageID(raw []byte) string {
+func HeaderMessageID(raw []byte) (id string) {
+	defer func() {
+		if recover() != nil {
+			id = "" // see Parse: hostile input must not stop the desk
+		}
+	}()
 	end := bytes.Index(raw, []byte("\n\n"))
 	if e2 := bytes.Index(raw, []byte("\r\n\r\n")); e2 >= 0 && (end < 0 || e2 < end) {
 		end = e2

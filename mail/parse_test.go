@@ -419,6 +419,17 @@ func TestHeaderMessageID(t *testing.T) {
 	if got := HeaderMessageID([]byte("Subject: x\n\nMessage-ID: <body@x>\n")); got != "" {
 		t.Errorf("read the body: %q", got)
 	}
+	for raw, want := range map[string]string{
+		"Subject: x\r\nMessage-ID:\r\n <folded@acme.test>\r\n\r\nbody": "folded@acme.test",
+		"message-id: bare@acme.test\n\n":                               "bare@acme.test",
+		"Message-ID: <a@acme.test> (Outlook)\n\n":                      "a@acme.test",
+		"Message-ID: <>\n\n":                                           "",
+		"no header at all":                                             "",
+	} {
+		if got := HeaderMessageID([]byte(raw)); got != want {
+			t.Errorf("HeaderMessageID(%q) = %q, want %q", raw, got, want)
+		}
+	}
 }
 
 // TestRawHeaderCharset: a raw 8-bit header is read in the charset the

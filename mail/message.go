@@ -28,7 +28,11 @@ type Message struct {
 	// a message never opens a request, never counts as a reply and never
 	// gets a notice.
 	Machine MachineKind
-	// Report is set for a delivery status notification (a bounce).
+	// MachineReason is the header (or sender) that made it machine mail,
+	// e.g. "Auto-Submitted: auto-replied", for the intake log.
+	MachineReason string
+	// Report is set for a delivery status notification (a bounce) that
+	// says a message failed; nil for a delay warning or an unreadable one.
 	Report *DeliveryReport
 	// Warnings are things the parser repaired (an undeclared charset, a
 	// truncated MIME part); the message is still usable.
@@ -59,8 +63,10 @@ type DeliveryReport struct {
 	// OriginalMessageID is the bounced message's Message-ID, from the
 	// report's message/rfc822 or text/rfc822-headers part, or from the text.
 	OriginalMessageID string
-	// Failed are the recipients the report says were not reached.
+	// Failed are the recipients the report says were not reached. A
+	// report that only warns of a delay ("Action: delayed") gives no
+	// DeliveryReport at all: the notice may still arrive.
 	Failed []string
-	// Status is the report's status and diagnostic, for people.
+	// Status is the failed recipients' status and diagnostic, for people.
 	Status string
 }

@@ -104,6 +104,10 @@ type event struct {
 
 var readFields = []string{"summary", "description", "status", "priority", "created", "updated", "resolutiondate"}
 
+// listFields leave the description out: a list never shows it, and a
+// request's description may be large (the same rule as the SQLite store).
+var listFields = slices.DeleteFunc(slices.Clone(readFields), func(f string) bool { return f == "description" })
+
 // CreateRequest creates the issue, uploads the files and writes the record.
 // An upload that fails does not undo the issue: the error names the key and
 // the files that are missing.
@@ -402,12 +406,13 @@ func (s *Store) Requests(ctx context.Context, f ticket.Filter) ([]*ticket.Reques
 	}
 	var out []*ticket.Request
 	err := s.api.Search(ctx, strings.Join(jql, " AND ")+" ORDER BY key ASC",
-		jiraclient.SearchOptions{Fields: readFields, Properties: []string{Property}},
+		jiraclient.SearchOptions{Fields: listFields, Properties: []string{Property}},
 		func(is *jiraclient.Issue) error {
 			r, _, err := s.requestOf(is)
 			if err != nil {
 				return err
 			}
+			r.Description = ""
 			if f.Match(r) {
 				out = append(out, r)
 			}

@@ -479,5 +479,5 @@ func sameCustomer(a, b *Customer) bool {
 	}
 	return a.Name == b.Name && slices.Equal(a.Emails, b.Emails) && slices.Equal(a.Responsible, b.Responsible) &&
 		date(a.ContractStart) == date(b.ContractStart) && date(a.ContractEnd) == date(b.ContractEnd) &&
-		a.ProjectAddress == b.ProjectAddress
+		a.ProjectAddress == b.ProjectAddress && a.Lang == b.Lang
 }

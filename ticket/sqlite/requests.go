@@ -51,7 +51,10 @@ func (s *Store) CreateRequest(ctx context.Context, prefix string, r *ticket.Requ
 		}
 		first.Seq = 1
 		r.History = []ticket.Event{first}
-		return insertEvent(ctx, tx, r.Number, first)
+		if err := insertEvent(ctx, tx, r.Number, first); err != nil {
+			return err
+		}
+		return applyMail(ctx, tx, r, first)
 	})
 	if err != nil {
 		return nil, err
@@ -356,6 +359,9 @@ func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*t
 			if ev != nil {
 				ev.Seq = lastSeq[r.Number] + 1
 				if _, err := addEvent.ExecContext(ctx, eventArgs(r.Number, *ev)...); err != nil {
+					return err
+				}
+				if err := applyMail(ctx, tx, r, *ev); err != nil {
 					return err
 				}
 			}

@@ -28,6 +28,9 @@ type Message struct {
 	// a message never opens a request, never counts as a reply and never
 	// gets a notice.
 	Machine MachineKind
+	// MachineReason is the header (or sender) that made it machine mail,
+	// e.g. "Auto-Submitted: auto-replied", for the intake log.
+	MachineReason string
 	// Report is set for a delivery status notification (a bounce).
 	Report *DeliveryReport
 	// Warnings are things the parser repaired (an undeclared charset, a

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sustain-cli/sustain/internal/config"
 	"github.com/sustain-cli/sustain/internal/output"
 	"github.com/sustain-cli/sustain/internal/problem"
 	"github.com/sustain-cli/sustain/mail"
@@ -253,10 +255,7 @@ func mailIngestRun(ctx context.Context, opts *MailIngestOptions) error {
 	a := opts.App
 	d, err := a.desk()
 	if err != nil {
-		if isStoreBusy(err) {
-			return problem.New(problem.TempFail, "try again later; the MTA retries", "could not open the store now: %v", err)
-		}
-		return err
+		return keepFailed(err)
 	}
 	done, err := d.intake.Resume(ctx)
 	if err != nil {
@@ -296,9 +295,17 @@ func mailIngestRun(ctx context.Context, opts *MailIngestOptions) error {
 	return failed
 }
 
-func isStoreBusy(err error) bool {
-	s := err.Error()
-	return strings.Contains(s, "busy") || strings.Contains(s, "locked") || strings.Contains(s, "no space")
+// keepFailed makes a store that cannot be opened (busy, disk full, a
+// damaged file) a temporary failure, so the MTA keeps the message and
+// retries; wrong settings stay usage errors, which no retry fixes.
+func keepFailed(err error) error {
+	var pe *problem.Error
+	var ue *usageError
+	var ce *config.Error
+	if errors.As(err, &pe) || errors.As(err, &ue) || errors.As(err, &ce) {
+		return err
+	}
+	return problem.New(problem.TempFail, "the MTA retries later; nothing was kept, so nothing is lost", "could not open the store now: %v", err)
 }
 
 func ingestMaildir(ctx context.Context, d *desk, dir string, done *[]*ticket.Inbound, a *app) error {

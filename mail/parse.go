@@ -3,10 +3,12 @@ package mail
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"math"
 	"mime"
+	"mime/quotedprintable"
 	netmail "net/mail"
 	"net/textproto"
 	"regexp"
@@ -140,7 +142,7 @@ func Parse(raw []byte, opts ParseOptions) (m *Message, err error) {
 	}
 	m.Text = strings.TrimSpace(validUTF8(normalizeNewlines(env.Text)))
 
-	if err := collectAttachments(root, m, opts); err != nil {
+	if err := collectAttachments(root, raw, m, opts); err != nil {
 		return nil, err
 	}
 	for _, e := range env.Errors {
@@ -226,18 +228,30 @@ func isAttachment(p *enmime.Part) bool {
 	return true
 }
 
-func collectAttachments(root *enmime.Part, m *Message, opts ParseOptions) error {
+func collectAttachments(root *enmime.Part, raw []byte, m *Message, opts ParseOptions) error {
 	var tooBig error
+	var original map[string][]byte
 	n := 0
 	root.DepthMatchAll(func(p *enmime.Part) bool {
-		if tooBig != nil || p == root && p.FirstChild == nil && !isAttachment(p) || !isAttachment(p) {
+		if tooBig != nil || !isAttachment(p) {
 			return false
 		}
 		n++
+		data := p.Content
+		if convertedText(p) {
+			if original == nil {
+				original = originalBytes(raw)
+			}
+			if b, ok := original[p.PartID]; ok {
+				data = b
+			} else {
+				m.Warnings = append(m.Warnings, fmt.Sprintf("part %s: text attachment kept converted to UTF-8", p.PartID))
+			}
+		}
 		a := Attachment{
 			Name:        attachmentName(p, n),
 			ContentType: p.ContentType,
-			Data:        p.Content,
+			Data:        data,
 			Inline:      p.Disposition == "inline" || p.Disposition == "" && p.ContentID != "",
 		}
 		if a.ContentType == "" {
@@ -251,6 +265,59 @@ func collectAttachments(root *enmime.Part, m *Message, opts ParseOptions) error 
 		return false
 	})
 	return tooBig
+}
+
+// convertedText says enmime turned an attachment's bytes into UTF-8: a
+// text file in a declared non-UTF-8 charset.
+func convertedText(p *enmime.Part) bool {
+	cs := strings.ToLower(p.Charset)
+	return strings.HasPrefix(p.ContentType, "text/") && cs != "" && cs != "utf-8" && cs != "utf8"
+}
+
+// originalBytes reads every part's content again without charset
+// conversion, so a text attachment is kept byte for byte. Only the
+// transfer encoding is undone, by the standard decoders.
+func originalBytes(raw []byte) map[string][]byte {
+	out := map[string][]byte{}
+	p := enmime.NewParser(enmime.SkipMalformedParts(true), enmime.MultipartWOBoundaryAsSinglePart(true),
+		enmime.RawContent(true), enmime.SetCustomParseMediaType(parseMediaType))
+	root, err := p.ReadParts(bytes.NewReader(raw))
+	if err != nil {
+		return out
+	}
+	root.DepthMatchAll(func(p *enmime.Part) bool {
+		if !convertedText(p) {
+			return false
+		}
+		var r io.Reader = bytes.NewReader(p.Content)
+		switch strings.ToLower(strings.TrimSpace(headerGet(p.Header, "Content-Transfer-Encoding"))) {
+		case "base64":
+			r = base64.NewDecoder(base64.StdEncoding, newlineStripper{r})
+		case "quoted-printable":
+			r = quotedprintable.NewReader(r)
+		}
+		if b, err := io.ReadAll(r); err == nil {
+			out[p.PartID] = b
+		}
+		return false
+	})
+	return out
+}
+
+// newlineStripper drops line breaks so base64.StdEncoding accepts the
+// wrapped lines of a MIME part.
+type newlineStripper struct{ r io.Reader }
+
+func (s newlineStripper) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	j := 0
+	for _, c := range p[:n] {
+		if c != '\r' && c != '\n' && c != ' ' && c != '\t' {
+			p[j] = c
+			j++
+		}
+	}
+	return j, err
 }
 
 // attachmentName decodes a part's file name (RFC 2047, RFC 2231 in any

@@ -43,7 +43,8 @@ func kindOf(ev ticket.Event) string {
 	return ""
 }
 
-// automatic notices carry Auto-Submitted; those with a person's text do not.
+// automatic notices carry Auto-Submitted (a closure only when the sweep
+// closed it); those answering a person's action or carrying staff text do not.
 var automatic = map[string]bool{ticket.NoticeRegistration: true, ticket.NoticeClosure: true, ticket.NoticeRefusal: true}
 
 func (n *Notifier) domain() string {
@@ -80,8 +81,11 @@ func (n *Notifier) Notices(nc ticket.NoticeContext) ([]ticket.Notice, error) {
 	if kind == ticket.NoticeRegistration {
 		data.Text, data.ReactionDue = "", nc.ReactionDue
 	}
-	if kind == ticket.NoticeAnswer {
-		data.AutocloseAt = nc.AutocloseAt
+	if kind == ticket.NoticeAnswer && nc.AutocloseAt != nil {
+		data.AutocloseAt = *nc.AutocloseAt
+	}
+	if r.Closure == "auto" {
+		data.Closure = ClosureAutomatic
 	}
 	id := fmt.Sprintf("%s.%d@%s", strings.ToLower(r.ID), ev.Seq, n.domain())
 	notice, err := n.build(kind, r.From, id, nc.InReplyTo, data)
@@ -95,7 +99,7 @@ func (n *Notifier) Notices(nc ticket.NoticeContext) ([]ticket.Notice, error) {
 // Refusal tells an unknown sender that mail is accepted only from
 // registered addresses (Q10) and how to get registered.
 func (n *Notifier) Refusal(in *ticket.Inbound, m *Message) (ticket.Notice, error) {
-	data := NoticeData{Kind: ticket.NoticeRefusal, Lang: n.lang(nil), Subject: m.Subject, Desk: n.Desk}
+	data := NoticeData{Kind: ticket.NoticeRefusal, Lang: n.lang(nil), Subject: m.Subject, Address: m.From, Desk: n.Desk}
 	return n.build(ticket.NoticeRefusal, m.From, fmt.Sprintf("refusal-%d@%s", in.ID, n.domain()), m.MessageID, data)
 }
 
@@ -105,7 +109,7 @@ func (n *Notifier) build(kind, to, id, inReplyTo string, data NoticeData) (ticke
 		return ticket.Notice{}, fmt.Errorf("the %s notice: %w", kind, err)
 	}
 	now := n.Now()
-	h := NoticeHeader{From: n.Address, To: to, MessageID: id, Automatic: automatic[kind],
+	h := NoticeHeader{From: n.Address, To: []string{to}, MessageID: id, Automatic: automatic[kind] && (kind != ticket.NoticeClosure || data.Closure == ClosureAutomatic),
 		LoopID: cmp.Or(n.LoopID, n.Address), Date: now}
 	if inReplyTo != "" {
 		h.InReplyTo, h.References = inReplyTo, []string{inReplyTo}

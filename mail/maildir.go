@@ -30,9 +30,9 @@ type Maildir struct{ Dir string }
 type MaildirMessage struct {
 	// Path is where the message is now (new/NAME or cur/NAME:2,FLAGS).
 	Path string
-	// Raw is the whole message, or its first max bytes when TooLarge.
+	// Raw is the whole message, or its first maxBytes when TooLarge.
 	Raw []byte
-	// Size is the file's size. TooLarge is set when Size exceeds max: the
+	// Size is the file's size. TooLarge is set when Size exceeds maxBytes: the
 	// caller can still keep the message whole by reading Open().
 	Size     int64
 	TooLarge bool
@@ -49,12 +49,13 @@ func (m *MaildirMessage) Open() (io.Reader, error) {
 	return io.NewSectionReader(m.f, 0, 1<<62), nil
 }
 
-// Each claims and hands over, one at a time, every message in new/ and every
-// unseen one (no S flag) in cur/, oldest name first. Messages another run
-// holds are skipped. An error from fn stops Each and is returned; the
-// message stays where it is for the next run.
-func (md Maildir) Each(ctx context.Context, max int64, fn func(m *MaildirMessage) error) error {
-	if max <= 0 {
+// Each claims and hands over, one at a time, every message in new/ and
+// every unseen one (no S flag) in cur/, oldest name first, reading at most
+// maxBytes of each into memory. Messages another run holds are skipped. An
+// error from fn stops Each and is returned; the message stays where it is
+// for the next run.
+func (md Maildir) Each(ctx context.Context, maxBytes int64, fn func(m *MaildirMessage) error) error {
+	if maxBytes <= 0 {
 		return errors.New("maildir: max message size must be positive")
 	}
 	for _, sub := range []string{"new", "cur"} {
@@ -70,7 +71,7 @@ func (md Maildir) Each(ctx context.Context, max int64, fn func(m *MaildirMessage
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		m, err := claim(p, max)
+		m, err := claim(p, maxBytes)
 		if err != nil {
 			return fmt.Errorf("maildir: %s: %w", p, err)
 		}
@@ -117,7 +118,7 @@ func (md Maildir) list() ([]string, error) {
 
 // claim locks the message at p and reads it; nil, nil when another run has
 // it or it is gone.
-func claim(p string, max int64) (*MaildirMessage, error) {
+func claim(p string, maxBytes int64) (*MaildirMessage, error) {
 	f, err := os.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -142,13 +143,13 @@ func claim(p string, max int64) (*MaildirMessage, error) {
 		return nil, nil
 	}
 	m := &MaildirMessage{Path: p, Size: fi.Size(), f: f}
-	n := min(fi.Size(), max)
+	n := min(fi.Size(), maxBytes)
 	m.Raw = make([]byte, n)
 	if _, err := io.ReadFull(f, m.Raw); err != nil {
 		f.Close()
 		return nil, err
 	}
-	m.TooLarge = fi.Size() > max
+	m.TooLarge = fi.Size() > maxBytes
 	return m, nil
 }
 
@@ -170,7 +171,27 @@ func (md Maildir) MarkDone(m *MaildirMessage) error {
 	if m.done {
 		return nil
 	}
-	name := filepath.Base(m.Path)
+	src := m.Path
+	err := os.Rename(src, seenName(md.Dir, src))
+	if errors.Is(err, fs.ErrNotExist) {
+		// A mail client or IMAP server (which know nothing of our lock) may
+		// have moved it to cur/ meanwhile; mark it there.
+		if moved := md.findCur(m.f); moved != "" {
+			src = moved
+			err = os.Rename(src, seenName(md.Dir, src))
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("maildir: marking %s done: %w", m.Path, err)
+	}
+	m.Path, m.done = seenName(md.Dir, src), true
+	return nil
+}
+
+// seenName is p's name in cur/ with S added to its flags, which stay in
+// ASCII order as the Maildir convention asks.
+func seenName(dir, p string) string {
+	name := filepath.Base(p)
 	base, flags := name, ""
 	if i := strings.Index(name, ":2,"); i >= 0 {
 		base, flags = name[:i], name[i+3:]
@@ -180,12 +201,23 @@ func (md Maildir) MarkDone(m *MaildirMessage) error {
 		sort.Slice(fl, func(i, j int) bool { return fl[i] < fl[j] })
 		flags = string(fl)
 	}
-	dst := filepath.Join(md.Dir, "cur", base+":2,"+flags)
-	if err := os.Rename(m.Path, dst); err != nil {
-		return fmt.Errorf("maildir: marking %s done: %w", m.Path, err)
+	return filepath.Join(dir, "cur", base+":2,"+flags)
+}
+
+// findCur finds the file f is open on among cur/'s entries.
+func (md Maildir) findCur(f *os.File) string {
+	fi, err := f.Stat()
+	if err != nil {
+		return ""
 	}
-	m.Path, m.done = dst, true
-	return nil
+	dir := filepath.Join(md.Dir, "cur")
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if other, err := os.Stat(filepath.Join(dir, e.Name())); err == nil && os.SameFile(fi, other) {
+			return filepath.Join(dir, e.Name())
+		}
+	}
+	return ""
 }
 
 // maildirFlags is the flag letters of a cur/ name ("" without ":2,").

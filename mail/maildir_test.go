@@ -268,3 +268,23 @@ func TestMaildirKilledRunReleasesItsClaim(t *testing.T) {
 		t.Errorf("cur/ is %q", n)
 	}
 }
+
+func TestMaildirMarkDoneFollowsAMailClientsRename(t *testing.T) {
+	md := newMaildir(t, map[string]string{"new/1.x": "a"})
+	err := md.Each(context.Background(), 10, func(m *MaildirMessage) error {
+		// A mail client, which knows nothing of our lock, reads it meanwhile.
+		if err := os.Rename(m.Path, filepath.Join(md.Dir, "cur", "1.x:2,R")); err != nil {
+			t.Fatal(err)
+		}
+		return md.MarkDone(m)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := dirNames(t, filepath.Join(md.Dir, "cur")); !slices.Equal(n, []string{"1.x:2,RS"}) {
+		t.Errorf("cur/ is %q", n)
+	}
+	if err := md.MarkDone(&MaildirMessage{Path: filepath.Join(md.Dir, "cur", "1.x:2,RS")}); err == nil {
+		t.Error("MarkDone outside Each succeeded")
+	}
+}

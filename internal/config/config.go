@@ -149,7 +149,7 @@ type MailIMAP struct {
 	PasswordFile string `yaml:"password_file"` // or SUSTAIN_IMAP_PASSWORD
 	Mailbox      string `yaml:"mailbox"`
 	DoneMailbox  string `yaml:"done_mailbox"` // move handled messages here instead of marking them \Seen
-	TLS          string `yaml:"tls"`          // implicit, starttls or none
+	TLS          string `yaml:"tls"`          // imaps (default), starttls or none
 }
 
 // MailSMTP is the server `sustain mail send` delivers through.
@@ -158,7 +158,7 @@ type MailSMTP struct {
 	Port         int    `yaml:"port"`
 	User         string `yaml:"user"`
 	PasswordFile string `yaml:"password_file"` // or SUSTAIN_SMTP_PASSWORD
-	TLS          string `yaml:"tls"`           // starttls, implicit or none
+	TLS          string `yaml:"tls"`           // starttls (default), smtps or none
 }
 
 func (c *Config) validateMail(bad func(key, format string, args ...any) error) error {
@@ -174,12 +174,15 @@ func (c *Config) validateMail(bad func(key, format string, args ...any) error) e
 	if m.MaxMessageMB < 0 {
 		return bad("mail.max_message_mb", "%d: give a size in MiB", m.MaxMessageMB)
 	}
-	for key, v := range map[string]string{"mail.imap.tls": m.IMAP.TLS, "mail.smtp.tls": m.SMTP.TLS} {
-		switch v {
-		case "", "implicit", "starttls", "none":
-		default:
-			return bad(key, "%q: use implicit, starttls or none", v)
-		}
+	switch m.IMAP.TLS {
+	case "", "imaps", "starttls", "none":
+	default:
+		return bad("mail.imap.tls", "%q: use imaps, starttls or none", m.IMAP.TLS)
+	}
+	switch m.SMTP.TLS {
+	case "", "smtps", "starttls", "none":
+	default:
+		return bad("mail.smtp.tls", "%q: use starttls, smtps or none", m.SMTP.TLS)
 	}
 	return nil
 }

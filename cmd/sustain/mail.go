@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -253,6 +255,12 @@ busy, the disk full): the MTA retries, nothing is lost.
 
 func mailIngestRun(ctx context.Context, opts *MailIngestOptions) error {
 	a := opts.App
+	// A message with a 25 MB attachment passes through the raw bytes, the
+	// parser and two store writes; a soft limit makes the collector return
+	// each copy before the next instead of letting the heap double.
+	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
+		debug.SetMemoryLimit(48 << 20)
+	}
 	d, err := a.desk()
 	if err != nil {
 		return keepFailed(err)

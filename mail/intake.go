@@ -365,6 +365,14 @@ func (i *Intake) settle(ctx context.Context, in *ticket.Inbound, err error) (*ti
 	switch {
 	case err == nil:
 		return in, nil
+	case errors.Is(err, ticket.ErrHandledElsewhere):
+		in.Request, in.As, in.Reason = "", "", ""
+		dup, derr := i.duplicateOf(ctx, in)
+		if derr != nil || dup == nil {
+			return nil, tempFail(cmpErr(derr, err), "the message is kept but not decided")
+		}
+		in.Decision, in.Request, in.Reason = ticket.DecisionDuplicate, dup.Request, fmt.Sprintf("duplicate of %d", dup.ID)
+		return in, i.record(ctx, in, nil)
 	case errors.As(err, &pe) && pe.Kind != problem.TempFail:
 		in.Request, in.As = "", ""
 		reason := pe.Msg
@@ -404,4 +412,11 @@ func (i *Intake) refusal(ctx context.Context, in *ticket.Inbound, m *Message) ([
 		return nil, err
 	}
 	return []ticket.Notice{n}, nil
+}
+
+func cmpErr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -298,5 +299,50 @@ func TestQuarantineReleaseAndResume(t *testing.T) {
 	dropped, err := d.intake.Drop(ctx, q.ID, "anna")
 	if err != nil || dropped.Decision != ticket.DecisionDropped || dropped.HandledBy != "anna" {
 		t.Fatalf("drop: %+v, %v", dropped, err)
+	}
+}
+
+// TestConcurrentDeliveriesOpenOnce: eight runs, each on its own connection
+// to the store, take in the same message at once; exactly one request is
+// opened, every other delivery is a duplicate.
+func TestConcurrentDeliveriesOpenOnce(t *testing.T) {
+	d := newDesk(t)
+	raw := msg("From: ops@acme.test", "Message-ID: <race@acme.test>", "Subject: race")
+	var wg sync.WaitGroup
+	decisions := make([]string, 8)
+	for k := range decisions {
+		store, err := sqlite.Open(ctx, d.store.Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { store.Close() })
+		svc := *d.svc
+		svc.Store = store
+		intake := *d.intake
+		intake.Service, intake.Store = &svc, store
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			in, err := intake.Ingest(ctx, raw, "test")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			decisions[k] = in.Decision
+		}()
+	}
+	wg.Wait()
+	opened := 0
+	for _, dec := range decisions {
+		switch dec {
+		case ticket.DecisionOpened:
+			opened++
+		case ticket.DecisionDuplicate:
+		default:
+			t.Errorf("decision %q", dec)
+		}
+	}
+	if rs, _ := d.store.Requests(ctx, ticket.Filter{}); opened != 1 || len(rs) != 1 {
+		t.Fatalf("%d opened, %d requests; want 1 and 1 (%v)", opened, len(rs), decisions)
 	}
 }

@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -151,3 +152,9 @@ type NoticeContext struct {
 type Notifier interface {
 	Notices(nc NoticeContext) ([]Notice, error)
 }
+
+// ErrHandledElsewhere is returned by a store when an inbound message's
+// Message-ID was already handled by another process in the meantime (two
+// deliveries of one message taken in at once): the change is not made, and
+// the intake records the message as a duplicate instead.
+var ErrHandledElsewhere = errors.New("the message was handled by another run")

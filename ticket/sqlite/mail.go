@@ -122,6 +122,18 @@ func (s *Store) Decide(ctx context.Context, in *ticket.Inbound, notices []ticket
 }
 
 func recordInbound(ctx context.Context, tx *sql.Tx, in *ticket.Inbound) error {
+	if in.MessageID != "" && (in.Decision == ticket.DecisionOpened || in.Decision == ticket.DecisionAppended) {
+		// Checked inside the write transaction, so two runs taking in two
+		// deliveries of one message at once cannot both act on it.
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM inbound WHERE message_id = ? AND id <> ?
+			AND decision IN ('opened', 'appended')`, in.MessageID, in.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return ticket.ErrHandledElsewhere
+		}
+	}
 	res, err := tx.ExecContext(ctx, `UPDATE inbound SET message_id = ?, sender = ?, subject = ?, decision = ?, request = ?,
 		as_kind = ?, reason = ?, handled_at = ?, handled_by = ? WHERE id = ?`,
 		in.MessageID, in.From, in.Subject, in.Decision, in.Request, in.As, in.Reason, nullNanos(in.HandledAt), in.HandledBy, in.ID)

@@ -177,3 +177,34 @@ func TestIMAPPositionAndLang(t *testing.T) {
 		t.Errorf("lang = %q", c.Lang)
 	}
 }
+
+// TestSecondActionOnOneMessageIsRefused: a message already opened a
+// request; a second run deciding another delivery of it cannot act on it.
+func TestSecondActionOnOneMessageIsRefused(t *testing.T) {
+	s := openStore(t, filepath.Join(t.TempDir(), "sustain.db"))
+	seed(t, s)
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	var ins []*ticket.Inbound
+	for range 2 {
+		in, err := s.ReceiveRaw(ctx, []byte("same"), "stdin", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.MessageID, in.Decision = "same@acme.test", ticket.DecisionOpened
+		ins = append(ins, in)
+	}
+	open := func(in *ticket.Inbound) error {
+		_, err := s.CreateRequest(ctx, "SUP", newRequest("x"), nil, ticket.Event{Action: "open", To: ticket.StatusNew,
+			Mail: &ticket.MailEffects{Inbound: in}})
+		return err
+	}
+	if err := open(ins[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := open(ins[1]); !errors.Is(err, ticket.ErrHandledElsewhere) {
+		t.Fatalf("second open: %v, want ErrHandledElsewhere", err)
+	}
+	if rs, _ := s.Requests(ctx, ticket.Filter{}); len(rs) != 1 {
+		t.Fatalf("%d requests, want 1", len(rs))
+	}
+}

@@ -287,7 +287,8 @@ func mailIngestRun(ctx context.Context, opts *MailIngestOptions) error {
 		for _, f := range opts.Files {
 			raw, err := os.ReadFile(f)
 			if err != nil {
-				return usagef("mail ingest: %v", err)
+				failed = usagef("mail ingest: %v", err)
+				break
 			}
 			in, err := d.intake.Ingest(ctx, raw, "file:"+f)
 			if err != nil {

@@ -5,9 +5,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sustain-cli/sustain/internal/jiratest"
 )
 
 func testApp() *app {
@@ -109,5 +113,26 @@ func TestMailShowLogQuarantineOutboxFlags(t *testing.T) {
 	}
 	if err := runFlags(t, NewCmdMailFetch(testApp(), func(*MailFetchOptions) error { return nil }), "extra"); !isUsage(err) {
 		t.Errorf("fetch extra: %v", err)
+	}
+}
+
+// TestMailOnJiraIsRefused: the mail commands say plainly that the Jira
+// store does not carry the e-mail channel yet, and touch nothing.
+func TestMailOnJiraIsRefused(t *testing.T) {
+	srv := jiratest.New("SUP")
+	defer srv.Close()
+	srv.Token = "tok"
+	dir := t.TempDir()
+	t.Setenv("HOME", dir)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	t.Setenv("XDG_DATA_HOME", filepath.Join(dir, "data"))
+	t.Setenv("SUSTAIN_JIRA_URL", srv.URL)
+	t.Setenv("SUSTAIN_JIRA_TOKEN", "tok")
+	for _, args := range [][]string{{"mail", "log"}, {"mail", "ingest", "-"}, {"mail", "outbox", "list"}} {
+		var out, errb bytes.Buffer
+		code := Main(append([]string{"-C", dir, "--store", "jira:" + srv.URL}, args...), strings.NewReader("From: a@b.test\r\n\r\nx\r\n"), &out, &errb)
+		if code != exitRefused || !strings.Contains(errb.String(), "not yet supported on the Jira store") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errb.String())
+		}
 	}
 }

@@ -148,9 +148,35 @@ func (l inboundList) Table() output.Table {
 type inboundView struct {
 	*ticket.Inbound
 	loc *time.Location
+	// text and files are what the message says, for show: staff decide a
+	// quarantined message by reading it.
+	text  string
+	files []string
 }
 
-func (v inboundView) MarshalJSON() ([]byte, error) { return jsonOf(v.Inbound) }
+func (v inboundView) MarshalJSON() ([]byte, error) {
+	if v.files == nil && v.text == "" {
+		return jsonOf(v.Inbound)
+	}
+	return jsonOf(struct {
+		*ticket.Inbound
+		Text        string   `json:"text"`
+		Attachments []string `json:"attachments"`
+	}{v.Inbound, v.text, v.files})
+}
+
+// withContent reads the message for show; an unreadable one shows none.
+func (v inboundView) withContent(raw []byte) inboundView {
+	m, err := mail.Parse(raw, mail.ParseOptions{})
+	if err != nil {
+		return v
+	}
+	v.text, v.files = m.Text, []string{}
+	for _, a := range m.Attachments {
+		v.files = append(v.files, fmt.Sprintf("%s (%d bytes)", a.Name, len(a.Data)))
+	}
+	return v
+}
 
 func (v inboundView) Table() output.Table {
 	in := v.Inbound
@@ -162,6 +188,12 @@ func (v inboundView) Table() output.Table {
 	}
 	if in.HandledBy != "" {
 		t.Rows = append(t.Rows, []string{"HANDLED BY", in.HandledBy + " at " + fmtTime(in.HandledAt, v.loc)})
+	}
+	if v.text != "" {
+		t.Rows = append(t.Rows, []string{"TEXT", oneLine(v.text)})
+	}
+	for _, f := range v.files {
+		t.Rows = append(t.Rows, []string{"ATTACHMENT", f})
 	}
 	return t
 }
@@ -400,7 +432,7 @@ func mailShowRun(ctx context.Context, opts *MailShowOptions) error {
 		_, err := a.out.Write(raw)
 		return err
 	}
-	return a.print(inboundView{in, d.svc.Calendar.Location()})
+	return a.print(inboundView{Inbound: in, loc: d.svc.Calendar.Location()}.withContent(raw))
 }
 
 // MailLogOptions are the flags of `mail log`.
@@ -526,6 +558,7 @@ func mailQuarantineRun(ctx context.Context, opts *MailQuarantineOptions) error {
 	}
 	loc := d.svc.Calendar.Location()
 	var in *ticket.Inbound
+	var raw []byte
 	switch opts.Action {
 	case "list":
 		items, err := d.store.InboundList(ctx, ticket.DecisionQuarantined, 0)
@@ -534,7 +567,7 @@ func mailQuarantineRun(ctx context.Context, opts *MailQuarantineOptions) error {
 		}
 		return a.print(inboundList{items: items, loc: loc})
 	case "show":
-		if in, _, err = d.store.InboundMessage(ctx, opts.ID); err == nil && in.Decision != ticket.DecisionQuarantined {
+		if in, raw, err = d.store.InboundMessage(ctx, opts.ID); err == nil && in.Decision != ticket.DecisionQuarantined {
 			err = problem.New(problem.NotFound, "see it with: sustain mail show "+strconv.FormatInt(opts.ID, 10),
 				"message %d is not in quarantine (%s)", opts.ID, decisionText(in))
 		}
@@ -546,7 +579,11 @@ func mailQuarantineRun(ctx context.Context, opts *MailQuarantineOptions) error {
 	if err != nil {
 		return err
 	}
-	return a.print(inboundView{in, loc})
+	v := inboundView{Inbound: in, loc: loc}
+	if raw != nil {
+		v = v.withContent(raw)
+	}
+	return a.print(v)
 }
 
 // --- outbox ---

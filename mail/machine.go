@@ -11,8 +11,9 @@ import (
 
 // detectMachine decides from the headers whether a machine sent the
 // message, and which header says so. Our own loop is checked first (a
-// notice of ours coming back must never be answered), then bounces (they
-// carry information about our notices), then auto-replies and lists.
+// notice of ours coming back must never be answered), then delivery
+// reports and daemon senders (they tell about our notices), then
+// auto-replies and lists, and last an empty Return-Path.
 func detectMachine(h headerReader, root *enmime.Part, m *Message, opts ParseOptions) (MachineKind, string) {
 	if opts.LoopID != "" {
 		for _, v := range h.rawAll("X-Loop") {
@@ -21,16 +22,17 @@ func detectMachine(h headerReader, root *enmime.Part, m *Message, opts ParseOpti
 			}
 		}
 	}
-	if findReport(root) != nil {
+	if rp := findReport(root); rp != nil {
+		// A read receipt is a report too, but it says the notice arrived.
+		if _, params, _, _ := parseMediaType(headerGet(rp.Header, "Content-Type")); strings.EqualFold(params["report-type"], "disposition-notification") {
+			return AutoReply, "Content-Type: multipart/report; report-type=disposition-notification"
+		}
 		return Bounce, "Content-Type: multipart/report"
 	}
 	local, _, _ := strings.Cut(m.From, "@")
 	switch local {
 	case "mailer-daemon", "postmaster":
 		return Bounce, "From: " + m.From
-	}
-	if rp := h.rawAll("Return-Path"); len(rp) > 0 && strings.TrimSpace(rp[0]) == "<>" {
-		return Bounce, "Return-Path: <>"
 	}
 	if v := h.raw("Auto-Submitted"); v != "" && !strings.EqualFold(firstToken(v), "no") {
 		return AutoReply, "Auto-Submitted: " + validUTF8(v)
@@ -51,6 +53,11 @@ func detectMachine(h headerReader, root *enmime.Part, m *Message, opts ParseOpti
 	// mailbox's language together with Exchange's own headers.
 	if isExchange(h) && oofSubject.MatchString(m.Subject) {
 		return AutoReply, "Exchange out-of-office: " + m.Subject
+	}
+	// Auto-responders send with an empty Return-Path too (RFC 3834), so it
+	// means a bounce only when nothing above called it an auto-reply.
+	if rp := h.rawAll("Return-Path"); len(rp) > 0 && strings.TrimSpace(rp[0]) == "<>" {
+		return Bounce, "Return-Path: <>"
 	}
 	return Human, ""
 }
@@ -90,6 +97,15 @@ func deliveryReport(root *enmime.Part, m *Message) *DeliveryReport {
 	r := &DeliveryReport{}
 	if rp := findReport(root); rp != nil {
 		if rep, err := dsn.ParseReport(rp); err == nil && rep != nil {
+			failed := false
+			for _, f := range rep.DeliveryStatus.RecipientDSNs {
+				failed = failed || dsn.IsFailed(f)
+			}
+			if len(rep.DeliveryStatus.RecipientDSNs) > 0 && !failed {
+				// Only a delay warning ("Action: delayed"): the notice may
+				// still arrive, so there is nothing to report as failed.
+				return nil
+			}
 			for _, f := range rep.DeliveryStatus.RecipientDSNs {
 				if !dsn.IsFailed(f) {
 					continue

@@ -31,7 +31,8 @@ type Message struct {
 	// MachineReason is the header (or sender) that made it machine mail,
 	// e.g. "Auto-Submitted: auto-replied", for the intake log.
 	MachineReason string
-	// Report is set for a delivery status notification (a bounce).
+	// Report is set for a delivery status notification (a bounce) that
+	// says a message failed; nil for a delay warning or an unreadable one.
 	Report *DeliveryReport
 	// Warnings are things the parser repaired (an undeclared charset, a
 	// truncated MIME part); the message is still usable.
@@ -62,8 +63,10 @@ type DeliveryReport struct {
 	// OriginalMessageID is the bounced message's Message-ID, from the
 	// report's message/rfc822 or text/rfc822-headers part, or from the text.
 	OriginalMessageID string
-	// Failed are the recipients the report says were not reached.
+	// Failed are the recipients the report says were not reached. A
+	// report that only warns of a delay ("Action: delayed") gives no
+	// DeliveryReport at all: the notice may still arrive.
 	Failed []string
-	// Status is the report's status and diagnostic, for people.
+	// Status is the failed recipients' status and diagnostic, for people.
 	Status string
 }

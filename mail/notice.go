@@ -201,6 +201,8 @@ type NoticeHeader struct {
 	Date      time.Time
 }
 
+const maxReferences = 10
+
 // BuildNotice writes a notice as RFC 5322 bytes (UTF-8, quoted-printable)
 // with go-mail. Every notice carries X-Auto-Response-Suppress: All so that
 // Exchange does not answer it with an out-of-office.
@@ -233,6 +235,11 @@ func BuildNotice(h NoticeHeader, subject, body string) ([]byte, error) {
 		if id := strings.Trim(r, "<> "); id != "" {
 			refs = append(refs, "<"+id+">")
 		}
+	}
+	if len(refs) > maxReferences {
+		// A long thread would make an endless header; RFC 5322 keeps the
+		// first (the thread's root) and the most recent ones.
+		refs = append(refs[:1:1], refs[len(refs)-maxReferences+1:]...)
 	}
 	if len(refs) > 0 {
 		m.SetGenHeader(gomail.HeaderReferences, strings.Join(refs, " "))

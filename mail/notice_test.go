@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -244,5 +245,24 @@ func TestBuildNoticeErrors(t *testing.T) {
 		if _, err := BuildNotice(h, "s", "b"); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+func TestBuildNoticeLongThread(t *testing.T) {
+	h := NoticeHeader{From: "support@desk.test", To: []string{"ivan@acme.test"}, MessageID: "sup-1.30@desk.test", Date: time.Date(2026, 12, 3, 8, 0, 0, 0, msk)}
+	for i := 1; i <= 30; i++ {
+		h.References = append(h.References, "sup-1."+strconv.Itoa(i)+"@desk.test")
+	}
+	raw, err := BuildNotice(h, "s", "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Parse(raw, ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := append([]string{"sup-1.1@desk.test"}, h.References[21:]...)
+	if !reflect.DeepEqual(m.References, want) {
+		t.Errorf("References = %q, want %q", m.References, want)
 	}
 }

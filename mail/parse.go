@@ -38,6 +38,9 @@ type ParseOptions struct {
 // quarantines such a message; its raw bytes are already stored.
 type ParseError struct {
 	Reason string
+	// panicked marks a failure of the parser itself, which the fuzz test
+	// must see even though Parse recovers from it.
+	panicked bool
 }
 
 func (e *ParseError) Error() string { return "mail: cannot parse message: " + e.Reason }
@@ -75,7 +78,7 @@ func Parse(raw []byte, opts ParseOptions) (m *Message, err error) {
 		// enmime is a large parser fed with hostile input; a bug in it
 		// must quarantine one message, not stop the desk.
 		if r := recover(); r != nil {
-			m, err = nil, &ParseError{Reason: fmt.Sprintf("parser failure: %v", r)}
+			m, err = nil, &ParseError{Reason: fmt.Sprintf("parser failure: %v", r), panicked: true}
 		}
 	}()
 	if len(bytes.TrimSpace(raw)) == 0 {
@@ -87,7 +90,7 @@ func Parse(raw []byte, opts ParseOptions) (m *Message, err error) {
 		enmime.SetReadPartErrorPolicy(enmime.AllowCorruptTextPartErrorPolicy),
 		// Guessing a charset from 100 runes confuses KOI8-R and
 		// Windows-1251; a declared charset is trusted and an undeclared
-		// one is decided here (fixText).
+		// one is decided here (fixParts).
 		enmime.DisableCharacterDetection(true),
 		enmime.MinCharsetDetectRunes(math.MaxInt),
 		enmime.SetCustomParseMediaType(parseMediaType),
@@ -142,7 +145,7 @@ func Parse(raw []byte, opts ParseOptions) (m *Message, err error) {
 	}
 	m.Text = strings.TrimSpace(validUTF8(normalizeNewlines(env.Text)))
 
-	if err := collectAttachments(root, raw, m, opts); err != nil {
+	if err := collectAttachments(root, raw, bodyCharset, m, opts); err != nil {
 		return nil, err
 	}
 	for _, e := range env.Errors {
@@ -159,7 +162,7 @@ func Parse(raw []byte, opts ParseOptions) (m *Message, err error) {
 
 // parseMediaType is enmime's own media-type parser with one change: a
 // "us-ascii" label is dropped, because enmime reads it as Windows-1252 and
-// 8-bit Russian text labelled us-ascii is really undeclared (fixText).
+// 8-bit Russian text labelled us-ascii is really undeclared (fixParts).
 func parseMediaType(ctype string) (string, map[string]string, []string, error) {
 	mt, params, invalid, err := mediatype.Parse(ctype)
 	if cs, ok := params["charset"]; ok {
@@ -193,21 +196,66 @@ func fixParts(root *enmime.Part, bodyCharset string, m *Message) {
 		if !strings.HasPrefix(p.ContentType, "text/") && p.ContentType != "" {
 			return false
 		}
-		if p.FirstChild != nil || isAttachment(p) || utf8.Valid(p.Content) {
+		if p.FirstChild != nil || isAttachment(p) {
+			return false
+		}
+		if utf8.Valid(p.Content) {
+			if p.Charset == "" {
+				markUTF8(p)
+			}
 			return false
 		}
 		cs := fallbackCharset
-		if p.Charset == "" && bodyCharset != "" {
-			cs = bodyCharset
-		}
 		if p.Charset == "" {
+			if meta := htmlCharset(p); meta != "" {
+				cs = meta
+			} else if bodyCharset != "" {
+				cs = bodyCharset
+			}
 			m.Warnings = append(m.Warnings, fmt.Sprintf("part %s: no charset declared, read as %s", p.PartID, cs))
 		} else {
 			m.Warnings = append(m.Warnings, fmt.Sprintf("part %s: not valid %s, read as %s", p.PartID, p.Charset, cs))
 		}
 		p.Content = []byte(decodeCharset(cs, p.Content))
+		markUTF8(p)
 		return false
 	})
+}
+
+var metaCharset = regexp.MustCompile(`(?i)<meta[^>]*charset\s*=\s*["']?\s*([a-z0-9_.:-]+)`)
+
+// htmlCharset is the charset an HTML part names in its <meta> tag, when
+// x/text knows it.
+func htmlCharset(p *enmime.Part) string {
+	if p.ContentType != "text/html" {
+		return ""
+	}
+	head := p.Content
+	if len(head) > 4096 {
+		head = head[:4096]
+	}
+	if mt := metaCharset.FindSubmatch(head); mt != nil && encodingFor(string(mt[1])) != nil {
+		return string(mt[1])
+	}
+	return ""
+}
+
+// markUTF8 declares a part's content UTF-8 once it is, so that enmime
+// does not convert it a second time from a <meta> charset.
+func markUTF8(p *enmime.Part) {
+	mt, params, _, err := parseMediaType(headerGet(p.Header, "Content-Type"))
+	if err != nil || mt == "" {
+		mt, params = "text/plain", map[string]string{}
+	}
+	if params == nil {
+		params = map[string]string{}
+	}
+	params["charset"] = "utf-8"
+	if p.Header == nil {
+		p.Header = textproto.MIMEHeader{}
+	}
+	p.Header.Set("Content-Type", mime.FormatMediaType(mt, params))
+	p.Charset = "utf-8"
 }
 
 // isAttachment says whether a leaf part is a file rather than the body.
@@ -221,14 +269,14 @@ func isAttachment(p *enmime.Part) bool {
 	switch p.ContentType {
 	case "text/plain", "text/html", "":
 		return false
-	case "message/delivery-status", "message/global-delivery-status":
+	case "message/delivery-status", "message/global-delivery-status", "message/disposition-notification":
 		// Read by deliveryReport; kept as a file it would only be noise.
 		return false
 	}
 	return true
 }
 
-func collectAttachments(root *enmime.Part, raw []byte, m *Message, opts ParseOptions) error {
+func collectAttachments(root *enmime.Part, raw []byte, charset string, m *Message, opts ParseOptions) error {
 	var tooBig error
 	var original map[string][]byte
 	n := 0
@@ -249,7 +297,7 @@ func collectAttachments(root *enmime.Part, raw []byte, m *Message, opts ParseOpt
 			}
 		}
 		a := Attachment{
-			Name:        attachmentName(p, n),
+			Name:        attachmentName(p, n, charset),
 			ContentType: p.ContentType,
 			Data:        data,
 			Inline:      p.Disposition == "inline" || p.Disposition == "" && p.ContentID != "",
@@ -323,10 +371,14 @@ func (s newlineStripper) Read(p []byte) (int, error) {
 // attachmentName decodes a part's file name (RFC 2047, RFC 2231 in any
 // charset, raw 8-bit) and invents one when the sender gave none, so that
 // every kept file can be saved and shown.
-func attachmentName(p *enmime.Part, n int) string {
+func attachmentName(p *enmime.Part, n int, charset string) string {
 	name := p.FileName
-	if name == "" || !utf8.ValidString(name) {
-		name = rfc2231Name(p)
+	// Go's mime package turns raw 8-bit bytes into U+FFFD; read those
+	// names again from the header.
+	if name == "" || !utf8.ValidString(name) || strings.ContainsRune(name, utf8.RuneError) {
+		if s := rfc2231Name(p, charset); s != "" {
+			name = s
+		}
 	}
 	if name == "" && p.ContentType == "message/rfc822" {
 		name = forwardedName(p.Content)
@@ -339,15 +391,19 @@ func attachmentName(p *enmime.Part, n int) string {
 }
 
 // rfc2231Name reads filename*= / name*= parameters in charsets Go's mime
-// package refuses (it knows only UTF-8 and US-ASCII), and raw 8-bit names.
-func rfc2231Name(p *enmime.Part) string {
+// package refuses (it knows only UTF-8 and US-ASCII), and raw 8-bit names,
+// which are read in the message's charset like raw 8-bit headers.
+func rfc2231Name(p *enmime.Part, charset string) string {
+	if charset == "" {
+		charset = fallbackCharset
+	}
 	for _, h := range []string{"Content-Disposition", "Content-Type"} {
 		v := headerGet(p.Header, h)
 		if v == "" {
 			continue
 		}
 		if !utf8.ValidString(v) {
-			v = decodeCharset(fallbackCharset, []byte(v))
+			v = decodeCharset(charset, []byte(v))
 		}
 		for _, key := range []string{"filename", "name"} {
 			if s := ext2231(v, key); s != "" {
@@ -403,7 +459,7 @@ func ext2231(v, key string) string {
 func percentDecode(s string) []byte {
 	out := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s)+0 && isHex(s[i+1]) && isHex(s[i+2]) {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
 			out = append(out, unhex(s[i+1])<<4|unhex(s[i+2]))
 			i += 2
 			continue
@@ -611,7 +667,12 @@ func messageIDs(v string) []string {
 // HeaderMessageID reads only the header of raw and returns its first
 // Message-ID without angle brackets, "" when there is none: enough to
 // find a duplicate before paying for a full parse.
-func HeaderMessageID(raw []byte) string {
+func HeaderMessageID(raw []byte) (id string) {
+	defer func() {
+		if recover() != nil {
+			id = "" // see Parse: hostile input must not stop the desk
+		}
+	}()
 	end := bytes.Index(raw, []byte("\n\n"))
 	if e2 := bytes.Index(raw, []byte("\r\n\r\n")); e2 >= 0 && (end < 0 || e2 < end) {
 		end = e2

@@ -82,6 +82,12 @@ func TestParseCorpus(t *testing.T) {
 			notText: []string{"<p>", "<b>", "</li>"},
 		},
 		{
+			file: "html-meta-koi8r.eml", from: "petr@acme.test", messageIDs: []string{"html.2@mail.acme.test"},
+			subject: "Не печатается акт", text: []string{"Акт сверки не печатается, принтер исправен."},
+			notText:  []string{"<p>"},
+			warnings: []string{"no charset declared, read as koi8-r"},
+		},
+		{
 			file: "rfc2231-cyrillic-names.eml", from: "ivan@acme.test", messageIDs: []string{"names.1@mail.acme.test"},
 			subject: "Логи ошибок", text: []string{"Прикладываю отчёт и журнал."},
 			atts: []wantAttachment{
@@ -134,6 +140,19 @@ func TestParseCorpus(t *testing.T) {
 			atts: []wantAttachment{
 				{"attachment-1.txt", "text/rfc822-headers", 98, "dbff275b0f5f36318c73d880ac6e4ca387962e2cc906e43c3874ca1f4eafbc9f", false},
 			},
+		},
+		{
+			file: "dsn-delayed.eml", from: "mailer-daemon@mx.acme.test", messageIDs: []string{"dsn.3@mx.acme.test"},
+			subject: "Delivery delayed", text: []string{"is delayed"},
+			machine: Bounce,
+			// Not a failure: nothing tells the intake to mark the notice failed.
+			report: nil,
+			atts:   []wantAttachment{{"attachment-1.txt", "text/rfc822-headers", 102, "1a999e3e2e0cea20435f647c47118ad50fe1d5c15c3c13d07b919090a9ed498d", false}},
+		},
+		{
+			file: "read-receipt.eml", from: "ivan@acme.test", messageIDs: []string{"mdn.1@mail.acme.test"},
+			subject: "Прочитано: [SUP-7] Ответ", text: []string{"прочитано"},
+			machine: AutoReply,
 		},
 		{
 			file: "duplicate-1.eml", from: "ivan@acme.test", messageIDs: []string{"dup.1@mail.acme.test"},
@@ -399,5 +418,48 @@ func TestHeaderMessageID(t *testing.T) {
 	}
 	if got := HeaderMessageID([]byte("Subject: x\n\nMessage-ID: <body@x>\n")); got != "" {
 		t.Errorf("read the body: %q", got)
+	}
+	for raw, want := range map[string]string{
+		"Subject: x\r\nMessage-ID:\r\n <folded@acme.test>\r\n\r\nbody": "folded@acme.test",
+		"message-id: bare@acme.test\n\n":                               "bare@acme.test",
+		"Message-ID: <a@acme.test> (Outlook)\n\n":                      "a@acme.test",
+		"Message-ID: <>\n\n":                                           "",
+		"no header at all":                                             "",
+	} {
+		if got := HeaderMessageID([]byte(raw)); got != want {
+			t.Errorf("HeaderMessageID(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}
+
+// TestRawHeaderCharset: a raw 8-bit header is read in the charset the
+// message declares for its text, and in Windows-1251 when it declares
+// none; a raw 8-bit file name likewise.
+func TestRawHeaderCharset(t *testing.T) {
+	koi := func(s string) string {
+		b, _ := charmap.KOI8R.NewEncoder().String(s)
+		return b
+	}
+	declared := "From: " + koi("Пётр") + " <petr@acme.test>\nSubject: " + koi("Сбой [SUP-9]") +
+		"\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: text/plain; charset=koi8-r\n\n" +
+		koi("Текст") + "\n--x\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename=\"" +
+		koi("Журнал.txt") + "\"\n\nLOG\n--x--\n"
+	m, err := Parse([]byte(declared), ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Subject != "Сбой [SUP-9]" || m.FromName != "Пётр" || m.Text != "Текст" {
+		t.Errorf("declared koi8-r: %q %q %q", m.Subject, m.FromName, m.Text)
+	}
+	if len(m.Attachments) != 1 || m.Attachments[0].Name != "Журнал.txt" || string(m.Attachments[0].Data) != "LOG" {
+		t.Errorf("raw 8-bit file name: %+v", m.Attachments)
+	}
+	undeclared := "From: petr@acme.test\nSubject: " + string(cp1251("Сбой")) + "\n\n" + string(cp1251("Текст")) + "\n"
+	m, err = Parse([]byte(undeclared), ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Subject != "Сбой" || m.Text != "Текст" {
+		t.Errorf("undeclared: %q %q", m.Subject, m.Text)
 	}
 }

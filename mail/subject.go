@@ -89,17 +89,41 @@ func IsConfirmation(text string, words []string) bool {
 // "Am ... schrieb ...:", "-----Original Message-----", "-----Исходное сообщение-----".
 var attribution = regexp.MustCompile(`(?i)^(on\s.*\swrote:|.*\sпишет:|.*\sнаписал[а]?:|am\s.*\sschrieb.*:|-{2,}\s*(original message|исходное сообщение|пересылаемое сообщение|forwarded message)\s*-{2,})\s*$`)
 
+var (
+	underscores = regexp.MustCompile(`^_{10,}$`)
+	fromLine    = regexp.MustCompile(`(?i)^\*?(from|от|von):\*?\s+\S`)
+	sentLine    = regexp.MustCompile(`(?i)^\*?(sent|date|отправлено|дата|gesendet):\*?\s+\S`)
+)
+
+// outlookHeader says whether line i starts the header block Outlook writes
+// above an unquoted previous message: "From: …" directly followed by
+// "Sent: …", optionally under a line of underscores. Two header lines in a
+// row do not happen in a person's own text.
+func outlookHeader(lines []string, i int) bool {
+	t := strings.TrimSpace(lines[i])
+	if underscores.MatchString(t) {
+		j := i + 1
+		for j < len(lines) && strings.TrimSpace(lines[j]) == "" {
+			j++
+		}
+		return j < len(lines) && fromLine.MatchString(strings.TrimSpace(lines[j]))
+	}
+	return fromLine.MatchString(t) && i+1 < len(lines) && sentLine.MatchString(strings.TrimSpace(lines[i+1]))
+}
+
 // StripQuoted removes the quoted previous messages from a reply: lines
 // starting with ">" and the attribution line just above them. It is
 // conservative: quoted lines between the sender's own lines (an inline
-// answer) are kept, and so is text that only looks like a quote. An
-// Outlook "-----Original Message-----" separator cuts everything after it.
+// answer) are kept, and so is text that only looks like a quote. Outlook's
+// "-----Original Message-----" separator, or its "From: … / Sent: …"
+// header block, cuts everything after it.
 func StripQuoted(text string) string {
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
-	// Outlook puts the whole previous message, unquoted, under a separator.
+	// Outlook puts the whole previous message, unquoted, under a separator
+	// or under a header block ("From: …" then "Sent: …").
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, "--") && attribution.MatchString(t) {
+		if strings.HasPrefix(t, "--") && attribution.MatchString(t) || outlookHeader(lines, i) {
 			lines = lines[:i]
 			break
 		}

@@ -109,6 +109,13 @@ func TestIsConfirmationCorpus(t *testing.T) {
 		if got := IsConfirmation(m.Text, DefaultConfirmWords); got != want {
 			t.Errorf("%s: IsConfirmation = %v, want %v", file, got, want)
 		}
+		own := map[string]string{
+			"confirmation.eml": "Подтверждаю.\n\nСпасибо!",
+			"dispute.eml":      "Не согласен: после обновления ошибка повторяется на сервере app02.",
+		}[file]
+		if got := StripQuoted(m.Text); got != own {
+			t.Errorf("%s: StripQuoted = %q, want %q", file, got, own)
+		}
 	}
 }
 
@@ -138,6 +145,15 @@ func TestStripQuoted(t *testing.T) {
 		{"russian outlook separator",
 			"Нет.\r\n-----Исходное сообщение-----\r\nОт: Поддержка\r\n",
 			"Нет."},
+		{"outlook header block",
+			"Ошибка осталась.\n\nОт: Служба поддержки <support@desk.test>\nОтправлено: 3 декабря 2026 г. 8:00\nКому: Иван\nТема: [SUP-7] Ответ\n\nЗапрос SUP-7 ...",
+			"Ошибка осталась."},
+		{"outlook underscores",
+			"Still broken.\n________________________________\nFrom: Support <support@desk.test>\nSent: Thursday\n\nRequest SUP-7",
+			"Still broken."},
+		{"a from line alone is the sender's text",
+			"From: the log file\nthe error is visible",
+			"From: the log file\nthe error is visible"},
 		{"nothing to strip", "plain text\n", "plain text"},
 		{"only quote", "> a\n> b\n", ""},
 	}

@@ -224,6 +224,20 @@ Content-Transfer-Encoding: quoted-printable
 
 ` + qp(`<html><body><p>Пользователь <b>Сидоров</b> не может войти.</p><p>Сообщение об ошибке:<br>Неверный пароль</p><ul><li>Сервер: app01</li><li>Версия: 1.0.37</li></ul></body></html>`) + "\n"
 
+	// HTML only, no charset in the header, KOI8-R named by a <meta> tag.
+	m["html-meta-koi8r.eml"] = `From: petr@acme.test
+To: support@desk.test
+Subject: =?koi8-r?B?` + base64.StdEncoding.EncodeToString([]byte(enc("koi8-r", "Не печатается акт"))) + `?=
+Date: Tue, 1 Dec 2026 13:10:00 +0300
+Message-ID: <html.2@mail.acme.test>
+MIME-Version: 1.0
+Content-Type: text/html
+Content-Transfer-Encoding: 8bit
+
+<html><head><meta http-equiv="Content-Type" content="text/html; charset=koi8-r"></head>
+<body><p>` + enc("koi8-r", "Акт сверки не печатается, принтер исправен.") + `</p></body></html>
+`
+
 	// Cyrillic file names three ways: RFC 2231 UTF-8, RFC 2231
 	// Windows-1251 with continuations, RFC 2047 KOI8-R.
 	m["rfc2231-cyrillic-names.eml"] = `From: ivan@acme.test
@@ -311,7 +325,8 @@ Content-Transfer-Encoding: base64
 `)
 
 	// A current Exchange out-of-office reply.
-	m["exchange-oof.eml"] = crlf(`From: ` + bword("utf-8", "Иван Петров") + ` <ivan@acme.test>
+	m["exchange-oof.eml"] = crlf(`Return-Path: <>
+From: ` + bword("utf-8", "Иван Петров") + ` <ivan@acme.test>
 To: support@desk.test
 Subject: ` + bword("utf-8", "Автоматический ответ: [SUP-7] Не работает выгрузка в Excel") + `
 Thread-Topic: ` + bword("utf-8", "[SUP-7] Не работает выгрузка в Excel") + `
@@ -422,6 +437,64 @@ To: olga@acme.test
 Subject: [SUP-7] Answer
 Message-ID: <sup-7.3@desk.test>
 --r2--
+`
+
+	// A delay warning: a delivery report that is not a failure.
+	m["dsn-delayed.eml"] = `Return-Path: <>
+From: MAILER-DAEMON@mx.acme.test
+To: support@desk.test
+Subject: Delivery delayed
+Date: Wed, 2 Dec 2026 13:00:00 +0300
+Message-ID: <dsn.3@mx.acme.test>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="dl"
+
+--dl
+Content-Type: text/plain
+
+Delivery to petr@acme.test is delayed; we keep trying for 5 days.
+--dl
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.acme.test
+
+Final-Recipient: rfc822; petr@acme.test
+Action: delayed
+Status: 4.4.1
+Will-Retry-Until: Mon, 7 Dec 2026 13:00:00 +0300
+
+--dl
+Content-Type: text/rfc822-headers
+
+From: support@desk.test
+To: petr@acme.test
+Subject: [SUP-8] Registered
+Message-ID: <sup-8.1@desk.test>
+--dl--
+`
+
+	// A read receipt (RFC 8098) for our notice: a report, but no bounce.
+	m["read-receipt.eml"] = `From: ivan@acme.test
+To: support@desk.test
+Subject: =?utf-8?B?0J/RgNC+0YfQuNGC0LDQvdC+OiBbU1VQLTddINCe0YLQstC10YI=?=
+Date: Thu, 3 Dec 2026 08:30:00 +0300
+Message-ID: <mdn.1@mail.acme.test>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=disposition-notification; boundary="mdn"
+
+--mdn
+Content-Type: text/plain; charset=utf-8
+
+Ваше сообщение прочитано.
+--mdn
+Content-Type: message/disposition-notification
+
+Reporting-UA: mail.acme.test
+Final-Recipient: rfc822; ivan@acme.test
+Original-Message-ID: <sup-7.4@desk.test>
+Disposition: manual-action/MDN-sent-manually; displayed
+
+--mdn--
 `
 
 	// The same message delivered twice: the second copy gained a Received

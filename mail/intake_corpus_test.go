@@ -62,6 +62,9 @@ func TestIntakeCorpus(t *testing.T) {
 		{file: "reply-references-only.eml", decision: "appended", request: "SUP-12", as: mail.AsReply}, // the last reference is ours
 		{file: "dsn-bounce.eml", decision: "ignored", request: "SUP-7", reason: "marked failed"},
 		{file: "dsn-headers-only.eml", decision: "ignored", reason: "bounce"},
+		{file: "dsn-delayed.eml", decision: "ignored", reason: "bounce"}, // a delay: SUP-8's notice is not failed
+		{file: "read-receipt.eml", decision: "ignored", reason: "auto-reply"},
+		{file: "html-meta-koi8r.eml", decision: "opened", request: "SUP-14"},
 		{file: "exchange-oof.eml", decision: "ignored", reason: "auto-reply"},
 		{file: "exchange-oof-old.eml", decision: "ignored", reason: "auto-reply"},
 		{file: "mailing-list.eml", decision: "ignored", reason: "auto-reply"},
@@ -94,8 +97,16 @@ func TestIntakeCorpus(t *testing.T) {
 			if !strings.Contains(in.Reason, tt.reason) {
 				t.Errorf("reason %q, want it to mention %q", in.Reason, tt.reason)
 			}
-			if tt.decision == "ignored" && len(d.notices()) != 15 { // 13 registrations, an answer, an information request
-				t.Errorf("machine mail made a notice")
+			if tt.decision == "ignored" {
+				ns := d.notices()
+				if len(ns) != 15 { // 13 registrations, an answer, an information request
+					t.Errorf("machine mail made a notice")
+				}
+				for _, n := range ns {
+					if n.Status == ticket.NoticeFailed && tt.file != "dsn-bounce.eml" {
+						t.Errorf("%s marked notice %s failed", tt.file, n.MessageID)
+					}
+				}
 			}
 			if tt.decision != "opened" {
 				return

@@ -400,7 +400,9 @@ func (i *Intake) record(ctx context.Context, in *ticket.Inbound, notices []ticke
 // refusal is the notice to an unknown sender: how to get registered. At
 // most one per address a day.
 func (i *Intake) refusal(ctx context.Context, in *ticket.Inbound, m *Message) ([]ticket.Notice, error) {
-	if i.Notifier == nil || m.From == "" {
+	// The refusal says mail is accepted only from registered addresses,
+	// which is true only under a regulation that says so (Q10).
+	if i.Notifier == nil || m.From == "" || !i.Service.Policy.EmailRequiresRegisteredSender {
 		return nil, nil
 	}
 	sent, err := i.Store.RefusedSince(ctx, m.From, i.Service.Now().Add(-refusalInterval))

@@ -46,8 +46,17 @@ func (s *Store) ReceiveRaw(ctx context.Context, raw []byte, source string, at ti
 	sum := sha256.Sum256(raw)
 	in := &ticket.Inbound{ReceivedAt: at, Source: source, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(raw))}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `INSERT INTO inbound (received_at, source, sha256, size, raw) VALUES (?, ?, ?, ?, ?)
-			RETURNING id`, nanos(at), source, in.SHA256, in.Size, raw).Scan(&in.ID)
+		if err := tx.QueryRowContext(ctx, `INSERT INTO inbound (received_at, source, sha256, size) VALUES (?, ?, ?, ?)
+			RETURNING id`, nanos(at), source, in.SHA256, in.Size).Scan(&in.ID); err != nil {
+			return err
+		}
+		for seq, off := 0, 0; off < len(raw) || seq == 0; seq, off = seq+1, off+rawChunk {
+			piece := raw[off:min(off+rawChunk, len(raw))]
+			if _, err := tx.ExecContext(ctx, "INSERT INTO inbound_raw (inbound, seq, data) VALUES (?, ?, ?)", in.ID, seq, piece); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -77,23 +86,38 @@ func (s *Store) inbounds(ctx context.Context, query string, args ...any) ([]*tic
 	return out, rows.Err()
 }
 
+// rawChunk is the size of the pieces a raw message is kept in.
+const rawChunk = 1 << 20
+
 // InboundMessage returns a record and its raw bytes.
 func (s *Store) InboundMessage(ctx context.Context, id int64) (*ticket.Inbound, []byte, error) {
-	var raw []byte
-	row := s.db.QueryRowContext(ctx, "SELECT "+inboundColumns+", raw FROM inbound WHERE id = ?", id)
-	var in ticket.Inbound
-	var received int64
-	var handled sql.NullInt64
-	err := row.Scan(&in.ID, &received, &in.Source, &in.SHA256, &in.Size, &in.MessageID, &in.From, &in.Subject,
-		&in.Decision, &in.Request, &in.As, &in.Reason, &handled, &in.HandledBy, &raw)
+	in, err := scanInbound(s.db.QueryRowContext(ctx, "SELECT "+inboundColumns+" FROM inbound WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, errNoInbound(id)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	in.ReceivedAt, in.HandledAt = fromNanos(received), fromNull(handled)
-	return &in, raw, nil
+	rows, err := s.db.QueryContext(ctx, "SELECT data FROM inbound_raw WHERE inbound = ? ORDER BY seq", id)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	raw := make([]byte, 0, in.Size)
+	for rows.Next() {
+		var piece sql.RawBytes
+		if err := rows.Scan(&piece); err != nil {
+			return nil, nil, err
+		}
+		raw = append(raw, piece...)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	if int64(len(raw)) != in.Size {
+		return nil, nil, fmt.Errorf("message %d is damaged in the store: %d bytes kept, %d received", id, len(raw), in.Size)
+	}
+	return in, raw, nil
 }
 
 // InboundList lists the intake log, newest first.

@@ -9,7 +9,6 @@ CREATE TABLE inbound (
     source      TEXT NOT NULL,
     sha256      TEXT NOT NULL,
     size        INTEGER NOT NULL,
-    raw         BLOB NOT NULL,             -- byte for byte as received
     message_id  TEXT NOT NULL DEFAULT '',
     sender      TEXT NOT NULL DEFAULT '',
     subject     TEXT NOT NULL DEFAULT '',
@@ -19,6 +18,14 @@ CREATE TABLE inbound (
     reason      TEXT NOT NULL DEFAULT '',
     handled_at  INTEGER,
     handled_by  TEXT NOT NULL DEFAULT ''
+);
+-- The raw message, byte for byte, in pieces of 1 MiB: SQLite copies every
+-- bound BLOB, so one 34 MB message written whole costs over 100 MB.
+CREATE TABLE inbound_raw (
+    inbound INTEGER NOT NULL REFERENCES inbound(id),
+    seq     INTEGER NOT NULL,
+    data    BLOB NOT NULL,
+    PRIMARY KEY (inbound, seq)
 );
 CREATE INDEX inbound_decision ON inbound(decision, id);
 CREATE INDEX inbound_sha256 ON inbound(sha256);

@@ -208,3 +208,22 @@ func TestSecondActionOnOneMessageIsRefused(t *testing.T) {
 		t.Fatalf("%d requests, want 1", len(rs))
 	}
 }
+
+// TestRawComesBackByteForByte across the piece boundaries.
+func TestRawComesBackByteForByte(t *testing.T) {
+	s := openStore(t, filepath.Join(t.TempDir(), "sustain.db"))
+	for _, n := range []int{0, 1, rawChunk - 1, rawChunk, rawChunk + 1, 3*rawChunk + 7} {
+		raw := make([]byte, n)
+		for i := range raw {
+			raw[i] = byte(i*7 + i/rawChunk)
+		}
+		in, err := s.ReceiveRaw(ctx, raw, "test", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, back, err := s.InboundMessage(ctx, in.ID)
+		if err != nil || !bytes.Equal(back, raw) || got.Size != int64(n) {
+			t.Errorf("%d bytes: got %d back (%v)", n, len(back), err)
+		}
+	}
+}

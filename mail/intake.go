@@ -98,7 +98,14 @@ func (i *Intake) Release(ctx context.Context, id int64, customer, actor string) 
 		return nil, err
 	}
 	in.HandledBy = actor
-	return i.decide(ctx, in, raw, strings.ToUpper(customer))
+	was := in.Reason
+	out, err := i.decide(ctx, in, raw, strings.ToUpper(customer))
+	if err != nil || out.Decision == ticket.DecisionQuarantined {
+		return out, err
+	}
+	// The log keeps why it was held, next to what it became.
+	out.Reason = strings.TrimPrefix(out.Reason+"; released from quarantine (was: "+was+")", "; ")
+	return out, i.record(ctx, out, nil)
 }
 
 // Drop gives up on a quarantined message, keeping the record of it, its

@@ -279,6 +279,9 @@ func TestQuarantineReleaseAndResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.want(in, ticket.DecisionOpened, "SUP-1", "")
+	if logged, _, _ := d.store.InboundMessage(ctx, kept.ID); logged.Reason != "released from quarantine (was: unknown sender)" || logged.HandledBy != "anna" {
+		t.Errorf("the log says %q by %q", logged.Reason, logged.HandledBy)
+	}
 	if _, err := d.intake.Release(ctx, kept.ID, "", "anna"); err == nil {
 		t.Fatal("released a message that is not in quarantine")
 	}

@@ -335,6 +335,9 @@ func (i *Intake) open(ctx context.Context, in *ticket.Inbound, m *Message, c *ti
 func (i *Intake) appendTo(ctx context.Context, in *ticket.Inbound, m *Message, c *ticket.Customer, r *ticket.Request) (*ticket.Inbound, error) {
 	text := StripQuoted(m.Text)
 	act := ticket.ActInput{Action: ticket.ActReply, From: m.From, Text: text, Actor: m.From, Inbound: in}
+	for _, a := range m.Attachments {
+		act.Files = append(act.Files, ticket.File{Name: a.Name, Data: a.Data})
+	}
 	in.Decision = ticket.DecisionAppended
 	switch r.Status {
 	case ticket.StatusClosed:

@@ -2,6 +2,7 @@ package mail_test
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -347,5 +348,31 @@ func TestConcurrentDeliveriesOpenOnce(t *testing.T) {
 	}
 	if rs, _ := d.store.Requests(ctx, ticket.Filter{}); opened != 1 || len(rs) != 1 {
 		t.Fatalf("%d opened, %d requests; want 1 and 1 (%v)", opened, len(rs), decisions)
+	}
+}
+
+// TestReplyAttachmentsAreKept: the log a customer sends in reply to an
+// information request is attached to the request, byte for byte, under a
+// name of its own when the request has a file of that name already.
+func TestReplyAttachmentsAreKept(t *testing.T) {
+	d := newDesk(t)
+	withLog := func(id, subject, content string) []byte {
+		return []byte("From: ops@acme.test\r\nMessage-ID: <" + id + ">\r\nSubject: " + subject + "\r\nMIME-Version: 1.0\r\n" +
+			"Content-Type: multipart/mixed; boundary=\"X\"\r\n\r\n--X\r\nContent-Type: text/plain\r\n\r\nthe log\r\n" +
+			"--X\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"app.log\"\r\n" +
+			"Content-Transfer-Encoding: base64\r\n\r\n" + base64.StdEncoding.EncodeToString([]byte(content)) + "\r\n--X--\r\n")
+	}
+	d.want(d.ingest(withLog("l1@acme.test", "Crash", "first log")), ticket.DecisionOpened, "SUP-1", "")
+	d.act("SUP-1", ticket.ActRequestInfo, "The log after the crash, please")
+	d.want(d.ingest(withLog("l2@acme.test", "Re: [SUP-1] Crash", "second log")), ticket.DecisionAppended, "SUP-1", mail.AsReply)
+	v, _ := d.svc.Show(ctx, "SUP-1")
+	if len(v.Attachments) != 2 {
+		t.Fatalf("attachments %+v", v.Attachments)
+	}
+	for name, want := range map[string]string{"app.log": "first log", "app-2.log": "second log"} {
+		a, data, err := d.store.AttachmentData(ctx, "SUP-1", name)
+		if err != nil || string(data) != want || a.Verify(data) != nil {
+			t.Errorf("%s: %q, %v", name, data, err)
+		}
 	}
 }

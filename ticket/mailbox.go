@@ -134,6 +134,10 @@ type MailEffects struct {
 	// Notify builds the notices the event causes, once the request has its
 	// registration number and the event its sequence number.
 	Notify func(r *Request, ev Event) ([]Notice, error)
+	// Files came with the message (a log sent as the reply to an
+	// information request); they are attached to the request, a name
+	// already taken getting a -2, -3... suffix.
+	Files []File
 }
 
 // NoticeContext is what a notice is made from.

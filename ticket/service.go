@@ -184,6 +184,9 @@ type ActInput struct {
 	// Inbound is the e-mail this action comes from: its decision is
 	// recorded with the change, in one transaction.
 	Inbound *Inbound
+	// Files came with the e-mail; they are attached with the change
+	// (only with Inbound: the command line attaches at open).
+	Files []File
 }
 
 var taskRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]*-[1-9][0-9]*$`)
@@ -212,6 +215,10 @@ func (s *Service) Act(ctx context.Context, id string, in ActInput) (*Request, er
 			}
 		}
 	}
+	files, err := s.checkFiles(in.Files)
+	if err != nil {
+		return nil, err
+	}
 	check := cust
 	if in.From == "" {
 		check = nil // a staff action: no customer rules apply
@@ -227,6 +234,9 @@ func (s *Service) Act(ctx context.Context, id string, in ActInput) (*Request, er
 		}
 		ev := &Event{At: now, Actor: in.Actor, Action: string(in.Action), Text: in.Text, Detail: in.Detail, From: r.Status, To: to}
 		ev.Mail = s.mailEffects(cust, in.Inbound, inReplyTo)
+		if ev.Mail != nil {
+			ev.Mail.Files = files
+		}
 		if in.From != "" {
 			ev.Actor = in.From
 		}

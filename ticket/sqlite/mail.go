@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -208,6 +209,11 @@ func applyMail(ctx context.Context, tx *sql.Tx, r *ticket.Request, ev ticket.Eve
 	if m.Inbound != nil {
 		m.Inbound.Request = r.ID
 		if err := recordInbound(ctx, tx, m.Inbound); err != nil {
+			return err
+		}
+	}
+	for _, f := range m.Files {
+		if err := attachFile(ctx, tx, r, f, ev.At); err != nil {
 			return err
 		}
 	}
@@ -434,4 +440,29 @@ func (s *Store) SetIMAPPosition(ctx context.Context, mailbox string, uidValidity
 			mailbox, int64(uidValidity), int64(lastUID))
 		return err
 	})
+}
+
+// attachFile adds a file that came with a message to a request, under a
+// name the request does not have yet.
+func attachFile(ctx context.Context, tx *sql.Tx, r *ticket.Request, f ticket.File, at time.Time) error {
+	name := f.Name
+	ext := filepath.Ext(name)
+	for k := 2; ; k++ {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM attachments WHERE number = ? AND name = ?", r.Number, name).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			break
+		}
+		name = fmt.Sprintf("%s-%d%s", strings.TrimSuffix(f.Name, ext), k, ext)
+	}
+	sum := sha256.Sum256(f.Data)
+	a := ticket.Attachment{Name: name, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:]), AddedAt: at}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO attachments (number, name, size, sha256, added_at, content) VALUES (?, ?, ?, ?, ?, ?)",
+		r.Number, a.Name, a.Size, a.SHA256, nanos(a.AddedAt), f.Data); err != nil {
+		return err
+	}
+	r.Attachments = append(r.Attachments, a)
+	return nil
 }

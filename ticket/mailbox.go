@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -75,6 +76,9 @@ type MailStore interface {
 	Decide(ctx context.Context, in *Inbound, notices []Notice) error
 	// FindMessageID finds a handled inbound message with this Message-ID.
 	FindMessageID(ctx context.Context, messageID string) (*Inbound, error)
+	// FindSHA256 finds a decided inbound message with these exact bytes;
+	// duplicates without a Message-ID are found by it.
+	FindSHA256(ctx context.Context, sum string) (*Inbound, error)
 	// ThreadOf returns the request that any of ids belongs to, among stored
 	// inbound and outbound messages; "" when none.
 	ThreadOf(ctx context.Context, ids []string) (string, error)
@@ -84,11 +88,77 @@ type MailStore interface {
 	ClaimNotices(ctx context.Context, now time.Time, n int) ([]*Notice, error)
 	MarkNotice(ctx context.Context, n *Notice) error
 	Notices(ctx context.Context, status string, limit int) ([]*Notice, error)
+	// Notice returns one notice with its raw bytes.
+	Notice(ctx context.Context, id int64) (*Notice, error)
+	// NoticeByMessageID finds our notice with this Message-ID, nil if none.
 	NoticeByMessageID(ctx context.Context, messageID string) (*Notice, error)
 	// RefusedSince reports whether a refusal went to addr at or after t.
 	RefusedSince(ctx context.Context, addr string, t time.Time) (bool, error)
+
+	// LastInbound is the Message-ID of the customer's last message on a
+	// request ("" when none), for In-Reply-To of the next notice.
+	LastInbound(ctx context.Context, request string) (string, error)
+	// RequestMail lists a request's messages in and out, oldest first.
+	RequestMail(ctx context.Context, request string) ([]*Inbound, []*Notice, error)
 
 	// IMAPPosition is the last UID handled in a mailbox under uidValidity.
 	IMAPPosition(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error)
 	SetIMAPPosition(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error
 }
+
+// Notice kinds.
+const (
+	NoticeRegistration = "registration"
+	NoticeInformation  = "information"
+	NoticeAnswer       = "answer"
+	NoticeClosure      = "closure"
+	NoticeRefusal      = "refusal"
+	NoticeMessage      = "message"
+)
+
+// Notice statuses.
+const (
+	NoticeQueued = "queued"
+	NoticeSent   = "sent"
+	NoticeFailed = "failed"
+)
+
+// MailEffects are what an event does on the mail side. The store writes them
+// in the same transaction as the event, so a request never changes without
+// its notice being queued, and an inbound message's decision is never
+// recorded apart from the change it caused.
+type MailEffects struct {
+	// Inbound is the message that caused the event; its decision (with the
+	// request filled in by the store) is recorded with the event.
+	Inbound *Inbound
+	// Notify builds the notices the event causes, once the request has its
+	// registration number and the event its sequence number.
+	Notify func(r *Request, ev Event) ([]Notice, error)
+	// Files came with the message (a log sent as the reply to an
+	// information request); they are attached to the request, a name
+	// already taken getting a -2, -3... suffix.
+	Files []File
+}
+
+// NoticeContext is what a notice is made from.
+type NoticeContext struct {
+	Request  *Request // as it is being stored
+	Customer *Customer
+	Event    Event // with its Seq, which numbers the notice's Message-ID
+	// InReplyTo is the customer's message the notice answers ("" none).
+	InReplyTo   string
+	ReactionDue time.Time  // Q12
+	AutocloseAt *time.Time // for an answer: the exact auto-close time (Q15, A12)
+}
+
+// Notifier turns staff actions into notices to the customer. Package mail
+// implements it; Service calls it inside the store's transaction.
+type Notifier interface {
+	Notices(nc NoticeContext) ([]Notice, error)
+}
+
+// ErrHandledElsewhere is returned by a store when an inbound message's
+// Message-ID was already handled by another process in the meantime (two
+// deliveries of one message taken in at once): the change is not made, and
+// the intake records the message as a duplicate instead.
+var ErrHandledElsewhere = errors.New("the message was handled by another run")

@@ -34,7 +34,10 @@ type Customer struct {
 	ContractStart  *bizcal.Date `json:"contract_start"`
 	ContractEnd    *bizcal.Date `json:"contract_end"`
 	ProjectAddress string       `json:"project_address,omitempty"` // A7
-	CreatedAt      time.Time    `json:"created_at"`
+	// Lang is the language of the customer's notices: ru or en; "" means
+	// the configured default (mail.lang).
+	Lang      string    `json:"lang"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // ContractActive reports whether the support contract covers day (A4).
@@ -86,6 +89,10 @@ func (c *Customer) Validate() error {
 		if _, err := ParseEmail(p.Email); err != nil {
 			return err
 		}
+	}
+	c.Lang = strings.ToLower(strings.TrimSpace(c.Lang))
+	if c.Lang != "" && c.Lang != "ru" && c.Lang != "en" {
+		return problem.New(problem.Usage, "use --lang ru or --lang en", "%q is not a language of notices", c.Lang)
 	}
 	if (c.ContractStart == nil) != (c.ContractEnd == nil) {
 		return problem.New(problem.Usage, "give both --contract-start and --contract-end", "a support contract needs a start and an end date")
@@ -202,6 +209,8 @@ type Event struct {
 	Detail string    `json:"detail,omitempty"` // the assignee, task key, confirmer...
 	From   Status    `json:"from_status,omitempty"`
 	To     Status    `json:"to_status"`
+	// Mail is what the event does on the mail side, written with it.
+	Mail *MailEffects `json:"-"`
 }
 
 // Attachment is a file kept with a request (Q9, Q11, A7).

@@ -20,6 +20,9 @@ type Service struct {
 	Policy   Policy
 	Calendar *bizcal.Calendar
 	Now      func() time.Time
+	// Notifier, when set, queues notices to the customer in the same
+	// transaction as the actions that cause them (mail.notify).
+	Notifier Notifier
 }
 
 // AddCustomer validates and stores a new customer.
@@ -50,6 +53,9 @@ type OpenInput struct {
 	Related                        string
 	Files                          []File
 	Actor                          string // who registers it
+	// Inbound is the e-mail that opened it: its decision is recorded with
+	// the request, in one transaction.
+	Inbound *Inbound
 }
 
 // Open registers a new request and gives it its registration number (A8).
@@ -120,8 +126,9 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (*Request, error) {
 	if in.From != "" {
 		actor = in.From
 	}
-	return s.Store.CreateRequest(ctx, s.Policy.Prefix, r, files,
-		Event{At: now, Actor: actor, Action: string(ActOpen), Text: in.Description, Detail: in.Channel, To: StatusNew})
+	first := Event{At: now, Actor: actor, Action: string(ActOpen), Text: in.Description, Detail: in.Channel, To: StatusNew}
+	first.Mail = s.mailEffects(cust, in.Inbound, inboundID(in.Inbound))
+	return s.Store.CreateRequest(ctx, s.Policy.Prefix, r, files, first)
 }
 
 // checkFiles applies the size limit and sanitises names (Q9, A7).
@@ -195,6 +202,12 @@ type ActInput struct {
 	Text   string
 	From   string // the customer's address, for customer actions
 	Detail string // the assignee or the task key
+	// Inbound is the e-mail this action comes from: its decision is
+	// recorded with the change, in one transaction.
+	Inbound *Inbound
+	// Files came with the e-mail; they are attached with the change
+	// (only with Inbound: the command line attaches at open).
+	Files []File
 }
 
 var taskRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]*-[1-9][0-9]*$`)
@@ -211,7 +224,8 @@ func (s *Service) Act(ctx context.Context, id string, in ActInput) (*Request, er
 		return nil, err
 	}
 	var cust *Customer
-	if in.From != "" {
+	inReplyTo := inboundID(in.Inbound)
+	if in.From != "" || s.Notifier != nil {
 		r, err := s.Store.Request(ctx, id)
 		if err != nil {
 			return nil, err
@@ -219,6 +233,19 @@ func (s *Service) Act(ctx context.Context, id string, in ActInput) (*Request, er
 		if cust, err = s.Store.Customer(ctx, r.Customer); err != nil {
 			return nil, err
 		}
+		if inReplyTo == "" {
+			if inReplyTo, err = s.lastInbound(ctx, r.ID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	files, err := s.checkFiles(in.Files)
+	if err != nil {
+		return nil, err
+	}
+	check := cust
+	if in.From == "" {
+		check = nil // a staff action: no customer rules apply
 	}
 	now := s.Now()
 	rs, err := s.Store.UpdateRequests(ctx, []string{id}, func(r *Request) (*Event, error) {
@@ -226,10 +253,14 @@ func (s *Service) Act(ctx context.Context, id string, in ActInput) (*Request, er
 		if err != nil {
 			return nil, err
 		}
-		if err := s.checkCustomer(in, r, cust); err != nil {
+		if err := s.checkCustomer(in, r, check); err != nil {
 			return nil, err
 		}
 		ev := &Event{At: now, Actor: in.Actor, Action: string(in.Action), Text: in.Text, Detail: in.Detail, From: r.Status, To: to}
+		ev.Mail = s.mailEffects(cust, in.Inbound, inReplyTo)
+		if ev.Mail != nil {
+			ev.Mail.Files = files
+		}
 		if in.From != "" {
 			ev.Actor = in.From
 		}
@@ -413,6 +444,18 @@ func (s *Service) Sweep(ctx context.Context, dryRun bool) (*SweepResult, error) 
 		return nil, err
 	}
 	var due []string
+	customers := map[string]*Customer{}
+	replyTo := map[string]string{}
+	if s.Notifier != nil && !dryRun {
+		// Read before the transactions: a store may hold one connection.
+		cs, err := s.Store.Customers(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			customers[c.Code] = c
+		}
+	}
 	for _, r := range resolved {
 		if at, ok := AutocloseAt(r, s.Calendar, s.Policy); ok && !now.Before(at) {
 			if dryRun {
@@ -420,6 +463,11 @@ func (s *Service) Sweep(ctx context.Context, dryRun bool) (*SweepResult, error) 
 				continue
 			}
 			due = append(due, r.ID)
+			if s.Notifier != nil {
+				if replyTo[r.ID], err = s.lastInbound(ctx, r.ID); err != nil {
+					return nil, err
+				}
+			}
 		}
 	}
 	const batch = 500 // short transactions leave room for other writers
@@ -438,6 +486,9 @@ func (s *Service) Sweep(ctx context.Context, dryRun bool) (*SweepResult, error) 
 			ev := &Event{At: now, Actor: "sweep", Action: string(ActAutoClose), From: r.Status, To: StatusClosed,
 				Text: fmt.Sprintf("no reply from the customer within %d business days of the answer", s.Policy.AutocloseBusinessDays)}
 			r.Status, r.Closure, r.ClosedAt, r.UpdatedAt = StatusClosed, "auto", &now, now
+			if c := customers[r.Customer]; c != nil {
+				ev.Mail = s.mailEffects(c, nil, replyTo[r.ID])
+			}
 			return ev, nil
 		}
 		closed, err := s.Store.UpdateRequests(ctx, due[:n], change)
@@ -513,5 +564,42 @@ func sameCustomer(a, b *Customer) bool {
 	}
 	return a.Name == b.Name && slices.Equal(a.Emails, b.Emails) && slices.Equal(a.Responsible, b.Responsible) &&
 		date(a.ContractStart) == date(b.ContractStart) && date(a.ContractEnd) == date(b.ContractEnd) &&
-		a.ProjectAddress == b.ProjectAddress
+		a.ProjectAddress == b.ProjectAddress && a.Lang == b.Lang
+}
+
+// mailEffects are an event's mail side: the inbound message's decision and
+// the notices the Notifier makes of the event; nil when there are none.
+func (s *Service) mailEffects(c *Customer, inbound *Inbound, inReplyTo string) *MailEffects {
+	if inbound == nil && (s.Notifier == nil || c == nil) {
+		return nil
+	}
+	m := &MailEffects{Inbound: inbound}
+	if s.Notifier != nil && c != nil {
+		m.Notify = func(r *Request, ev Event) ([]Notice, error) {
+			nc := NoticeContext{Request: r, Customer: c, Event: ev, InReplyTo: inReplyTo,
+				ReactionDue: s.Calendar.EndOfNextWorkday(r.CreatedAt)}
+			if at, ok := AutocloseAt(r, s.Calendar, s.Policy); ok {
+				nc.AutocloseAt = &at
+			}
+			return s.Notifier.Notices(nc)
+		}
+	}
+	return m
+}
+
+// lastInbound is the customer's last message on a request, "" when the
+// store keeps no mail.
+func (s *Service) lastInbound(ctx context.Context, id string) (string, error) {
+	ms, ok := s.Store.(MailStore)
+	if !ok {
+		return "", nil
+	}
+	return ms.LastInbound(ctx, id)
+}
+
+func inboundID(in *Inbound) string {
+	if in == nil {
+		return ""
+	}
+	return in.MessageID
 }

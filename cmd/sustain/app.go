@@ -22,11 +22,12 @@ const (
 	exitOK         = 0
 	exitFailure    = 1
 	exitUsage      = 2
-	exitRepository = 3 // the repository cannot answer: not a repository, no commits, shallow clone
-	exitRefused    = 4 // a rule refuses the request: version not greater, tag exists, ambiguous issue
-	exitNotFound   = 5 // nothing to report: no release yet, unknown revision
-	exitAuth       = 6 // Jira rejected the credentials or denied access
-	exitRemote     = 7 // Jira could not be reached, timed out, or kept failing after the retries
+	exitRepository = 3  // the repository cannot answer: not a repository, no commits, shallow clone
+	exitRefused    = 4  // a rule refuses the request: version not greater, tag exists, ambiguous issue
+	exitNotFound   = 5  // nothing to report: no release yet, unknown revision
+	exitAuth       = 6  // Jira rejected the credentials or denied access
+	exitRemote     = 7  // Jira could not be reached, timed out, or kept failing after the retries
+	exitTempFail   = 75 // EX_TEMPFAIL: a message could not be stored now; the MTA retries
 )
 
 const exitStatusHelp = `EXIT STATUS
@@ -37,7 +38,8 @@ const exitStatusHelp = `EXIT STATUS
   4  refused by a rule: version not greater, tag exists, several issue keys
   5  not found: no release yet, unknown revision, unknown request or Jira issue
   6  Jira rejected the credentials or denied access
-  7  Jira unreachable, timed out, or still failing after the retries (try again later)`
+  7  Jira unreachable, timed out, or still failing after the retries (try again later)
+  75 a message could not be stored now (store busy, disk full): try again later`
 
 // app holds what every command needs: streams, environment, clock, and the
 // global flags. Commands read configuration through it, once.
@@ -156,7 +158,7 @@ directory), and $XDG_CONFIG_HOME/sustain/config.yaml, in that order.
 	pf.BoolVar(&a.debug, "debug", false, "print each Jira HTTP request (method, URL, status, duration, retries) to stderr; never credentials")
 	pf.StringVar(&a.nowFlag, "now", "", "act as if it were `TIME` (2027-01-15, 2027-01-15T10:30; SUSTAIN_NOW), for what-if runs")
 
-	root.AddCommand(newReleaseCmd(a), newTicketCmd(a), newCustomerCmd(a), newCalendarCmd(a), newVersionCmd(a), newManCmd(root))
+	root.AddCommand(newReleaseCmd(a), newTicketCmd(a), newCustomerCmd(a), newCalendarCmd(a), newVersionCmd(a), newManCmd(root), NewCmdMail(a))
 	return root
 }
 
@@ -180,6 +182,7 @@ func describeError(err error) (code int, msg, hint string) {
 			problem.NotFound:    exitNotFound,
 			problem.Auth:        exitAuth,
 			problem.Unavailable: exitRemote,
+			problem.TempFail:    exitTempFail,
 		}[pe.Kind]
 		if code == 0 {
 			code = exitFailure

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -61,7 +62,8 @@ func (v customerView) Table() output.Table {
 		resp[i] = p.String()
 	}
 	return output.KV("CODE", v.Code, "NAME", v.Name, "EMAILS", strings.Join(v.Emails, ", "),
-		"RESPONSIBLE", strings.Join(resp, ", "), "CONTRACT", v.contract(), "PROJECT ADDRESS", v.ProjectAddress)
+		"RESPONSIBLE", strings.Join(resp, ", "), "CONTRACT", v.contract(), "PROJECT ADDRESS", v.ProjectAddress,
+		"LANG", cmp.Or(v.Lang, "default"))
 }
 
 type customerList []customerView
@@ -77,6 +79,7 @@ func (l customerList) Table() output.Table {
 // customerFlags are the fields add and edit share.
 type customerFlags struct {
 	name, projectAddress, start, end string
+	lang                             string
 	emails, responsible              []string
 }
 
@@ -86,6 +89,9 @@ func (f *customerFlags) apply(c *ticket.Customer, cmd *cobra.Command) error {
 	}
 	if cmd.Flags().Changed("project-address") {
 		c.ProjectAddress = f.projectAddress
+	}
+	if cmd.Flags().Changed("lang") {
+		c.Lang = f.lang
 	}
 	for _, e := range f.emails {
 		addr, err := ticket.ParseEmail(e)
@@ -133,6 +139,7 @@ func addCustomerFlags(cmd *cobra.Command, f *customerFlags, emailFlag, respFlag 
 	fl.StringVar(&f.start, "contract-start", "", "support contract start `DATE` (YYYY-MM-DD)")
 	fl.StringVar(&f.end, "contract-end", "", "support contract end `DATE` (YYYY-MM-DD), inclusive")
 	fl.StringVar(&f.projectAddress, "project-address", "", "the project's `URL` (A7)")
+	fl.StringVar(&f.lang, "lang", "", "the language of the customer's e-mail notices: ru or en (default: mail.lang)")
 }
 
 func newCustomerAddCmd(a *app) *cobra.Command {

@@ -79,7 +79,7 @@ func (a *app) service() (*ticket.Service, error) {
 	}
 	a.closers = append(a.closers, store.Close)
 	s := cfg.Support
-	return &ticket.Service{
+	svc := &ticket.Service{
 		Store: store,
 		Policy: ticket.Policy{
 			Prefix:                        s.Prefix,
@@ -92,7 +92,18 @@ func (a *app) service() (*ticket.Service, error) {
 		},
 		Calendar: cal,
 		Now:      now,
-	}, nil
+	}
+	// mail.notify: staff actions queue notices, on a store with an outbox.
+	if _, ok := store.(ticket.MailStore); ok {
+		n, err := a.mailNotifier()
+		if err != nil {
+			return nil, err
+		}
+		if n != nil {
+			svc.Notifier = n
+		}
+	}
+	return svc, nil
 }
 
 // openStore opens the ticket store named by --store, SUSTAIN_STORE or

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -46,6 +47,13 @@ type requestView struct {
 	ticket.View
 	loc     *time.Location
 	history bool
+	mail    *requestMail // messages in and out, where the store keeps mail
+}
+
+// requestMail is a request's e-mail: "mail" in ticket show --json.
+type requestMail struct {
+	In  []*ticket.Inbound `json:"in"`
+	Out []*ticket.Notice  `json:"out"`
 }
 
 func fmtTime(t *time.Time, loc *time.Location) string {
@@ -55,7 +63,15 @@ func fmtTime(t *time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02 15:04")
 }
 
-func (v requestView) MarshalJSON() ([]byte, error) { return jsonOf(v.View) }
+func (v requestView) MarshalJSON() ([]byte, error) {
+	if v.mail == nil {
+		return jsonOf(v.View)
+	}
+	return jsonOf(struct {
+		ticket.View
+		Mail *requestMail `json:"mail"`
+	}{v.View, v.mail})
+}
 
 func (v requestView) Table() output.Table {
 	r, sla := v.Request, v.SLA
@@ -103,6 +119,20 @@ func (v requestView) Table() output.Table {
 			line += ": " + oneLine(e.Text)
 		}
 		t.Rows = append(t.Rows, []string{"HISTORY", line})
+	}
+	if v.mail != nil {
+		for _, in := range v.mail.In {
+			t.Rows = append(t.Rows, []string{"MAIL IN", fmt.Sprintf("%s  #%d from %s as %s: %s", ft(&in.ReceivedAt), in.ID,
+				in.From, cmp.Or(in.As, in.Decision), oneLine(in.Subject))})
+		}
+		for _, n := range v.mail.Out {
+			state := n.Status
+			if n.Status == ticket.NoticeFailed {
+				state = "FAILED: the customer was not reached (" + oneLine(n.Error) + ")"
+			}
+			t.Rows = append(t.Rows, []string{"MAIL OUT", fmt.Sprintf("%s  #%d %s to %s: %s", ft(&n.QueuedAt), n.ID, n.Kind,
+				strings.Join(n.To, ", "), state)})
+		}
 	}
 	return t
 }
@@ -370,7 +400,15 @@ func newTicketShowCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.printRequest(v, svc, true)
+			rv := requestView{View: *v, loc: svc.Calendar.Location(), history: true}
+			if ms, ok := svc.Store.(ticket.MailStore); ok {
+				in, out, err := ms.RequestMail(a.ctx, v.ID)
+				if err != nil {
+					return err
+				}
+				rv.mail = &requestMail{In: in, Out: out}
+			}
+			return a.print(rv)
 		},
 	}
 }

@@ -29,6 +29,7 @@ type Config struct {
 	Components map[string]Component `yaml:"components"`
 	Support    Support              `yaml:"support"`
 	Changelog  Changelog            `yaml:"changelog"`
+	Mail       Mail                 `yaml:"mail"`
 
 	// storeDir is the directory of the config file that set store, against
 	// which a relative store path resolves; empty when the environment set it
@@ -126,6 +127,73 @@ type ChangelogGroup struct {
 	Title string   `yaml:"title"` // default: the language's title for a known id, else the id
 	Types []string `yaml:"types"`
 }
+
+// --- the e-mail channel (issue 9) ---
+
+// Mail configures the desk's e-mail channel: intake, notices and their
+// transport.
+type Mail struct {
+	Address      string   `yaml:"address"`       // the desk's address: From of notices
+	Domain       string   `yaml:"domain"`        // of notices' Message-IDs; default: the address's domain
+	Notify       bool     `yaml:"notify"`        // queue notices on staff actions
+	Lang         string   `yaml:"lang"`          // default language of notices: ru or en
+	ConfirmWords []string `yaml:"confirm_words"` // a first line that confirms an answer
+	TemplatesDir string   `yaml:"templates_dir"` // overrides the embedded templates
+	LoopID       string   `yaml:"loop_id"`       // our X-Loop value; default: the address
+	MaxMessageMB int      `yaml:"max_message_mb"`
+	IMAP         MailIMAP `yaml:"imap"`
+	SMTP         MailSMTP `yaml:"smtp"`
+	Transport    string   `yaml:"transport"` // smtp or dir
+	Dir          string   `yaml:"dir"`       // where the dir transport writes .eml files
+}
+
+// MailIMAP is the mailbox `sustain mail fetch` reads.
+type MailIMAP struct {
+	Host         string `yaml:"host"`
+	Port         int    `yaml:"port"`
+	User         string `yaml:"user"`
+	PasswordFile string `yaml:"password_file"` // or SUSTAIN_IMAP_PASSWORD
+	Mailbox      string `yaml:"mailbox"`
+	DoneMailbox  string `yaml:"done_mailbox"` // move handled messages here instead of marking them \Seen
+	TLS          string `yaml:"tls"`          // imaps (default), starttls or none
+}
+
+// MailSMTP is the server `sustain mail send` delivers through.
+type MailSMTP struct {
+	Host         string `yaml:"host"`
+	Port         int    `yaml:"port"`
+	User         string `yaml:"user"`
+	PasswordFile string `yaml:"password_file"` // or SUSTAIN_SMTP_PASSWORD
+	TLS          string `yaml:"tls"`           // starttls (default), smtps or none
+}
+
+func (c *Config) validateMail(bad func(key, format string, args ...any) error) error {
+	m := c.Mail
+	if m.Lang != "" && m.Lang != "ru" && m.Lang != "en" {
+		return bad("mail.lang", "%q: use ru or en", m.Lang)
+	}
+	switch m.Transport {
+	case "", "smtp", "dir":
+	default:
+		return bad("mail.transport", "%q: use smtp or dir", m.Transport)
+	}
+	if m.MaxMessageMB < 0 {
+		return bad("mail.max_message_mb", "%d: give a size in MiB", m.MaxMessageMB)
+	}
+	switch m.IMAP.TLS {
+	case "", "imaps", "starttls", "none":
+	default:
+		return bad("mail.imap.tls", "%q: use imaps, starttls or none", m.IMAP.TLS)
+	}
+	switch m.SMTP.TLS {
+	case "", "smtps", "starttls", "none":
+	default:
+		return bad("mail.smtp.tls", "%q: use starttls, smtps or none", m.SMTP.TLS)
+	}
+	return nil
+}
+
+// --- end of the e-mail channel ---
 
 // Schemes known to the release package.
 const (
@@ -370,6 +438,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.validateJira(bad); err != nil {
+		return err
+	}
+	if err := c.validateMail(bad); err != nil {
 		return err
 	}
 	if l := c.Changelog.Lang; l != "en" && l != "ru" {

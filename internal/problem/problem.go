@@ -22,6 +22,9 @@ const (
 	// Unavailable: a remote service could not be reached or kept failing
 	// after the retries (exit 7); running again later may work.
 	Unavailable
+	// TempFail: the work could not be done now but nothing was lost, and
+	// the caller should retry later (exit 75, EX_TEMPFAIL: an MTA retries).
+	TempFail
 )
 
 // Error is a failure the user can act on.

@@ -39,6 +39,7 @@ type entry struct {
 	ContractStart  string    `yaml:"contract_start,omitempty"`
 	ContractEnd    string    `yaml:"contract_end,omitempty"`
 	ProjectAddress string    `yaml:"project_address,omitempty"`
+	Lang           string    `yaml:"lang,omitempty"` // of notices: ru or en
 	CreatedAt      time.Time `yaml:"created_at,omitempty"`
 }
 
@@ -59,7 +60,7 @@ func Parse(data []byte, name string) ([]*ticket.Customer, error) {
 	out := make([]*ticket.Customer, 0, len(f.Customers))
 	seen := map[string]bool{}
 	for i, e := range f.Customers {
-		c := &ticket.Customer{Code: e.Code, Name: e.Name, Emails: e.Emails, ProjectAddress: e.ProjectAddress, CreatedAt: e.CreatedAt}
+		c := &ticket.Customer{Code: e.Code, Name: e.Name, Emails: e.Emails, ProjectAddress: e.ProjectAddress, Lang: e.Lang, CreatedAt: e.CreatedAt}
 		if c.Emails == nil {
 			c.Emails = []string{}
 		}
@@ -100,7 +101,7 @@ func Format(cs []*ticket.Customer) ([]byte, error) {
 	sorted := slices.Clone(cs)
 	slices.SortFunc(sorted, func(a, b *ticket.Customer) int { return strings.Compare(a.Code, b.Code) })
 	for _, c := range sorted {
-		e := entry{Code: c.Code, Name: c.Name, Emails: c.Emails, ProjectAddress: c.ProjectAddress, CreatedAt: c.CreatedAt.UTC()}
+		e := entry{Code: c.Code, Name: c.Name, Emails: c.Emails, ProjectAddress: c.ProjectAddress, Lang: c.Lang, CreatedAt: c.CreatedAt.UTC()}
 		for _, p := range c.Responsible {
 			e.Responsible = append(e.Responsible, person(p))
 		}

@@ -10,7 +10,7 @@ import (
 	"github.com/sustain-cli/sustain/ticket"
 )
 
-const customerColumns = "code, name, emails, responsible, contract_start, contract_end, project_address, created_at"
+const customerColumns = "code, name, emails, responsible, contract_start, contract_end, project_address, created_at, lang"
 
 // AddCustomer stores a new customer; a taken code is refused.
 func (s *Store) AddCustomer(ctx context.Context, c *ticket.Customer) error {
@@ -22,7 +22,7 @@ func (s *Store) AddCustomer(ctx context.Context, c *ticket.Customer) error {
 		if n > 0 {
 			return ticket.ErrCustomerExists(c.Code)
 		}
-		return writeCustomer(ctx, tx, c, "INSERT INTO customers ("+customerColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+		return writeCustomer(ctx, tx, c, "INSERT INTO customers ("+customerColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 	})
 }
 
@@ -36,7 +36,7 @@ func writeCustomer(ctx context.Context, tx *sql.Tx, c *ticket.Customer, stmt str
 		resp = []byte("[]")
 	}
 	args := []any{c.Code, c.Name, string(emails), string(resp),
-		dateText(c.ContractStart), dateText(c.ContractEnd), c.ProjectAddress, dbTime(c.CreatedAt)}
+		dateText(c.ContractStart), dateText(c.ContractEnd), c.ProjectAddress, dbTime(c.CreatedAt), c.Lang}
 	_, err := tx.ExecContext(ctx, stmt, append(args, more...)...)
 	return err
 }
@@ -54,7 +54,7 @@ func (s *Store) UpdateCustomer(ctx context.Context, code string, change func(*ti
 		}
 		out = c
 		return writeCustomer(ctx, tx, c, `UPDATE customers SET code = ?, name = ?, emails = ?, responsible = ?,
-			contract_start = ?, contract_end = ?, project_address = ?, created_at = ? WHERE code = ?`, code)
+			contract_start = ?, contract_end = ?, project_address = ?, created_at = ?, lang = ? WHERE code = ?`, code)
 	})
 	return out, err
 }
@@ -100,7 +100,7 @@ func scanCustomer(row scanner) (*ticket.Customer, error) {
 	var emails, resp string
 	var start, end sql.NullString
 	var created int64
-	if err := row.Scan(&c.Code, &c.Name, &emails, &resp, &start, &end, &c.ProjectAddress, &created); err != nil {
+	if err := row.Scan(&c.Code, &c.Name, &emails, &resp, &start, &end, &c.ProjectAddress, &created, &c.Lang); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(emails), &c.Emails); err != nil {

@@ -62,7 +62,10 @@ func (s *Store) CreateRequest(ctx context.Context, prefix string, r *ticket.Requ
 		if stored.Action == string(ticket.ActOpen) && stored.Text == r.Description {
 			stored.Text = "" // kept once, in the request; Request gives it back
 		}
-		return insertEvent(ctx, tx, r.Number, stored)
+		if err := insertEvent(ctx, tx, r.Number, stored); err != nil {
+			return err
+		}
+		return applyMail(ctx, tx, r, first)
 	})
 	if err != nil {
 		return nil, err
@@ -385,6 +388,9 @@ func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*t
 			if ev != nil {
 				ev.Seq = lastSeq[r.Number] + 1
 				if _, err := addEvent.ExecContext(ctx, eventArgs(r.Number, *ev)...); err != nil {
+					return err
+				}
+				if err := applyMail(ctx, tx, r, *ev); err != nil {
 					return err
 				}
 			}

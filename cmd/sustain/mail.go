@@ -1,0 +1,673 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sustain-cli/sustain/internal/config"
+	"github.com/sustain-cli/sustain/internal/output"
+	"github.com/sustain-cli/sustain/internal/problem"
+	"github.com/sustain-cli/sustain/mail"
+	"github.com/sustain-cli/sustain/ticket"
+)
+
+// crashAfterStoreEnv makes `mail ingest` kill itself after keeping a
+// message and before deciding it. Only the crash test sets it.
+const crashAfterStoreEnv = "SUSTAIN_TEST_CRASH_AFTER_STORE"
+
+// NewCmdMail is the e-mail channel's command group.
+func NewCmdMail(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "mail",
+		Short: "The e-mail channel: take in customers' mail, send notices, quarantine",
+		Long: `Run the desk by mail (Q10, A8, A10-A12). Messages are read from an MTA pipe,
+files, a Maildir or IMAP; each is kept byte for byte before it is parsed and
+gets one decision: opened, appended (as reply, message, confirmation or
+dispute), quarantined, ignored (machine mail) or duplicate. Notices queued
+by staff actions (mail.notify) wait in the outbox until 'mail send'.
+
+` + exitStatusHelp,
+		Args: cobra.ArbitraryArgs,
+		RunE: groupRun,
+	}
+	cmd.AddCommand(NewCmdMailIngest(a, nil), NewCmdMailShow(a, nil), NewCmdMailLog(a, nil),
+		newMailQuarantineCmd(a), newMailOutboxCmd(a))
+	cmd.AddCommand(mailTransportCmds(a)...)
+	return cmd
+}
+
+// desk is what the mail commands work with.
+type desk struct {
+	svc      *ticket.Service
+	store    ticket.MailStore
+	notifier *mail.Notifier
+	intake   *mail.Intake
+}
+
+// desk opens the store and builds the intake from the mail.* settings.
+func (a *app) desk() (*desk, error) {
+	cfg, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	svc, err := a.service()
+	if err != nil {
+		return nil, err
+	}
+	ms, ok := svc.Store.(ticket.MailStore)
+	if !ok {
+		return nil, problem.New(problem.Refused, "run the mail commands on a SQLite store (--store FILE)",
+			"the e-mail channel is not yet supported on the Jira store")
+	}
+	n, err := a.mailNotifier()
+	if err != nil {
+		return nil, err
+	}
+	m := cfg.Mail
+	d := &desk{svc: svc, store: ms, notifier: n}
+	d.intake = &mail.Intake{Service: svc, Store: ms, ConfirmWords: m.ConfirmWords, Actor: "mail",
+		Parse: mail.ParseOptions{MaxAttachmentBytes: svc.Policy.AttachmentMaxBytes, LoopID: cmp.Or(m.LoopID, m.Address)}}
+	if n != nil {
+		d.intake.Notifier = n
+	}
+	if a.getenv(crashAfterStoreEnv) == "1" {
+		d.intake.AfterStore = func() {
+			if p, err := os.FindProcess(os.Getpid()); err == nil {
+				_ = p.Kill()
+			}
+		}
+	}
+	return d, nil
+}
+
+// mailNotifier is the Notifier of mail.notify, nil when notices are off.
+func (a *app) mailNotifier() (*mail.Notifier, error) {
+	cfg, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	m := cfg.Mail
+	if !m.Notify {
+		return nil, nil
+	}
+	if m.Address == "" {
+		return nil, usagef("mail.notify is on but mail.address is not set: notices need the desk's address")
+	}
+	tmpl, err := mail.LoadTemplates(m.TemplatesDir)
+	if err != nil {
+		return nil, usagef("mail.templates_dir: %v", err)
+	}
+	now, err := a.clock()
+	if err != nil {
+		return nil, err
+	}
+	return &mail.Notifier{Templates: tmpl, Address: m.Address, Domain: m.Domain, LoopID: m.LoopID, Lang: m.Lang,
+		Desk: cmp.Or(cfg.Support.Actor, m.Address), Now: now}, nil
+}
+
+// --- views ---
+
+type inboundList struct {
+	items []*ticket.Inbound
+	loc   *time.Location
+}
+
+func (l inboundList) MarshalJSON() ([]byte, error) { return jsonOf(l.items) }
+
+func decisionText(in *ticket.Inbound) string {
+	s := cmp.Or(in.Decision, "pending")
+	if in.Request != "" && (in.Decision == ticket.DecisionOpened || in.Decision == ticket.DecisionAppended) {
+		s += " " + in.Request
+	}
+	if in.As != "" {
+		s += " as " + in.As
+	}
+	return s
+}
+
+func (l inboundList) Table() output.Table {
+	t := output.Table{Header: []string{"ID", "RECEIVED", "FROM", "DECISION", "SUBJECT", "REASON"}}
+	for _, in := range l.items {
+		t.Rows = append(t.Rows, []string{strconv.FormatInt(in.ID, 10), in.ReceivedAt.In(l.loc).Format("2006-01-02 15:04"),
+			cmp.Or(in.From, "-"), decisionText(in), oneLine(in.Subject), oneLine(in.Reason)})
+	}
+	return t
+}
+
+type inboundView struct {
+	*ticket.Inbound
+	loc *time.Location
+	// text and files are what the message says, for show: staff decide a
+	// quarantined message by reading it.
+	text  string
+	files []string
+}
+
+func (v inboundView) MarshalJSON() ([]byte, error) {
+	if v.files == nil && v.text == "" {
+		return jsonOf(v.Inbound)
+	}
+	return jsonOf(struct {
+		*ticket.Inbound
+		Text        string   `json:"text"`
+		Attachments []string `json:"attachments"`
+	}{v.Inbound, v.text, v.files})
+}
+
+// withContent reads the message for show; an unreadable one shows none.
+func (v inboundView) withContent(raw []byte) inboundView {
+	m, err := mail.Parse(raw, mail.ParseOptions{})
+	if err != nil {
+		return v
+	}
+	v.text, v.files = m.Text, []string{}
+	for _, a := range m.Attachments {
+		v.files = append(v.files, fmt.Sprintf("%s (%d bytes)", a.Name, len(a.Data)))
+	}
+	return v
+}
+
+func (v inboundView) Table() output.Table {
+	in := v.Inbound
+	t := output.KV("ID", strconv.FormatInt(in.ID, 10), "RECEIVED", in.ReceivedAt.In(v.loc).Format("2006-01-02 15:04:05"),
+		"SOURCE", in.Source, "FROM", in.From, "SUBJECT", in.Subject, "MESSAGE-ID", in.MessageID,
+		"SIZE", fmt.Sprintf("%d bytes, sha256 %s", in.Size, in.SHA256), "DECISION", decisionText(in))
+	if in.Reason != "" {
+		t.Rows = append(t.Rows, []string{"REASON", in.Reason})
+	}
+	if in.HandledBy != "" {
+		t.Rows = append(t.Rows, []string{"HANDLED BY", in.HandledBy + " at " + fmtTime(in.HandledAt, v.loc)})
+	}
+	if v.text != "" {
+		t.Rows = append(t.Rows, []string{"TEXT", oneLine(v.text)})
+	}
+	for _, f := range v.files {
+		t.Rows = append(t.Rows, []string{"ATTACHMENT", f})
+	}
+	return t
+}
+
+type noticeList struct {
+	items []*ticket.Notice
+	loc   *time.Location
+}
+
+func (l noticeList) MarshalJSON() ([]byte, error) { return jsonOf(l.items) }
+
+func (l noticeList) Table() output.Table {
+	t := output.Table{Header: []string{"ID", "QUEUED", "REQUEST", "KIND", "TO", "STATUS", "SENT", "SERVER REPLY"}}
+	for _, n := range l.items {
+		t.Rows = append(t.Rows, []string{strconv.FormatInt(n.ID, 10), n.QueuedAt.In(l.loc).Format("2006-01-02 15:04"),
+			cmp.Or(n.Request, "-"), n.Kind, strings.Join(n.To, ", "), n.Status, fmtTime(n.SentAt, l.loc),
+			oneLine(cmp.Or(n.Error, n.ServerReply))})
+	}
+	return t
+}
+
+type noticeView struct {
+	*ticket.Notice
+	loc *time.Location
+}
+
+func (v noticeView) MarshalJSON() ([]byte, error) { return jsonOf(v.Notice) }
+
+func (v noticeView) Table() output.Table {
+	n := v.Notice
+	t := output.KV("ID", strconv.FormatInt(n.ID, 10), "REQUEST", cmp.Or(n.Request, "-"), "KIND", n.Kind,
+		"TO", strings.Join(n.To, ", "), "SUBJECT", n.Subject, "MESSAGE-ID", n.MessageID,
+		"QUEUED", fmtTime(&n.QueuedAt, v.loc), "STATUS", n.Status, "ATTEMPTS", strconv.Itoa(n.Attempts),
+		"SENT", fmtTime(n.SentAt, v.loc))
+	for _, kv := range [][2]string{{"NEXT ATTEMPT", ""}, {"SERVER REPLY", n.ServerReply}, {"ERROR", n.Error}} {
+		if kv[0] == "NEXT ATTEMPT" && n.NextAttemptAt != nil && n.Status == ticket.NoticeQueued {
+			kv[1] = fmtTime(n.NextAttemptAt, v.loc)
+		}
+		if kv[1] != "" {
+			t.Rows = append(t.Rows, []string{kv[0], kv[1]})
+		}
+	}
+	return t
+}
+
+// --- ingest ---
+
+// MailIngestOptions are the flags of `mail ingest`.
+type MailIngestOptions struct {
+	App     *app
+	Files   []string
+	Maildir string
+}
+
+// NewCmdMailIngest binds `mail ingest`.
+func NewCmdMailIngest(a *app, runF func(*MailIngestOptions) error) *cobra.Command {
+	opts := &MailIngestOptions{App: a}
+	cmd := &cobra.Command{
+		Use:   "ingest [FILE...] | --maildir DIR",
+		Short: "Take in messages: from an MTA pipe (standard input), files, or a Maildir",
+		Long: `Keep each message byte for byte, then decide what it means and print the
+decision. With no FILE, or -, one message is read from standard input, so an
+MTA can deliver to it ("|sustain mail ingest" in .forward or aliases). With
+--maildir, every message in new/ and the unseen ones in cur/ is taken and
+moved to cur/ with the S flag once its decision is committed; overlapping
+runs never take the same message. Messages kept earlier but not decided (a
+killed run) are finished first.
+
+Exit status 0 means every message is kept and decided, quarantined ones
+included; 75 (EX_TEMPFAIL) means a message could not be kept now (the store
+busy, the disk full): the MTA retries, nothing is lost.
+
+` + exitStatusHelp,
+		Example: `  sustain mail ingest < message.eml
+  sustain mail ingest a.eml b.eml --json
+  */5 * * * *  sustain mail ingest --maildir ~/Maildir`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Files = args
+			if opts.Maildir != "" && len(args) > 0 {
+				return usagef("give files or --maildir, not both")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return mailIngestRun(a.ctx, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Maildir, "maildir", "", "take every new message of the Maildir `DIR`")
+	return cmd
+}
+
+func mailIngestRun(ctx context.Context, opts *MailIngestOptions) error {
+	a := opts.App
+	// A message with a 25 MB attachment passes through the raw bytes, the
+	// parser and two store writes; a soft limit makes the collector return
+	// each copy before the next instead of letting the heap double.
+	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
+		debug.SetMemoryLimit(48 << 20)
+	}
+	d, err := a.desk()
+	if err != nil {
+		return keepFailed(err)
+	}
+	done, err := d.intake.Resume(ctx)
+	if err != nil {
+		return err
+	}
+	var failed error
+	switch {
+	case opts.Maildir != "":
+		failed = ingestMaildir(ctx, d, opts.Maildir, &done, a)
+	case len(opts.Files) == 0 || (len(opts.Files) == 1 && opts.Files[0] == "-"):
+		raw, err := io.ReadAll(a.in)
+		if err != nil {
+			return problem.New(problem.TempFail, "the MTA retries", "read the message from standard input: %v", err)
+		}
+		in, err := d.intake.Ingest(ctx, raw, "stdin")
+		if err != nil {
+			return err
+		}
+		done = append(done, in)
+	default:
+		for _, f := range opts.Files {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				failed = usagef("mail ingest: %v", err)
+				break
+			}
+			in, err := d.intake.Ingest(ctx, raw, "file:"+f)
+			if err != nil {
+				failed = err
+				break
+			}
+			done = append(done, in)
+		}
+	}
+	if err := a.print(inboundList{items: done, loc: d.svc.Calendar.Location()}); err != nil {
+		return err
+	}
+	return failed
+}
+
+// keepFailed makes a store that cannot be opened (busy, disk full, a
+// damaged file) a temporary failure, so the MTA keeps the message and
+// retries; wrong settings stay usage errors, which no retry fixes.
+func keepFailed(err error) error {
+	var pe *problem.Error
+	var ue *usageError
+	var ce *config.Error
+	if errors.As(err, &pe) || errors.As(err, &ue) || errors.As(err, &ce) {
+		return err
+	}
+	return problem.New(problem.TempFail, "the MTA retries later; nothing was kept, so nothing is lost", "could not open the store now: %v", err)
+}
+
+func ingestMaildir(ctx context.Context, d *desk, dir string, done *[]*ticket.Inbound, a *app) error {
+	cfg, _ := a.config()
+	max := int64(cmp.Or(cfg.Mail.MaxMessageMB, 64)) << 20
+	md := mail.Maildir{Dir: dir}
+	return md.Each(ctx, max, func(m *mail.MaildirMessage) error {
+		raw := m.Raw
+		if m.TooLarge {
+			r, err := m.Open()
+			if err != nil {
+				return err
+			}
+			if raw, err = io.ReadAll(r); err != nil {
+				return err
+			}
+		}
+		in, err := d.intake.Ingest(ctx, raw, "maildir:"+m.Path)
+		if err != nil {
+			return err
+		}
+		*done = append(*done, in)
+		// Moved only once its decision is committed: a crash before this
+		// reads it again, and it is then a duplicate.
+		return md.MarkDone(m)
+	})
+}
+
+// --- show, log ---
+
+// MailShowOptions are the flags of `mail show`.
+type MailShowOptions struct {
+	App *app
+	ID  int64
+	Raw bool
+}
+
+// NewCmdMailShow binds `mail show`.
+func NewCmdMailShow(a *app, runF func(*MailShowOptions) error) *cobra.Command {
+	opts := &MailShowOptions{App: a}
+	cmd := &cobra.Command{
+		Use:   "show ID",
+		Short: "Show a received message and its decision; --raw writes it byte for byte",
+		Long:  "Show a message of the intake log. With --raw, its bytes exactly as received.\n\n" + exitStatusHelp,
+		Example: `  sustain mail show 12
+  sustain mail show 12 --raw > message.eml`,
+		Args: exactArgs(1, "the message's number in the intake log"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseMailID(args[0])
+			if err != nil {
+				return err
+			}
+			opts.ID = id
+			if runF != nil {
+				return runF(opts)
+			}
+			return mailShowRun(a.ctx, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Raw, "raw", false, "write the message as received")
+	return cmd
+}
+
+func parseMailID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id < 1 {
+		return 0, usagef("%q is not a message number (see sustain mail log)", s)
+	}
+	return id, nil
+}
+
+func mailShowRun(ctx context.Context, opts *MailShowOptions) error {
+	a := opts.App
+	d, err := a.desk()
+	if err != nil {
+		return err
+	}
+	in, raw, err := d.store.InboundMessage(ctx, opts.ID)
+	if err != nil {
+		return err
+	}
+	if opts.Raw {
+		_, err := a.out.Write(raw)
+		return err
+	}
+	return a.print(inboundView{Inbound: in, loc: d.svc.Calendar.Location()}.withContent(raw))
+}
+
+// MailLogOptions are the flags of `mail log`.
+type MailLogOptions struct {
+	App      *app
+	Decision string
+	Limit    int
+}
+
+// NewCmdMailLog binds `mail log`.
+func NewCmdMailLog(a *app, runF func(*MailLogOptions) error) *cobra.Command {
+	opts := &MailLogOptions{App: a}
+	cmd := &cobra.Command{
+		Use:   "log",
+		Short: "The intake log: every message received and its decision, newest first",
+		Long:  "List the intake log, newest first.\n\n" + exitStatusHelp,
+		Example: `  sustain mail log --limit 20
+  sustain mail log --decision ignored --json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch opts.Decision {
+			case "", "pending", ticket.DecisionOpened, ticket.DecisionAppended, ticket.DecisionQuarantined,
+				ticket.DecisionIgnored, ticket.DecisionDuplicate, ticket.DecisionDropped:
+			default:
+				return usagef("--decision %q: use opened, appended, quarantined, ignored, duplicate, dropped or pending", opts.Decision)
+			}
+			if opts.Limit < 0 {
+				return usagef("--limit %d: give a positive number, or 0 for all", opts.Limit)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return mailLogRun(a.ctx, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Decision, "decision", "", "only messages with this `DECISION`")
+	cmd.Flags().IntVar(&opts.Limit, "limit", 100, "at most `N` messages (0: all)")
+	return cmd
+}
+
+func mailLogRun(ctx context.Context, opts *MailLogOptions) error {
+	d, err := opts.App.desk()
+	if err != nil {
+		return err
+	}
+	var items []*ticket.Inbound
+	if opts.Decision == "pending" {
+		items, err = d.store.PendingInbound(ctx)
+	} else {
+		items, err = d.store.InboundList(ctx, opts.Decision, opts.Limit)
+	}
+	if err != nil {
+		return err
+	}
+	return opts.App.print(inboundList{items: items, loc: d.svc.Calendar.Location()})
+}
+
+// --- quarantine ---
+
+// MailQuarantineOptions are the flags of `mail quarantine` subcommands.
+type MailQuarantineOptions struct {
+	App      *app
+	Action   string // list, show, release, drop
+	ID       int64
+	Customer string
+}
+
+func newMailQuarantineCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "quarantine",
+		Short: "Messages held back: unknown senders, unreadable or oversized mail",
+		Long: `Messages the intake could not take on its own stay here, with the reason,
+until released (decided again, e.g. after 'customer edit --add-email') or
+dropped (the record and the bytes are kept, with who dropped it).`,
+		Args: cobra.ArbitraryArgs,
+		RunE: groupRun,
+	}
+	cmd.AddCommand(NewCmdMailQuarantine(a, "list", nil), NewCmdMailQuarantine(a, "show", nil),
+		NewCmdMailQuarantine(a, "release", nil), NewCmdMailQuarantine(a, "drop", nil))
+	return cmd
+}
+
+// NewCmdMailQuarantine binds one `mail quarantine` subcommand.
+func NewCmdMailQuarantine(a *app, action string, runF func(*MailQuarantineOptions) error) *cobra.Command {
+	opts := &MailQuarantineOptions{App: a, Action: action}
+	cmd := &cobra.Command{Use: action + " ID", Args: exactArgs(1, "the message's number")}
+	switch action {
+	case "list":
+		cmd.Use, cmd.Args = "list", noArgs
+		cmd.Short, cmd.Example = "List the quarantined messages", "  sustain mail quarantine list"
+	case "show":
+		cmd.Short, cmd.Example = "Show a quarantined message and why it is held", "  sustain mail quarantine show 7"
+	case "release":
+		cmd.Short = "Decide a quarantined message again"
+		cmd.Example = `  sustain customer edit ACME --add-email new@acme.test && sustain mail quarantine release 7
+  sustain mail quarantine release 8 --customer BETA`
+		cmd.Flags().StringVar(&opts.Customer, "customer", "", "the customer `CODE` when the address belongs to several")
+	case "drop":
+		cmd.Short, cmd.Example = "Give up on a quarantined message (the record is kept)", "  sustain mail quarantine drop 7"
+	}
+	cmd.Long = cmd.Short + ".\n\n" + exitStatusHelp
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) == 1 {
+			id, err := parseMailID(args[0])
+			if err != nil {
+				return err
+			}
+			opts.ID = id
+		}
+		if runF != nil {
+			return runF(opts)
+		}
+		return mailQuarantineRun(a.ctx, opts)
+	}
+	return cmd
+}
+
+func mailQuarantineRun(ctx context.Context, opts *MailQuarantineOptions) error {
+	a := opts.App
+	d, err := a.desk()
+	if err != nil {
+		return err
+	}
+	loc := d.svc.Calendar.Location()
+	var in *ticket.Inbound
+	var raw []byte
+	switch opts.Action {
+	case "list":
+		items, err := d.store.InboundList(ctx, ticket.DecisionQuarantined, 0)
+		if err != nil {
+			return err
+		}
+		return a.print(inboundList{items: items, loc: loc})
+	case "show":
+		if in, raw, err = d.store.InboundMessage(ctx, opts.ID); err == nil && in.Decision != ticket.DecisionQuarantined {
+			err = problem.New(problem.NotFound, "see it with: sustain mail show "+strconv.FormatInt(opts.ID, 10),
+				"message %d is not in quarantine (%s)", opts.ID, decisionText(in))
+		}
+	case "release":
+		in, err = d.intake.Release(ctx, opts.ID, opts.Customer, a.actor())
+	case "drop":
+		in, err = d.intake.Drop(ctx, opts.ID, a.actor())
+	}
+	if err != nil {
+		return err
+	}
+	v := inboundView{Inbound: in, loc: loc}
+	if raw != nil {
+		v = v.withContent(raw)
+	}
+	return a.print(v)
+}
+
+// --- outbox ---
+
+// MailOutboxOptions are the flags of `mail outbox` subcommands.
+type MailOutboxOptions struct {
+	App    *app
+	Show   bool
+	ID     int64
+	Raw    bool
+	Status string
+	Limit  int
+}
+
+func newMailOutboxCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "outbox",
+		Short: "Notices to customers: queued, sent (with the server's reply) or failed",
+		Long:  "The record that the customer was told (A8): every notice, when it was sent and what the server said.",
+		Args:  cobra.ArbitraryArgs,
+		RunE:  groupRun,
+	}
+	cmd.AddCommand(NewCmdMailOutbox(a, false, nil), NewCmdMailOutbox(a, true, nil))
+	return cmd
+}
+
+// NewCmdMailOutbox binds `mail outbox list` (show false) or `show ID`.
+func NewCmdMailOutbox(a *app, show bool, runF func(*MailOutboxOptions) error) *cobra.Command {
+	opts := &MailOutboxOptions{App: a, Show: show}
+	cmd := &cobra.Command{
+		Use: "list", Short: "List notices, newest first", Args: noArgs,
+		Example: "  sustain mail outbox list --status failed\n  sustain mail outbox list --json",
+	}
+	if show {
+		cmd.Use, cmd.Short, cmd.Args = "show ID", "Show a notice; --raw writes it as sent", exactArgs(1, "the notice's number")
+		cmd.Example = "  sustain mail outbox show 3\n  sustain mail outbox show 3 --raw"
+		cmd.Flags().BoolVar(&opts.Raw, "raw", false, "write the notice's bytes")
+	} else {
+		cmd.Flags().StringVar(&opts.Status, "status", "", "only queued, sent or failed notices")
+		cmd.Flags().IntVar(&opts.Limit, "limit", 100, "at most `N` notices (0: all)")
+	}
+	cmd.Long = cmd.Short + ".\n\n" + exitStatusHelp
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if show {
+			id, err := parseMailID(args[0])
+			if err != nil {
+				return err
+			}
+			opts.ID = id
+		}
+		switch opts.Status {
+		case "", ticket.NoticeQueued, ticket.NoticeSent, ticket.NoticeFailed:
+		default:
+			return usagef("--status %q: use queued, sent or failed", opts.Status)
+		}
+		if runF != nil {
+			return runF(opts)
+		}
+		return mailOutboxRun(a.ctx, opts)
+	}
+	return cmd
+}
+
+func mailOutboxRun(ctx context.Context, opts *MailOutboxOptions) error {
+	a := opts.App
+	d, err := a.desk()
+	if err != nil {
+		return err
+	}
+	loc := d.svc.Calendar.Location()
+	if !opts.Show {
+		ns, err := d.store.Notices(ctx, opts.Status, opts.Limit)
+		if err != nil {
+			return err
+		}
+		return a.print(noticeList{items: ns, loc: loc})
+	}
+	n, err := d.store.Notice(ctx, opts.ID)
+	if err != nil {
+		return err
+	}
+	if opts.Raw {
+		_, err := a.out.Write(n.Raw)
+		return err
+	}
+	return a.print(noticeView{n, loc})
+}

@@ -1,0 +1,434 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sustain-cli/sustain/internal/problem"
+	"github.com/sustain-cli/sustain/ticket"
+)
+
+// Intake decides what each received message means for the desk, under the
+// rules of issue 9: machine mail first, then duplicates, then the sender
+// (From only, Q10), then threading, then the reply's meaning by the state
+// of its request. The raw bytes are kept before anything else is done, so a
+// message is never lost: what cannot be decided is quarantined.
+type Intake struct {
+	Service *ticket.Service
+	Store   ticket.MailStore
+	// Parse carries the attachment limit and our X-Loop value.
+	Parse ParseOptions
+	// ConfirmWords are the first lines that confirm an answer
+	// (mail.confirm_words); nil means DefaultConfirmWords.
+	ConfirmWords []string
+	// Notifier makes refusals to unknown senders; nil sends none.
+	Notifier *Notifier
+	// Actor is who requests opened by mail are registered by.
+	Actor string
+	// AfterStore runs once the raw bytes are kept and before the decision.
+	// Tests use it to kill the process at the worst moment.
+	AfterStore func()
+}
+
+// As: what an appended message counts as.
+const (
+	AsReply        = "reply"        // to an information request (A10)
+	AsMessage      = "message"      // on a request being worked on
+	AsConfirmation = "confirmation" // of the answer (A12)
+	AsDispute      = "dispute"      // a reasoned disagreement (A11)
+)
+
+// refusalInterval is how often one address may be refused: once a day, so
+// a misconfigured client cannot make the desk a mail cannon.
+const refusalInterval = 24 * time.Hour
+
+// Ingest keeps one message and decides it. An error means the message could
+// not be kept (a *problem.Error of kind TempFail: retry later), or was kept
+// but not decided (Resume finishes it).
+func (i *Intake) Ingest(ctx context.Context, raw []byte, source string) (*ticket.Inbound, error) {
+	in, err := i.Store.ReceiveRaw(ctx, raw, source, i.Service.Now())
+	if err != nil {
+		return nil, tempFail(err, "could not store the message now")
+	}
+	if i.AfterStore != nil {
+		i.AfterStore()
+	}
+	return i.decide(ctx, in, raw, "")
+}
+
+func tempFail(err error, what string) error {
+	var pe *problem.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	return problem.New(problem.TempFail, "nothing is lost: the sender (or the MTA) retries, or run the command again", "%s: %v", what, err)
+}
+
+// Resume decides the messages kept but never decided (a process killed
+// between keeping and deciding), oldest first.
+func (i *Intake) Resume(ctx context.Context) ([]*ticket.Inbound, error) {
+	pending, err := i.Store.PendingInbound(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*ticket.Inbound, 0, len(pending))
+	for _, p := range pending {
+		in, raw, err := i.Store.InboundMessage(ctx, p.ID)
+		if err != nil {
+			return out, err
+		}
+		if in, err = i.decide(ctx, in, raw, ""); err != nil {
+			return out, err
+		}
+		out = append(out, in)
+	}
+	return out, nil
+}
+
+// Release decides a quarantined message again, e.g. after its sender was
+// registered; customer, when given, chooses among the customers the address
+// belongs to, or names the customer of an unregistered sender where the
+// policy allows that.
+func (i *Intake) Release(ctx context.Context, id int64, customer, actor string) (*ticket.Inbound, error) {
+	in, raw, err := i.quarantined(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	in.HandledBy = actor
+	was := in.Reason
+	out, err := i.decide(ctx, in, raw, strings.ToUpper(customer))
+	if err != nil || out.Decision == ticket.DecisionQuarantined {
+		return out, err
+	}
+	// The log keeps why it was held, next to what it became.
+	out.Reason = strings.TrimPrefix(out.Reason+"; released from quarantine (was: "+was+")", "; ")
+	return out, i.record(ctx, out, nil)
+}
+
+// Drop gives up on a quarantined message, keeping the record of it, its
+// bytes and who dropped it.
+func (i *Intake) Drop(ctx context.Context, id int64, actor string) (*ticket.Inbound, error) {
+	in, _, err := i.quarantined(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	now := i.Service.Now()
+	in.Decision, in.HandledAt, in.HandledBy = ticket.DecisionDropped, &now, actor
+	in.Reason = strings.TrimSpace("was quarantined: " + in.Reason)
+	return in, i.Store.Decide(ctx, in, nil)
+}
+
+func (i *Intake) quarantined(ctx context.Context, id int64) (*ticket.Inbound, []byte, error) {
+	in, raw, err := i.Store.InboundMessage(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if in.Decision != ticket.DecisionQuarantined {
+		return nil, nil, problem.New(problem.Refused, "see the quarantine with: sustain mail quarantine list",
+			"message %d is not in quarantine (it was %s)", id, describe(in))
+	}
+	return in, raw, nil
+}
+
+func describe(in *ticket.Inbound) string {
+	switch {
+	case in.Decision == ticket.DecisionPending:
+		return "not decided yet"
+	case in.Request != "":
+		return in.Decision + " " + in.Request
+	default:
+		return in.Decision
+	}
+}
+
+// decide applies the rules to a kept message and records the decision.
+func (i *Intake) decide(ctx context.Context, in *ticket.Inbound, raw []byte, customer string) (*ticket.Inbound, error) {
+	now := i.Service.Now()
+	in.HandledAt = &now
+	in.Request, in.As, in.Reason = "", "", ""
+	m, err := Parse(raw, i.Parse)
+	if err != nil {
+		in.MessageID = HeaderMessageID(raw)
+		var tl *TooLargeError
+		switch {
+		case errors.As(err, &tl):
+			return i.quarantine(ctx, in, nil, fmt.Sprintf("attachment %s is %d bytes, above the limit of %d", tl.Name, tl.Size, tl.Limit))
+		default:
+			return i.quarantine(ctx, in, nil, "unreadable: "+strings.TrimPrefix(err.Error(), "mail: "))
+		}
+	}
+	in.MessageID, in.From, in.Subject = m.MessageID, m.From, m.Subject
+
+	// Machine mail first: it must never open, reply, confirm or be answered.
+	if m.Machine != Human {
+		return i.machine(ctx, in, m)
+	}
+	if dup, err := i.duplicateOf(ctx, in); err != nil {
+		return nil, err
+	} else if dup != nil {
+		in.Decision, in.Request, in.Reason = ticket.DecisionDuplicate, dup.Request, fmt.Sprintf("duplicate of %d", dup.ID)
+		return in, i.record(ctx, in, nil)
+	}
+
+	cust, why, err := i.sender(ctx, m.From, customer)
+	if err != nil {
+		return nil, err
+	}
+	if cust == nil {
+		var notices []ticket.Notice
+		if why == unknownSender {
+			if notices, err = i.refusal(ctx, in, m); err != nil {
+				return nil, err
+			}
+		}
+		return i.quarantine(ctx, in, notices, why)
+	}
+
+	r, why, err := i.thread(ctx, m, cust)
+	if err != nil {
+		return nil, err
+	}
+	if why != "" {
+		return i.quarantine(ctx, in, nil, why)
+	}
+	if r == nil {
+		return i.open(ctx, in, m, cust, "")
+	}
+	return i.appendTo(ctx, in, m, cust, r)
+}
+
+// machine records machine mail as ignored; a delivery report for one of our
+// notices marks that notice failed (the customer was not reached).
+func (i *Intake) machine(ctx context.Context, in *ticket.Inbound, m *Message) (*ticket.Inbound, error) {
+	in.Decision, in.Reason = ticket.DecisionIgnored, string(m.Machine)
+	if m.MachineReason != "" {
+		in.Reason += ": " + m.MachineReason
+	}
+	if m.Report != nil && m.Report.OriginalMessageID != "" {
+		n, err := i.Store.NoticeByMessageID(ctx, m.Report.OriginalMessageID)
+		if err != nil {
+			return nil, err
+		}
+		if n != nil {
+			n.Status = ticket.NoticeFailed
+			n.Error = strings.TrimSpace("bounced: " + m.Report.Status + " " + strings.Join(m.Report.Failed, ", "))
+			if err := i.Store.MarkNotice(ctx, n); err != nil {
+				return nil, err
+			}
+			in.Request = n.Request
+			in.Reason += fmt.Sprintf("; notice %d (%s) marked failed", n.ID, n.Kind)
+		}
+	}
+	return in, i.record(ctx, in, nil)
+}
+
+func (i *Intake) duplicateOf(ctx context.Context, in *ticket.Inbound) (*ticket.Inbound, error) {
+	var dup *ticket.Inbound
+	var err error
+	if in.MessageID != "" {
+		dup, err = i.Store.FindMessageID(ctx, in.MessageID)
+	} else {
+		dup, err = i.Store.FindSHA256(ctx, in.SHA256)
+	}
+	if err != nil || dup == nil || dup.ID == in.ID {
+		return nil, err
+	}
+	return dup, nil
+}
+
+const unknownSender = "unknown sender"
+
+// sender finds the one customer whose registered address is from (Q10).
+// Reply-To, Sender and CC are never looked at.
+func (i *Intake) sender(ctx context.Context, from, code string) (*ticket.Customer, string, error) {
+	cs, err := i.Service.Store.Customers(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	var found []*ticket.Customer
+	for _, c := range cs {
+		if c.IsRegistered(from) && (code == "" || c.Code == code) {
+			found = append(found, c)
+		}
+	}
+	switch {
+	case len(found) == 1:
+		return found[0], "", nil
+	case len(found) > 1:
+		codes := make([]string, len(found))
+		for k, c := range found {
+			codes[k] = c.Code
+		}
+		return nil, fmt.Sprintf("%s is registered to several customers (%s): release with --customer CODE", from, strings.Join(codes, ", ")), nil
+	case code != "" && !i.Service.Policy.EmailRequiresRegisteredSender:
+		// Released to a named customer where the regulation accepts
+		// unregistered senders.
+		for _, c := range cs {
+			if c.Code == code {
+				return c, "", nil
+			}
+		}
+		return nil, "", ticket.ErrNoCustomer(code)
+	case code != "":
+		return nil, fmt.Sprintf("%s is not a registered address of %s (Q10): sustain customer edit %s --add-email %s, then release", from, code, code, from), nil
+	}
+	return nil, unknownSender, nil
+}
+
+// thread finds the request a message belongs to: the [PREFIX-N] tag in the
+// subject first, then In-Reply-To and References; nil for a new request.
+// A request of another customer is never appended to.
+func (i *Intake) thread(ctx context.Context, m *Message, c *ticket.Customer) (*ticket.Request, string, error) {
+	id := ""
+	if tag, ok := FindTag(m.Subject, i.Service.Policy.Prefix); ok {
+		if _, err := i.Service.Store.Request(ctx, tag); err == nil {
+			id = tag
+		}
+	}
+	if id == "" {
+		var err error
+		if id, err = i.Store.ThreadOf(ctx, append(append([]string{}, m.InReplyTo...), m.References...)); err != nil {
+			return nil, "", err
+		}
+	}
+	if id == "" {
+		return nil, "", nil
+	}
+	r, err := i.Service.Store.Request(ctx, id)
+	if err != nil {
+		return nil, "", err
+	}
+	if r.Customer != c.Code {
+		return nil, fmt.Sprintf("%s writes about %s, a request of another customer (%s)", m.From, r.ID, r.Customer), nil
+	}
+	return r, "", nil
+}
+
+// open registers a new request from the message (A8); related names the
+// closed request a reply was about (A6).
+func (i *Intake) open(ctx context.Context, in *ticket.Inbound, m *Message, c *ticket.Customer, related string) (*ticket.Inbound, error) {
+	subject := StripPrefixes(m.Subject)
+	if related != "" {
+		subject = strings.TrimSpace(strings.ReplaceAll(subject, "["+related+"]", ""))
+	}
+	if subject == "" {
+		subject = "(no subject)"
+	}
+	files := make([]ticket.File, 0, len(m.Attachments))
+	for _, a := range m.Attachments {
+		files = append(files, ticket.File{Name: a.Name, Data: a.Data})
+	}
+	in.Decision = ticket.DecisionOpened
+	if related != "" {
+		in.Reason = fmt.Sprintf("a reply to %s, which is closed: a new request related to it (A6)", related)
+	}
+	_, err := i.Service.Open(ctx, ticket.OpenInput{Customer: c.Code, Subject: subject, Description: m.Text,
+		Channel: "email", From: m.From, Related: related, Files: files, Actor: i.Actor, Inbound: in})
+	return i.settle(ctx, in, err)
+}
+
+// appendTo adds a reply to its request; what it counts as depends on the
+// request's state (A10, A11, A12).
+func (i *Intake) appendTo(ctx context.Context, in *ticket.Inbound, m *Message, c *ticket.Customer, r *ticket.Request) (*ticket.Inbound, error) {
+	text := StripQuoted(m.Text)
+	act := ticket.ActInput{Action: ticket.ActReply, From: m.From, Text: text, Actor: m.From, Inbound: in}
+	for _, a := range m.Attachments {
+		act.Files = append(act.Files, ticket.File{Name: a.Name, Data: a.Data})
+	}
+	in.Decision = ticket.DecisionAppended
+	switch r.Status {
+	case ticket.StatusClosed:
+		return i.open(ctx, in, m, c, r.ID)
+	case ticket.StatusWaiting:
+		in.As = AsReply
+	case ticket.StatusResolved:
+		words := i.ConfirmWords
+		if len(words) == 0 {
+			words = DefaultConfirmWords
+		}
+		mayConfirm := !i.Service.Policy.ConfirmRequiresResponsible || c.IsResponsible(m.From)
+		if IsConfirmation(text, words) && mayConfirm {
+			act.Action, in.As = ticket.ActConfirm, AsConfirmation
+		} else {
+			act.Action, in.As = ticket.ActDispute, AsDispute
+			if IsConfirmation(text, words) {
+				in.Reason = m.From + " may not confirm under the policy (A12): counted as a dispute"
+			}
+		}
+	default:
+		in.As = AsMessage
+	}
+	if act.Text == "" {
+		act.Text = "(the message has no text; see sustain mail show " + fmt.Sprint(in.ID) + ")"
+	}
+	_, err := i.Service.Act(ctx, r.ID, act)
+	return i.settle(ctx, in, err)
+}
+
+// settle turns a refusal by the rules into a quarantine with its reason; a
+// store failure is returned (the message stays pending for Resume).
+func (i *Intake) settle(ctx context.Context, in *ticket.Inbound, err error) (*ticket.Inbound, error) {
+	var pe *problem.Error
+	switch {
+	case err == nil:
+		return in, nil
+	case errors.Is(err, ticket.ErrHandledElsewhere):
+		in.Request, in.As, in.Reason = "", "", ""
+		dup, derr := i.duplicateOf(ctx, in)
+		if derr != nil || dup == nil {
+			return nil, tempFail(cmpErr(derr, err), "the message is kept but not decided")
+		}
+		in.Decision, in.Request, in.Reason = ticket.DecisionDuplicate, dup.Request, fmt.Sprintf("duplicate of %d", dup.ID)
+		return in, i.record(ctx, in, nil)
+	case errors.As(err, &pe) && pe.Kind != problem.TempFail:
+		in.Request, in.As = "", ""
+		reason := pe.Msg
+		if pe.Hint != "" {
+			reason += " (" + pe.Hint + ")"
+		}
+		return i.quarantine(ctx, in, nil, reason)
+	default:
+		return nil, tempFail(err, "the message is kept but not decided")
+	}
+}
+
+func (i *Intake) quarantine(ctx context.Context, in *ticket.Inbound, notices []ticket.Notice, reason string) (*ticket.Inbound, error) {
+	in.Decision, in.Reason = ticket.DecisionQuarantined, reason
+	return in, i.record(ctx, in, notices)
+}
+
+func (i *Intake) record(ctx context.Context, in *ticket.Inbound, notices []ticket.Notice) error {
+	if err := i.Store.Decide(ctx, in, notices); err != nil {
+		return tempFail(err, "the message is kept but not decided")
+	}
+	return nil
+}
+
+// refusal is the notice to an unknown sender: how to get registered. At
+// most one per address a day.
+func (i *Intake) refusal(ctx context.Context, in *ticket.Inbound, m *Message) ([]ticket.Notice, error) {
+	// The refusal says mail is accepted only from registered addresses,
+	// which is true only under a regulation that says so (Q10).
+	if i.Notifier == nil || m.From == "" || !i.Service.Policy.EmailRequiresRegisteredSender {
+		return nil, nil
+	}
+	sent, err := i.Store.RefusedSince(ctx, m.From, i.Service.Now().Add(-refusalInterval))
+	if err != nil || sent {
+		return nil, err
+	}
+	n, err := i.Notifier.Refusal(in, m)
+	if err != nil {
+		return nil, err
+	}
+	return []ticket.Notice{n}, nil
+}
+
+func cmpErr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,468 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/sustain-cli/sustain/internal/problem"
+	"github.com/sustain-cli/sustain/ticket"
+)
+
+var _ ticket.MailStore = (*Store)(nil)
+
+// claimLease is how long a sender holds a claimed notice; a sender killed
+// mid-send leaves it to the next run after this.
+const claimLease = 5 * time.Minute
+
+const inboundColumns = `id, received_at, source, sha256, size, message_id, sender, subject, decision, request,
+	as_kind, reason, handled_at, handled_by`
+
+func scanInbound(row scanner) (*ticket.Inbound, error) {
+	var in ticket.Inbound
+	var received int64
+	var handled sql.NullInt64
+	if err := row.Scan(&in.ID, &received, &in.Source, &in.SHA256, &in.Size, &in.MessageID, &in.From, &in.Subject,
+		&in.Decision, &in.Request, &in.As, &in.Reason, &handled, &in.HandledBy); err != nil {
+		return nil, err
+	}
+	in.ReceivedAt, in.HandledAt = fromDBTime(received), fromNullDBTime(handled)
+	return &in, nil
+}
+
+func errNoInbound(id int64) error {
+	return problem.New(problem.NotFound, "see the intake log with: sustain mail log", "no message %d in the intake log", id)
+}
+
+// ReceiveRaw keeps the bytes first, in their own transaction: whatever
+// happens next, the message is in the store.
+func (s *Store) ReceiveRaw(ctx context.Context, raw []byte, source string, at time.Time) (*ticket.Inbound, error) {
+	sum := sha256.Sum256(raw)
+	in := &ticket.Inbound{ReceivedAt: at, Source: source, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(raw))}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO inbound (received_at, source, sha256, size) VALUES (?, ?, ?, ?)
+			RETURNING id`, dbTime(at), source, in.SHA256, in.Size).Scan(&in.ID); err != nil {
+			return err
+		}
+		for seq, off := 0, 0; off < len(raw) || seq == 0; seq, off = seq+1, off+rawChunk {
+			piece := raw[off:min(off+rawChunk, len(raw))]
+			if _, err := tx.ExecContext(ctx, "INSERT INTO inbound_raw (inbound, seq, data) VALUES (?, ?, ?)", in.ID, seq, piece); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// PendingInbound lists messages kept but not decided, oldest first.
+func (s *Store) PendingInbound(ctx context.Context) ([]*ticket.Inbound, error) {
+	return s.inbounds(ctx, "SELECT "+inboundColumns+" FROM inbound WHERE decision = '' ORDER BY id")
+}
+
+func (s *Store) inbounds(ctx context.Context, query string, args ...any) ([]*ticket.Inbound, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*ticket.Inbound{}
+	for rows.Next() {
+		in, err := scanInbound(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, in)
+	}
+	return out, rows.Err()
+}
+
+// rawChunk is the size of the pieces a raw message is kept in.
+const rawChunk = 1 << 20
+
+// InboundMessage returns a record and its raw bytes.
+func (s *Store) InboundMessage(ctx context.Context, id int64) (*ticket.Inbound, []byte, error) {
+	in, err := scanInbound(s.db.QueryRowContext(ctx, "SELECT "+inboundColumns+" FROM inbound WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, errNoInbound(id)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT data FROM inbound_raw WHERE inbound = ? ORDER BY seq", id)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	raw := make([]byte, 0, in.Size)
+	for rows.Next() {
+		var piece sql.RawBytes
+		if err := rows.Scan(&piece); err != nil {
+			return nil, nil, err
+		}
+		raw = append(raw, piece...)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	if int64(len(raw)) != in.Size {
+		return nil, nil, fmt.Errorf("message %d is damaged in the store: %d bytes kept, %d received", id, len(raw), in.Size)
+	}
+	return in, raw, nil
+}
+
+// InboundList lists the intake log, newest first.
+func (s *Store) InboundList(ctx context.Context, decision string, limit int) ([]*ticket.Inbound, error) {
+	q := "SELECT " + inboundColumns + " FROM inbound"
+	var args []any
+	if decision != "" {
+		q += " WHERE decision = ?"
+		args = append(args, decision)
+	}
+	q += " ORDER BY id DESC"
+	if limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	return s.inbounds(ctx, q, args...)
+}
+
+// Decide records a decision that changes no request, with its notices.
+func (s *Store) Decide(ctx context.Context, in *ticket.Inbound, notices []ticket.Notice) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := recordInbound(ctx, tx, in); err != nil {
+			return err
+		}
+		return queueNotices(ctx, tx, notices)
+	})
+}
+
+func recordInbound(ctx context.Context, tx *sql.Tx, in *ticket.Inbound) error {
+	if in.MessageID != "" && (in.Decision == ticket.DecisionOpened || in.Decision == ticket.DecisionAppended) {
+		// Checked inside the write transaction, so two runs taking in two
+		// deliveries of one message at once cannot both act on it.
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM inbound WHERE message_id = ? AND id <> ?
+			AND decision IN ('opened', 'appended')`, in.MessageID, in.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return ticket.ErrHandledElsewhere
+		}
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE inbound SET message_id = ?, sender = ?, subject = ?, decision = ?, request = ?,
+		as_kind = ?, reason = ?, handled_at = ?, handled_by = ? WHERE id = ?`,
+		in.MessageID, in.From, in.Subject, in.Decision, in.Request, in.As, in.Reason, nullDBTime(in.HandledAt), in.HandledBy, in.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errNoInbound(in.ID)
+	}
+	if in.Request != "" && in.MessageID != "" && in.Decision != ticket.DecisionDuplicate {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO message_ids (message_id, request, direction) VALUES (?, ?, 'in')
+			ON CONFLICT (message_id) DO NOTHING`, in.MessageID, in.Request); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func queueNotices(ctx context.Context, tx *sql.Tx, notices []ticket.Notice) error {
+	for i := range notices {
+		n := &notices[i]
+		if n.Status == "" {
+			n.Status = ticket.NoticeQueued
+		}
+		to, _ := json.Marshal(nonNil(n.To))
+		if err := tx.QueryRowContext(ctx, `INSERT INTO outbox (request, kind, recipients, subject, message_id, raw, queued_at,
+			status, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?) RETURNING id`,
+			n.Request, n.Kind, string(to), n.Subject, n.MessageID, n.Raw, dbTime(n.QueuedAt), n.Status,
+			nullDBTime(n.NextAttemptAt)).Scan(&n.ID); err != nil {
+			return fmt.Errorf("queue the %s notice: %w", n.Kind, err)
+		}
+		if n.Request != "" {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO message_ids (message_id, request, direction) VALUES (?, ?, 'out')
+				ON CONFLICT (message_id) DO NOTHING`, n.MessageID, n.Request); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// applyMail writes an event's mail effects inside the event's transaction.
+func applyMail(ctx context.Context, tx *sql.Tx, r *ticket.Request, ev ticket.Event) error {
+	m := ev.Mail
+	if m == nil {
+		return nil
+	}
+	if m.Inbound != nil {
+		m.Inbound.Request = r.ID
+		if err := recordInbound(ctx, tx, m.Inbound); err != nil {
+			return err
+		}
+	}
+	for _, f := range m.Files {
+		if err := attachFile(ctx, tx, r, f, ev.At); err != nil {
+			return err
+		}
+	}
+	if m.Notify == nil {
+		return nil
+	}
+	notices, err := m.Notify(r, ev)
+	if err != nil {
+		return err
+	}
+	return queueNotices(ctx, tx, notices)
+}
+
+// FindMessageID finds a decided inbound message with this Message-ID.
+func (s *Store) FindMessageID(ctx context.Context, messageID string) (*ticket.Inbound, error) {
+	return s.findInbound(ctx, "message_id", messageID)
+}
+
+// FindSHA256 finds a decided inbound message with these exact bytes.
+func (s *Store) FindSHA256(ctx context.Context, sum string) (*ticket.Inbound, error) {
+	return s.findInbound(ctx, "sha256", sum)
+}
+
+func (s *Store) findInbound(ctx context.Context, column, value string) (*ticket.Inbound, error) {
+	if value == "" {
+		return nil, nil
+	}
+	in, err := scanInbound(s.db.QueryRowContext(ctx, "SELECT "+inboundColumns+" FROM inbound WHERE "+column+
+		" = ? AND decision NOT IN ('', 'duplicate') ORDER BY id LIMIT 1", value))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return in, err
+}
+
+// ThreadOf returns the request of the most recent of ids we know.
+func (s *Store) ThreadOf(ctx context.Context, ids []string) (string, error) {
+	for i := len(ids) - 1; i >= 0; i-- {
+		var req string
+		err := s.db.QueryRowContext(ctx, "SELECT request FROM message_ids WHERE message_id = ?", ids[i]).Scan(&req)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		return req, nil
+	}
+	return "", nil
+}
+
+// LastInbound is the Message-ID of the customer's last message on request.
+func (s *Store) LastInbound(ctx context.Context, request string) (string, error) {
+	var id string
+	err := s.db.QueryRowContext(ctx, `SELECT message_id FROM inbound WHERE request = ? AND message_id <> ''
+		AND decision IN ('opened', 'appended') ORDER BY id DESC LIMIT 1`, request).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return id, err
+}
+
+// RequestMail lists a request's messages in and out, oldest first.
+func (s *Store) RequestMail(ctx context.Context, request string) ([]*ticket.Inbound, []*ticket.Notice, error) {
+	ins, err := s.inbounds(ctx, "SELECT "+inboundColumns+" FROM inbound WHERE request = ? AND decision IN ('opened', 'appended') ORDER BY id", request)
+	if err != nil {
+		return nil, nil, err
+	}
+	outs, err := s.notices(ctx, "WHERE request = ? ORDER BY id", request)
+	return ins, outs, err
+}
+
+const noticeColumns = `id, request, kind, recipients, subject, message_id, queued_at, status, attempts, next_attempt_at,
+	sent_at, server_reply, error`
+
+func scanNotice(row scanner, withRaw bool) (*ticket.Notice, error) {
+	var n ticket.Notice
+	var to string
+	var queued int64
+	var next, sent sql.NullInt64
+	dest := []any{&n.ID, &n.Request, &n.Kind, &to, &n.Subject, &n.MessageID, &queued, &n.Status, &n.Attempts, &next,
+		&sent, &n.ServerReply, &n.Error}
+	if withRaw {
+		dest = append(dest, &n.Raw)
+	}
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(to), &n.To); err != nil {
+		return nil, err
+	}
+	n.QueuedAt, n.NextAttemptAt, n.SentAt = fromDBTime(queued), fromNullDBTime(next), fromNullDBTime(sent)
+	return &n, nil
+}
+
+func (s *Store) notices(ctx context.Context, where string, args ...any) ([]*ticket.Notice, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT "+noticeColumns+" FROM outbox "+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*ticket.Notice{}
+	for rows.Next() {
+		n, err := scanNotice(rows, false)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// ClaimNotices takes up to n due notices under a lease, in one IMMEDIATE
+// transaction, so two senders (two processes) never take the same one.
+func (s *Store) ClaimNotices(ctx context.Context, now time.Time, n int) ([]*ticket.Notice, error) {
+	var out []*ticket.Notice
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		out = nil
+		rows, err := tx.QueryContext(ctx, "SELECT "+noticeColumns+`, raw FROM outbox WHERE status = 'queued'
+			AND (next_attempt_at IS NULL OR next_attempt_at <= ?) AND (claimed_until IS NULL OR claimed_until <= ?)
+			ORDER BY id LIMIT ?`, dbTime(now), dbTime(now), n)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			nt, err := scanNotice(rows, true)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, nt)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, nt := range out {
+			if _, err := tx.ExecContext(ctx, "UPDATE outbox SET claimed_until = ? WHERE id = ?", dbTime(now.Add(claimLease)), nt.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// MarkNotice records a sending attempt's outcome and releases the claim.
+func (s *Store) MarkNotice(ctx context.Context, n *ticket.Notice) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, sent_at = ?,
+			server_reply = ?, error = ?, claimed_until = NULL WHERE id = ?`,
+			n.Status, n.Attempts, nullDBTime(n.NextAttemptAt), nullDBTime(n.SentAt), n.ServerReply, n.Error, n.ID)
+		if err != nil {
+			return err
+		}
+		if c, _ := res.RowsAffected(); c != 1 {
+			return problem.New(problem.NotFound, "see the outbox with: sustain mail outbox list", "no notice %d in the outbox", n.ID)
+		}
+		return nil
+	})
+}
+
+// Notices lists the outbox, newest first; status "" lists all.
+func (s *Store) Notices(ctx context.Context, status string, limit int) ([]*ticket.Notice, error) {
+	where, args := "", []any{}
+	if status != "" {
+		where, args = "WHERE status = ?", append(args, status)
+	}
+	where += " ORDER BY id DESC"
+	if limit > 0 {
+		where += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	return s.notices(ctx, where, args...)
+}
+
+// Notice returns one notice with its raw bytes.
+func (s *Store) Notice(ctx context.Context, id int64) (*ticket.Notice, error) {
+	return s.noticeWhere(ctx, "id = ?", id)
+}
+
+// NoticeByMessageID finds the notice we sent with this Message-ID; nil when
+// it is not ours.
+func (s *Store) NoticeByMessageID(ctx context.Context, messageID string) (*ticket.Notice, error) {
+	n, err := s.noticeWhere(ctx, "message_id = ?", strings.Trim(messageID, "<>"))
+	var pe *problem.Error
+	if errors.As(err, &pe) && pe.Kind == problem.NotFound {
+		return nil, nil
+	}
+	return n, err
+}
+
+func (s *Store) noticeWhere(ctx context.Context, where string, arg any) (*ticket.Notice, error) {
+	n, err := scanNotice(s.db.QueryRowContext(ctx, "SELECT "+noticeColumns+", raw FROM outbox WHERE "+where, arg), true)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, problem.New(problem.NotFound, "see the outbox with: sustain mail outbox list", "no such notice in the outbox")
+	}
+	return n, err
+}
+
+// RefusedSince reports whether a refusal went to addr at or after t.
+func (s *Store) RefusedSince(ctx context.Context, addr string, t time.Time) (bool, error) {
+	to, _ := json.Marshal([]string{strings.ToLower(addr)})
+	var n int
+	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM outbox WHERE kind = 'refusal' AND recipients = ? AND queued_at >= ?",
+		string(to), dbTime(t)).Scan(&n)
+	return n > 0, err
+}
+
+// IMAPPosition is the last UID handled in a mailbox.
+func (s *Store) IMAPPosition(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error) {
+	var v, u int64
+	err = s.db.QueryRowContext(ctx, "SELECT uid_validity, last_uid FROM imap_positions WHERE mailbox = ?", mailbox).Scan(&v, &u)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, nil
+	}
+	return uint32(v), uint32(u), err
+}
+
+// SetIMAPPosition remembers the last UID handled in a mailbox.
+func (s *Store) SetIMAPPosition(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO imap_positions (mailbox, uid_validity, last_uid) VALUES (?, ?, ?)
+			ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid`,
+			mailbox, int64(uidValidity), int64(lastUID))
+		return err
+	})
+}
+
+// attachFile adds a file that came with a message to a request, under a
+// name the request does not have yet.
+func attachFile(ctx context.Context, tx *sql.Tx, r *ticket.Request, f ticket.File, at time.Time) error {
+	name := f.Name
+	ext := filepath.Ext(name)
+	for k := 2; ; k++ {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM attachments WHERE number = ? AND name = ?", r.Number, name).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			break
+		}
+		name = fmt.Sprintf("%s-%d%s", strings.TrimSuffix(f.Name, ext), k, ext)
+	}
+	sum := sha256.Sum256(f.Data)
+	a := ticket.Attachment{Name: name, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:]), AddedAt: at}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO attachments (number, name, size, sha256, added_at, content) VALUES (?, ?, ?, ?, ?, ?)",
+		r.Number, a.Name, a.Size, a.SHA256, dbTime(a.AddedAt), f.Data); err != nil {
+		return err
+	}
+	r.Attachments = append(r.Attachments, a)
+	return nil
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sustain-cli/sustain/bizcal"
 	"github.com/sustain-cli/sustain/internal/config"
+	"github.com/sustain-cli/sustain/internal/when"
 	"github.com/sustain-cli/sustain/ticket"
 	"github.com/sustain-cli/sustain/ticket/sqlite"
 )
@@ -30,12 +31,11 @@ func (a *app) clock() (func() time.Time, error) {
 	if cfg, err := a.config(); err == nil {
 		loc = cfg.SupportLocation()
 	}
-	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
-			return func() time.Time { return t }, nil
-		}
+	t, err := when.Parse(v, a.now(), loc)
+	if err != nil {
+		return nil, usagef("--now %q: %v", v, err)
 	}
-	return nil, usagef("--now %q: use 2027-01-15, 2027-01-15T10:30 or RFC 3339 (2027-01-15T10:30:00+03:00)", v)
+	return func() time.Time { return t }, nil
 }
 
 // calendar is the production calendar with the configured working hours.

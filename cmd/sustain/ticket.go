@@ -14,6 +14,7 @@ import (
 	"github.com/sustain-cli/sustain/internal/atomicfile"
 	"github.com/sustain-cli/sustain/internal/output"
 	"github.com/sustain-cli/sustain/internal/problem"
+	"github.com/sustain-cli/sustain/internal/when"
 	"github.com/sustain-cli/sustain/release"
 	"github.com/sustain-cli/sustain/ticket"
 )
@@ -341,16 +342,11 @@ func (a *app) listFixedIn(svc *ticket.Service, f ticket.Filter, overdue bool, ve
 }
 
 func parseSince(s string, now time.Time, loc *time.Location) (time.Time, error) {
-	if d, err := time.ParseDuration(s); err == nil {
-		return now.Add(-d), nil
+	t, err := when.Parse(s, now, loc)
+	if err != nil {
+		return time.Time{}, usagef("--since %q: %v", s, err)
 	}
-	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, usagef("--since %q: use a date (2026-11-01), a time (RFC 3339) or a duration (72h)", s)
+	return t, nil
 }
 
 func newTicketShowCmd(a *app) *cobra.Command {

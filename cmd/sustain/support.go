@@ -1,8 +1,7 @@
 package main
 
 import (
-	"fmt"
-	"io"
+	"errors"
 	"os"
 	"strings"
 	"time"
@@ -11,6 +10,8 @@ import (
 
 	"github.com/sustain-cli/sustain/bizcal"
 	"github.com/sustain-cli/sustain/internal/config"
+	"github.com/sustain-cli/sustain/internal/input"
+	"github.com/sustain-cli/sustain/internal/problem"
 	"github.com/sustain-cli/sustain/internal/when"
 	"github.com/sustain-cli/sustain/ticket"
 	"github.com/sustain-cli/sustain/ticket/sqlite"
@@ -128,25 +129,31 @@ func (a *app) actor() string {
 	return "staff"
 }
 
+// textMaxBytes is the limit of a text (a description, a comment) read from
+// a flag, a file or standard input: 1 MiB, the default of h1's
+// support.text_max_kb, until that key exists here.
+const textMaxBytes = 1 << 20
+
 // text is the text of an action: --text, else --text-file, else standard
-// input when it is not a terminal (nothing ever prompts).
+// input when it is not a terminal (nothing ever prompts). It is read at
+// most textMaxBytes (plus one byte to know) whatever the source.
 func (a *app) text(flag, file string) (string, error) {
 	if flag != "" && file != "" {
 		return "", usagef("give the text once: --text or --text-file")
 	}
 	if flag != "" {
-		return flag, nil
+		return checkText(flag, "the text")
 	}
 	if file != "" {
 		var data []byte
 		var err error
 		if file == "-" {
-			data, err = io.ReadAll(a.in)
+			data, err = input.ReadAll(a.in, "standard input", textMaxBytes)
 		} else {
-			data, err = os.ReadFile(file)
+			data, err = input.ReadFile(file, textMaxBytes)
 		}
 		if err != nil {
-			return "", usagef("--text-file: %v", err)
+			return "", inputError(err, "--text-file")
 		}
 		return strings.TrimSpace(string(data)), nil
 	}
@@ -156,9 +163,30 @@ func (a *app) text(flag, file string) (string, error) {
 	if a.in == nil {
 		return "", nil
 	}
-	data, err := io.ReadAll(a.in)
+	data, err := input.ReadAll(a.in, "standard input", textMaxBytes)
 	if err != nil {
-		return "", fmt.Errorf("read standard input: %w", err)
+		return "", inputError(err, "read standard input")
 	}
 	return strings.TrimSpace(string(data)), nil
+}
+
+func checkText(s, what string) (string, error) {
+	if len(s) > textMaxBytes {
+		return "", inputError(&input.TooLargeError{Name: what, Size: int64(len(s)), Limit: textMaxBytes, Known: true}, "")
+	}
+	return s, nil
+}
+
+// inputError says what a refused input was: over its limit (exit 4, as the
+// store refuses a large attachment), not a regular file or unreadable
+// (usage, exit 2).
+func inputError(err error, flag string) error {
+	var tl *input.TooLargeError
+	if errors.As(err, &tl) {
+		return problem.New(problem.Refused, "shorten it, or attach it as a file", "%v", err)
+	}
+	if flag == "" {
+		return err
+	}
+	return usagef("%s: %v", flag, err)
 }

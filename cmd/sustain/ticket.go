@@ -1,8 +1,8 @@
 package main
 
 import (
+	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/sustain-cli/sustain/changelog"
 	"github.com/sustain-cli/sustain/internal/atomicfile"
+	"github.com/sustain-cli/sustain/internal/input"
 	"github.com/sustain-cli/sustain/internal/output"
 	"github.com/sustain-cli/sustain/internal/problem"
 	"github.com/sustain-cli/sustain/internal/when"
@@ -90,7 +91,7 @@ func (v requestView) Table() output.Table {
 	}
 	add("DESCRIPTION", oneLine(r.Description))
 	for _, at := range r.Attachments {
-		t.Rows = append(t.Rows, []string{"ATTACHMENT", fmt.Sprintf("%s (%d bytes, sha256 %s)", at.Name, at.Size, at.SHA256[:12])})
+		t.Rows = append(t.Rows, []string{"ATTACHMENT", fmt.Sprintf("%s (%d bytes, sha256 %s)", at.Name, at.Size, shortSum(at.SHA256))})
 	}
 	for _, e := range r.History {
 		line := fmt.Sprintf("%s  %s  %s", ft(&e.At), e.Actor, e.Action)
@@ -108,12 +109,28 @@ func (v requestView) Table() output.Table {
 	return t
 }
 
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 200 {
-		s = s[:197] + "..."
+// oneLine is a text in one table cell: words joined by single spaces, at
+// most 200 characters (runes: a byte cut garbles Cyrillic).
+func oneLine(s string) string { return output.OneLine(s, 200) }
+
+// shortSum is the start of a SHA-256 for a table; "-" when there is none
+// (an attachment added in Jira by hand).
+func shortSum(sum string) string {
+	if sum == "" {
+		return "-"
 	}
-	return s
+	return output.Truncate(sum, 12)
+}
+
+// attachError words a refused --attach as the store words a large
+// attachment, so both limits read alike.
+func attachError(err error) error {
+	var tl *input.TooLargeError
+	if errors.As(err, &tl) {
+		tl.Name = "attachment " + filepath.Base(tl.Name)
+		return problem.New(problem.Refused, "compress it, or raise support.attachment_max_mb", "%v", tl)
+	}
+	return usagef("--attach: %v", err)
 }
 
 type requestList struct {
@@ -175,7 +192,9 @@ A question that comes up inside another request is a new request with
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
 			if description != "" {
-				in.Description = description
+				if in.Description, err = checkText(description, "--description"); err != nil {
+					return err
+				}
 			} else if in.Description, err = a.text("", descriptionFile); err != nil {
 				return err
 			}
@@ -186,10 +205,14 @@ A question that comes up inside another request is a new request with
 				}
 				in.Params = append(in.Params, ticket.Param{Key: strings.TrimSpace(k), Value: v})
 			}
+			cfg, err := a.config()
+			if err != nil {
+				return err
+			}
 			for _, path := range attach {
-				data, err := os.ReadFile(path)
+				data, err := input.ReadFile(path, int64(cfg.Support.AttachmentMaxMB)<<20)
 				if err != nil {
-					return usagef("--attach: %v", err)
+					return attachError(err)
 				}
 				in.Files = append(in.Files, ticket.File{Name: filepath.Base(path), Data: data})
 			}

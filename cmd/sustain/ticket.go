@@ -119,7 +119,10 @@ func shortSum(sum string) string {
 	if sum == "" {
 		return "-"
 	}
-	return output.Truncate(sum, 12)
+	if len(sum) > 12 {
+		return sum[:12] // hex: bytes are characters
+	}
+	return sum
 }
 
 // attachError words a refused --attach as the store words a large

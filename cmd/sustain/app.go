@@ -64,8 +64,9 @@ type app struct {
 	verbose    bool
 	debug      bool
 
-	cfg     *config.Loaded
-	closers []func() error // run when the command ends
+	cfg            *config.Loaded
+	closers        []func() error // run when the command ends
+	calendarWarned bool           // the calendar said once that it has no data
 }
 
 // config loads the configuration on first use.

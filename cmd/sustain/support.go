@@ -57,7 +57,28 @@ func (a *app) calendar() (*bizcal.Calendar, error) {
 	if err != nil {
 		return nil, usagef("support.working_hours: %v", err)
 	}
-	return bizcal.New(data, cfg.SupportLocation(), start, end, func(s string) { a.warnf("%s", s) }), nil
+	return bizcal.New(data, cfg.SupportLocation(), start, end, a.onceWarner()), nil
+}
+
+// onceWarner prints the calendar's first warning (it warns once per year
+// without data) and counts the rest, summed up when the command ends: a
+// range over centuries gives two lines, not one per year.
+func (a *app) onceWarner() func(string) {
+	more := 0
+	a.closers = append(a.closers, func() error {
+		if more > 0 {
+			a.warnf("... and the same for %d more year(s)", more)
+		}
+		return nil
+	})
+	return func(s string) {
+		if more == 0 && !a.calendarWarned {
+			a.calendarWarned = true
+			a.warnf("%s", s)
+			return
+		}
+		more++
+	}
 }
 
 // service opens the ticket store and applies the support policy.

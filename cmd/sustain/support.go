@@ -12,6 +12,7 @@ import (
 	"github.com/sustain-cli/sustain/internal/config"
 	"github.com/sustain-cli/sustain/internal/input"
 	"github.com/sustain-cli/sustain/internal/problem"
+	"github.com/sustain-cli/sustain/internal/storeurl"
 	"github.com/sustain-cli/sustain/internal/when"
 	"github.com/sustain-cli/sustain/ticket"
 	"github.com/sustain-cli/sustain/ticket/sqlite"
@@ -120,13 +121,17 @@ func (a *app) service() (*ticket.Service, error) {
 // `store:`: a SQLite file, or jira:https://site?project=KEY.
 func (a *app) openStore(cfg *config.Loaded) (ticket.Store, error) {
 	where := a.storePath(cfg)
-	if isJiraStore(where) {
+	st, err := storeurl.Parse(where)
+	if err != nil {
+		return nil, usagef("--store: %v", err)
+	}
+	if st.Kind == storeurl.Jira {
 		return a.jiraStore(cfg, where)
 	}
-	return sqlite.Open(a.ctx, where)
+	return sqlite.Open(a.ctx, st.Path)
 }
 
-func isJiraStore(where string) bool { return where == "jira" || strings.HasPrefix(where, "jira:") }
+func isJiraStore(where string) bool { return storeurl.IsJira(where) }
 
 // storePath is --store, else the configured or default store.
 func (a *app) storePath(cfg *config.Loaded) string {

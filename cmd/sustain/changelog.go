@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/url"
 	"os"
@@ -301,43 +302,26 @@ func (a *app) resolvedRequests(keys []string, online bool) ([]changelog.Request,
 		return nil, err
 	}
 	a.closers = append(a.closers, store.Close)
-	inRange := map[string]bool{}
-	for _, k := range keys {
-		inRange[k] = true
-	}
-	filters := []ticket.Filter{{}}
-	if !remote {
-		filters = filters[:0]
-		for _, k := range keys {
-			filters = append(filters, ticket.Filter{Task: k}) // index lookups
-		}
-	}
-	seen := map[string]bool{}
-	var out []changelog.Request
-	for _, f := range filters {
-		rs, err := store.Requests(a.ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rs {
-			if seen[r.ID] {
-				continue
+	return changelog.ResolvedRequests(a.ctx, keys, func(ctx context.Context, keys []string) ([]changelog.Request, error) {
+		filters := []ticket.Filter{{}} // the Jira store: one search for all keys
+		if !remote {
+			filters = filters[:0]
+			for _, k := range keys {
+				filters = append(filters, ticket.Filter{Task: k}) // index lookups
 			}
-			seen[r.ID] = true
-			var tasks []string
-			for _, t := range r.Tasks {
-				if inRange[t] {
-					tasks = append(tasks, t)
-				}
-			}
-			if len(tasks) == 0 {
-				continue
-			}
-			out = append(out, changelog.Request{ID: r.ID, Customer: r.Customer, Subject: r.Subject, Status: string(r.Status), Tasks: tasks})
 		}
-	}
-	slices.SortFunc(out, func(x, y changelog.Request) int { return strings.Compare(x.ID, y.ID) })
-	return out, nil
+		var found []changelog.Request
+		for _, f := range filters {
+			rs, err := store.Requests(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range rs {
+				found = append(found, changelog.Request{ID: r.ID, Customer: r.Customer, Subject: r.Subject, Status: string(r.Status), Tasks: r.Tasks})
+			}
+		}
+		return found, nil
+	})
 }
 
 // enrich adds Jira's data to the documents: keys from the cache when fresh,

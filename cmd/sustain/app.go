@@ -183,7 +183,8 @@ directory), and $XDG_CONFIG_HOME/sustain/config.yaml, in that order.
 	pf.BoolVar(&a.debug, "debug", false, "print each Jira HTTP request (method, URL, status, duration, retries) to stderr; never credentials")
 	pf.StringVar(&a.nowFlag, "now", "", "act as if it were `TIME` (2027-01-15, 2027-01-15T10:30; SUSTAIN_NOW), for what-if runs")
 
-	root.AddCommand(newReleaseCmd(a), newTicketCmd(a), newCustomerCmd(a), newCalendarCmd(a), newVersionCmd(a), newManCmd(root))
+	root.AddCommand(newReleaseCmd(a), newTicketCmd(a), newCustomerCmd(a), newCalendarCmd(a), NewCmdVersion(a, nil))
+	root.AddCommand(NewCmdMan(root, nil))
 	return root
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -163,7 +164,10 @@ const textMaxBytes = 1 << 20
 // text is the text of an action: --text, else --text-file, else standard
 // input when it is not a terminal (nothing ever prompts). It is read at
 // most textMaxBytes (plus one byte to know) whatever the source.
-func (a *app) text(flag, file string) (string, error) {
+func (a *app) text(flag, file string) (string, error) { return readText(a.in, flag, file) }
+
+// readText is a.text over any standard input, for run functions.
+func readText(in io.Reader, flag, file string) (string, error) {
 	if flag != "" && file != "" {
 		return "", usagef("give the text once: --text or --text-file")
 	}
@@ -174,7 +178,7 @@ func (a *app) text(flag, file string) (string, error) {
 		var data []byte
 		var err error
 		if file == "-" {
-			data, err = input.ReadAll(a.in, "standard input", textMaxBytes)
+			data, err = input.ReadAll(in, "standard input", textMaxBytes)
 		} else {
 			data, err = input.ReadFile(file, textMaxBytes)
 		}
@@ -183,13 +187,13 @@ func (a *app) text(flag, file string) (string, error) {
 		}
 		return strings.TrimSpace(string(data)), nil
 	}
-	if f, ok := a.in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		return "", nil
 	}
-	if a.in == nil {
+	if in == nil {
 		return "", nil
 	}
-	data, err := input.ReadAll(a.in, "standard input", textMaxBytes)
+	data, err := input.ReadAll(in, "standard input", textMaxBytes)
 	if err != nil {
 		return "", inputError(err, "read standard input")
 	}

@@ -162,4 +162,17 @@ func TestInterruptedExits130(t *testing.T) {
 	if code != exitInterrupted || !strings.Contains(errs.String(), "interrupted") {
 		t.Errorf("exit %d, %q", code, errs.String())
 	}
+	// Waiting for a description on a standard input nobody writes to: Ctrl-C
+	// ends the wait.
+	stdin, w := io.Pipe()
+	defer w.Close()
+	ctx, cancel = context.WithCancel(context.Background())
+	codec := make(chan int, 1)
+	go func() {
+		codec <- run(ctx, []string{"ticket", "open", "--customer", "ACME", "--channel", "phone", "--subject", "x"}, stdin, io.Discard, io.Discard)
+	}()
+	cancel()
+	if code := <-codec; code != exitInterrupted {
+		t.Errorf("blocked on standard input: exit %d", code)
+	}
 }

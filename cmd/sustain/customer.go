@@ -462,7 +462,7 @@ func customerImportRun(ctx context.Context, opts *CustomerImportOptions) error {
 	var data []byte
 	var err error
 	if opts.File == "-" {
-		data, err = input.ReadAll(opts.In, "standard input", customersFileMaxBytes)
+		data, err = input.ReadAllContext(ctx, opts.In, "standard input", customersFileMaxBytes)
 	} else {
 		data, err = input.ReadFile(opts.File, customersFileMaxBytes)
 	}

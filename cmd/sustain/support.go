@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -164,10 +165,11 @@ const textMaxBytes = 1 << 20
 // text is the text of an action: --text, else --text-file, else standard
 // input when it is not a terminal (nothing ever prompts). It is read at
 // most textMaxBytes (plus one byte to know) whatever the source.
-func (a *app) text(flag, file string) (string, error) { return readText(a.in, flag, file) }
+func (a *app) text(flag, file string) (string, error) { return readText(a.ctx, a.in, flag, file) }
 
-// readText is a.text over any standard input, for run functions.
-func readText(in io.Reader, flag, file string) (string, error) {
+// readText is a.text over any standard input, for run functions. Standard
+// input is given up when ctx ends, so Ctrl-C works while it waits.
+func readText(ctx context.Context, in io.Reader, flag, file string) (string, error) {
 	if flag != "" && file != "" {
 		return "", usagef("give the text once: --text or --text-file")
 	}
@@ -178,7 +180,7 @@ func readText(in io.Reader, flag, file string) (string, error) {
 		var data []byte
 		var err error
 		if file == "-" {
-			data, err = input.ReadAll(in, "standard input", textMaxBytes)
+			data, err = input.ReadAllContext(ctx, in, "standard input", textMaxBytes)
 		} else {
 			data, err = input.ReadFile(file, textMaxBytes)
 		}
@@ -193,7 +195,7 @@ func readText(in io.Reader, flag, file string) (string, error) {
 	if in == nil {
 		return "", nil
 	}
-	data, err := input.ReadAll(in, "standard input", textMaxBytes)
+	data, err := input.ReadAllContext(ctx, in, "standard input", textMaxBytes)
 	if err != nil {
 		return "", inputError(err, "read standard input")
 	}

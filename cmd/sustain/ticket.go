@@ -256,7 +256,7 @@ func ticketOpenRun(ctx context.Context, opts *TicketOpenOptions) error {
 	if opts.Description != "" {
 		in.Description, err = checkText(opts.Description, "--description")
 	} else {
-		in.Description, err = readText(opts.In, "", opts.DescriptionFile)
+		in.Description, err = readText(ctx, opts.In, "", opts.DescriptionFile)
 	}
 	if err != nil {
 		return err
@@ -622,7 +622,7 @@ func ticketActionRun(ctx context.Context, opts *TicketActionOptions) error {
 	in := opts.Input
 	if opts.TakesText {
 		var err error
-		if in.Text, err = readText(opts.In, opts.Text, opts.TextFile); err != nil {
+		if in.Text, err = readText(ctx, opts.In, opts.Text, opts.TextFile); err != nil {
 			return err
 		}
 	} else if _, err := checkText(in.Text, "the reason"); err != nil {

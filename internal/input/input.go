@@ -4,6 +4,7 @@
 package input
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -110,4 +111,25 @@ func ReadAll(r io.Reader, name string, max int64) ([]byte, error) {
 		return nil, &TooLargeError{Name: name, Size: max + 1, Limit: max}
 	}
 	return data, nil
+}
+
+// ReadAllContext is ReadAll that gives up when ctx is done: a terminal or a
+// pipe that never ends must not make Ctrl-C wait. The read itself cannot be
+// stopped; it is abandoned, and ends with the process.
+func ReadAllContext(ctx context.Context, r io.Reader, name string, max int64) ([]byte, error) {
+	type result struct {
+		data []byte
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		data, err := ReadAll(r, name, max)
+		done <- result{data, err}
+	}()
+	select {
+	case res := <-done:
+		return res.data, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

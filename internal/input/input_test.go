@@ -1,6 +1,7 @@
 package input
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -129,3 +130,23 @@ func (r *countingReader) Read(p []byte) (int, error) {
 }
 
 var _ io.Reader = (*countingReader)(nil)
+
+// A stream nobody writes to does not hold up a cancelled read.
+func TestReadAllContextGivesUpOnCancel(t *testing.T) {
+	r, w := io.Pipe()
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		_, err := ReadAllContext(ctx, r, "standard input", 1<<20)
+		errc <- err
+	}()
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v", err)
+	}
+	data, err := ReadAllContext(context.Background(), strings.NewReader("text"), "x", 10)
+	if err != nil || string(data) != "text" {
+		t.Errorf("%q %v", data, err)
+	}
+}

@@ -113,7 +113,7 @@ func (a *app) versioner() (*release.Versioner, error) {
 	}
 	if a.verbose {
 		for _, f := range cfg.Files {
-			fmt.Fprintf(a.err, "sustain: configuration from %s\n", f)
+			fmt.Fprintf(a.err, "sustain: configuration from %s\n", output.Line(f))
 		}
 	}
 	repo, err := release.Open(a.dir)

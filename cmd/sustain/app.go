@@ -17,6 +17,7 @@ import (
 	"github.com/sustain-cli/sustain/internal/config"
 	"github.com/sustain-cli/sustain/internal/output"
 	"github.com/sustain-cli/sustain/internal/problem"
+	"github.com/sustain-cli/sustain/internal/when"
 )
 
 // Exit codes. They are documented in the README and in `sustain --help`.
@@ -168,6 +169,14 @@ directory), and $XDG_CONFIG_HOME/sustain/config.yaml, in that order.
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			if err := a.format.Validate(); err != nil {
 				return &usageError{err}
+			}
+			// A bad --now is refused by every command, not only by those
+			// that read the clock (the support time zone needs no config
+			// to tell 1600 from 2026).
+			if a.nowFlag != "" {
+				if _, err := when.Parse(a.nowFlag, a.now(), time.UTC); err != nil {
+					return usagef("--now %q: %v", a.nowFlag, err)
+				}
 			}
 			return nil
 		},

@@ -150,6 +150,10 @@ func TestUsageExits(t *testing.T) {
 			t.Errorf("--now %s: exit %d %q", now, code, errs)
 		}
 	}
+	// Also where the command does not read the clock.
+	if code, _, errs := sustain("", "--now", "1600-06-01", "calendar", "workdays", "2026-01-01", "2026-01-31"); code != exitUsage || !strings.Contains(errs, "outside the years") {
+		t.Errorf("--now 1600 calendar: exit %d %q", code, errs)
+	}
 }
 
 // Ctrl-C: a cancelled context makes the run stop with exit 130.

@@ -225,3 +225,23 @@ func TestTicketRuns(t *testing.T) {
 		t.Error("a stranger withdrew the request")
 	}
 }
+
+func TestTicketShowNextAndComponentsArguments(t *testing.T) {
+	var show *TicketShowOptions
+	if err := execute(NewCmdTicketShow(&app{}, func(o *TicketShowOptions) error { show = o; return nil }), "sup-12"); err != nil || show.ID != "sup-12" {
+		t.Errorf("show: %+v %v", show, err)
+	}
+	if err := execute(NewCmdTicketShow(&app{}, func(*TicketShowOptions) error { return nil })); err == nil || !strings.Contains(err.Error(), "takes 1 argument") {
+		t.Errorf("show without ID: %v", err)
+	}
+	if err := execute(NewCmdTicketNext(&app{}, func(*TicketNextOptions) error { return nil }), "x"); err == nil || !strings.Contains(err.Error(), "takes no arguments") {
+		t.Errorf("next x: %v", err)
+	}
+	if err := execute(NewCmdReleaseComponents(&app{}, func(*ReleaseComponentsOptions) error { return nil }), "x"); err == nil {
+		t.Error("components x accepted")
+	}
+	ran := false
+	if err := execute(NewCmdCustomerList(&app{}, func(*CustomerListOptions) error { ran = true; return nil })); err != nil || !ran {
+		t.Errorf("customer list: %v", err)
+	}
+}

@@ -200,6 +200,9 @@ type TicketOpenOptions struct {
 	Description     string
 	DescriptionFile string
 	Attach          []string
+	// AttachmentMaxBytes is support.attachment_max_mb in bytes, known
+	// before the store is opened, so a refused file creates no store.
+	AttachmentMaxBytes func() (int64, error)
 }
 
 func NewCmdTicketOpen(a *app, runF func(*TicketOpenOptions) error) *cobra.Command {
@@ -236,6 +239,13 @@ regular files only, up to support.attachment_max_mb.
 				opts.Input.Params = append(opts.Input.Params, ticket.Param{Key: strings.TrimSpace(k), Value: v})
 			}
 			opts.ticketDeps = a.ticketDeps()
+			opts.AttachmentMaxBytes = func() (int64, error) {
+				cfg, err := a.config()
+				if err != nil {
+					return 0, err
+				}
+				return int64(cfg.Support.AttachmentMaxMB) << 20, nil
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -269,18 +279,24 @@ func ticketOpenRun(ctx context.Context, opts *TicketOpenOptions) error {
 	if err != nil {
 		return err
 	}
+	// Each file is read with the limit checked while reading, so a device
+	// or a huge file costs nothing; the service checks the limit again.
+	if len(opts.Attach) > 0 {
+		max, err := opts.AttachmentMaxBytes()
+		if err != nil {
+			return err
+		}
+		for _, path := range opts.Attach {
+			data, err := input.ReadFile(path, max)
+			if err != nil {
+				return attachError(err)
+			}
+			in.Files = append(in.Files, ticket.File{Name: filepath.Base(path), Data: data})
+		}
+	}
 	svc, err := opts.Service()
 	if err != nil {
 		return err
-	}
-	// Each file is read with the store's limit checked while reading, so a
-	// device or a huge file costs nothing; the service checks it again.
-	for _, path := range opts.Attach {
-		data, err := input.ReadFile(path, svc.Policy.AttachmentMaxBytes)
-		if err != nil {
-			return attachError(err)
-		}
-		in.Files = append(in.Files, ticket.File{Name: filepath.Base(path), Data: data})
 	}
 	in.Actor = opts.Actor()
 	r, err := svc.Open(ctx, in)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -172,7 +173,8 @@ func TestTicketRuns(t *testing.T) {
 	}
 	deps.In = strings.NewReader("  Описание ошибки из stdin \n")
 	deps.Format = output.Format{Template: "{{.id}} {{.description}}"}
-	err := ticketOpenRun(ctx, &TicketOpenOptions{ticketDeps: deps, Attach: []string{log},
+	limit := func() (int64, error) { return 1 << 20, nil }
+	err := ticketOpenRun(ctx, &TicketOpenOptions{ticketDeps: deps, Attach: []string{log}, AttachmentMaxBytes: limit,
 		Input: ticket.OpenInput{Customer: "ACME", Channel: "phone", Subject: "Вход не работает", Priority: "normal"}})
 	if err != nil || out.String() != "SUP-1 Описание ошибки из stdin" {
 		t.Fatalf("open: %q %v", out.String(), err)
@@ -223,6 +225,18 @@ func TestTicketRuns(t *testing.T) {
 	}
 	if err := ticketCloseRun(ctx, &TicketCloseOptions{ticketDeps: deps, ID: "SUP-1", Input: ticket.ActInput{Action: ticket.ActWithdraw, From: "nobody@else.test"}}); err == nil {
 		t.Error("a stranger withdrew the request")
+	}
+}
+
+// A refused attachment is refused before the store is opened: a first run
+// with a wrong path creates no store.
+func TestRefusedAttachmentOpensNoStore(t *testing.T) {
+	opened := false
+	opts := &TicketOpenOptions{ticketDeps: ticketDeps{In: strings.NewReader(""), Out: io.Discard,
+		Service: func() (*ticket.Service, error) { opened = true; return nil, errors.New("opened") }, Actor: func() string { return "anna" }},
+		Attach: []string{"/dev/zero"}, AttachmentMaxBytes: func() (int64, error) { return 1 << 20, nil }}
+	if err := ticketOpenRun(context.Background(), opts); err == nil || opened {
+		t.Errorf("err %v, store opened %v", err, opened)
 	}
 }
 

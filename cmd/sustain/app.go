@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,6 +17,7 @@ import (
 	"github.com/sustain-cli/sustain/internal/config"
 	"github.com/sustain-cli/sustain/internal/output"
 	"github.com/sustain-cli/sustain/internal/problem"
+	"github.com/sustain-cli/sustain/internal/when"
 )
 
 // Exit codes. They are documented in the README and in `sustain --help`.
@@ -22,12 +25,16 @@ const (
 	exitOK         = 0
 	exitFailure    = 1
 	exitUsage      = 2
-	exitRepository = 3  // the repository cannot answer: not a repository, no commits, shallow clone
-	exitRefused    = 4  // a rule refuses the request: version not greater, tag exists, ambiguous issue
-	exitNotFound   = 5  // nothing to report: no release yet, unknown revision
-	exitAuth       = 6  // Jira rejected the credentials or denied access
-	exitRemote     = 7  // Jira could not be reached, timed out, or kept failing after the retries
-	exitTempFail   = 75 // EX_TEMPFAIL: a message could not be stored now; the MTA retries
+	exitRepository  = 3  // the repository cannot answer: not a repository, no commits, shallow clone
+	exitRefused     = 4  // a rule refuses the request: version not greater, tag exists, ambiguous issue
+	exitNotFound    = 5  // nothing to report: no release yet, unknown revision
+	exitAuth        = 6  // Jira rejected the credentials or denied access
+	exitRemote      = 7  // Jira could not be reached, timed out, or kept failing after the retries
+	exitTempFail    = 75 // EX_TEMPFAIL: a message could not be stored now; the MTA retries
+	// exitInterrupted is the shell's 128+SIGINT, for SIGTERM too: the run
+	// was stopped from outside, whatever it had done so far is committed or
+	// rolled back whole.
+	exitInterrupted = 130
 )
 
 const exitStatusHelp = `EXIT STATUS
@@ -39,7 +46,8 @@ const exitStatusHelp = `EXIT STATUS
   5  not found: no release yet, unknown revision, unknown request or Jira issue
   6  Jira rejected the credentials or denied access
   7  Jira unreachable, timed out, or still failing after the retries (try again later)
-  75 a message could not be stored now (store busy, disk full): try again later`
+  75 a message could not be stored now (store busy, disk full): try again later
+  130  interrupted (Ctrl-C, SIGINT or SIGTERM): stopped cleanly, nothing half-written`
 
 // app holds what every command needs: streams, environment, clock, and the
 // global flags. Commands read configuration through it, once.
@@ -59,8 +67,9 @@ type app struct {
 	verbose    bool
 	debug      bool
 
-	cfg     *config.Loaded
-	closers []func() error // run when the command ends
+	cfg            *config.Loaded
+	closers        []func() error // run when the command ends
+	calendarWarned bool           // the calendar said once that it has no data
 }
 
 // config loads the configuration on first use.
@@ -76,8 +85,10 @@ func (a *app) config() (*config.Loaded, error) {
 	return cfg, nil
 }
 
+// warnf prints a warning; its arguments often quote stored or remote text,
+// so the line is made safe for the terminal.
 func (a *app) warnf(format string, args ...any) {
-	fmt.Fprintf(a.err, "sustain: warning: "+format+"\n", args...)
+	fmt.Fprintf(a.err, "sustain: warning: %s\n", output.Text(fmt.Sprintf(format, args...)))
 }
 
 func (a *app) print(v output.Tabler) error { return a.format.Print(a.out, v) }
@@ -95,15 +106,27 @@ func usagef(format string, args ...any) error {
 	return &usageError{fmt.Errorf(format, args...)}
 }
 
-// Main runs sustain with args and returns the exit code.
+// Main runs sustain with args and returns the exit code. SIGINT and SIGTERM
+// cancel the context every command runs under; a second one kills at once.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{in: stdin, out: stdout, err: stderr, getenv: os.Getenv, environ: os.Environ, now: time.Now, ctx: context.Background()}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // the default action again: a second Ctrl-C is not ignored
+	}()
+	return run(ctx, args, stdin, stdout, stderr)
+}
+
+// run is Main under a given context, for tests that cancel it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{in: stdin, out: stdout, err: stderr, getenv: os.Getenv, environ: os.Environ, now: time.Now, ctx: ctx}
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(a.ctx)
+	err := root.ExecuteContext(ctx)
 	for _, c := range a.closers {
 		_ = c()
 	}
@@ -111,12 +134,17 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	code, msg, hint := describeError(err)
+	if ctx.Err() != nil {
+		// Whatever the interrupted call made of the cancellation (a
+		// context error, a driver's "interrupted"), the cause is the signal.
+		code, msg, hint = exitInterrupted, "interrupted", ""
+	}
 	if a.format.JSON {
 		_ = output.WriteJSON(stderr, map[string]any{"error": msg, "hint": hint, "exit_code": code})
 	} else {
-		fmt.Fprintf(stderr, "sustain: %s\n", msg)
+		fmt.Fprintf(stderr, "sustain: %s\n", output.Text(msg))
 		if hint != "" {
-			fmt.Fprintf(stderr, "  hint: %s\n", hint)
+			fmt.Fprintf(stderr, "  hint: %s\n", output.Text(hint))
 		}
 	}
 	return code
@@ -144,6 +172,14 @@ directory), and $XDG_CONFIG_HOME/sustain/config.yaml, in that order.
 			if err := a.format.Validate(); err != nil {
 				return &usageError{err}
 			}
+			// A bad --now is refused by every command, not only by those
+			// that read the clock (the support time zone needs no config
+			// to tell 1600 from 2026).
+			if a.nowFlag != "" {
+				if _, err := when.Parse(a.nowFlag, a.now(), time.UTC); err != nil {
+					return usagef("--now %q: %v", a.nowFlag, err)
+				}
+			}
 			return nil
 		},
 	}
@@ -158,7 +194,8 @@ directory), and $XDG_CONFIG_HOME/sustain/config.yaml, in that order.
 	pf.BoolVar(&a.debug, "debug", false, "print each Jira HTTP request (method, URL, status, duration, retries) to stderr; never credentials")
 	pf.StringVar(&a.nowFlag, "now", "", "act as if it were `TIME` (2027-01-15, 2027-01-15T10:30; SUSTAIN_NOW), for what-if runs")
 
-	root.AddCommand(newReleaseCmd(a), newTicketCmd(a), newCustomerCmd(a), newCalendarCmd(a), newVersionCmd(a), newManCmd(root), NewCmdMail(a))
+	root.AddCommand(newReleaseCmd(a), newTicketCmd(a), newCustomerCmd(a), newCalendarCmd(a), NewCmdVersion(a, nil), NewCmdMail(a))
+	root.AddCommand(NewCmdMan(root, nil))
 	return root
 }
 
@@ -167,7 +204,10 @@ directory), and $XDG_CONFIG_HOME/sustain/config.yaml, in that order.
 func describeError(err error) (code int, msg, hint string) {
 	var ue *usageError
 	var ce *config.Error
+	var te *output.TemplateError
 	switch {
+	case errors.As(err, &te):
+		return exitUsage, te.Error(), "the template ran over data it did not expect; see the JSON fields with --json"
 	case errors.As(err, &ce):
 		return exitUsage, "configuration: " + ce.Msg, "see the configuration keys in the README, or run with --verbose to list the files read"
 	case errors.As(err, &ue):

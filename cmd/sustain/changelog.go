@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/url"
 	"os"
@@ -22,27 +23,34 @@ import (
 	"github.com/sustain-cli/sustain/ticket"
 )
 
-// docOptions are the flags the change-document commands share.
-type docOptions struct {
+// ReleaseDocOptions are the options of the change-document commands
+// (changelog, notes, compat).
+type ReleaseDocOptions struct {
+	releaseDeps
+	Kind string // changelog.KindChangelog, KindNotes or KindCompat
 	release.RangeOptions
-	all     bool
-	format  string
-	lang    string
-	output  string
-	write   string
-	jira    bool
-	offline bool
+	All        bool
+	DocFormat  string // md, html, text or json
+	Lang       string // "" for changelog.lang
+	OutputFile string
+	Write      string
+	Jira       bool
+	Offline    bool
+	// Requests finds the support requests linked to keys; online says it
+	// may ask Jira. Enrich adds Jira's data to the documents.
+	Requests func(ctx context.Context, keys []string, online bool) ([]changelog.Request, error)
+	Enrich   func(ctx context.Context, docs []*changelog.Document, offline bool) error
 }
 
-func addDocFlags(cmd *cobra.Command, o *docOptions) {
+func addDocFlags(cmd *cobra.Command, o *ReleaseDocOptions) {
 	f := cmd.Flags()
 	f.StringVar(&o.From, "from", "", "start after `REV` (default: the previous release tag)")
 	f.StringVar(&o.To, "to", "HEAD", "end at `REV`")
 	f.StringVar(&o.Component, "component", "", "only the commits and tags of component `NAME`")
 	f.BoolVar(&o.FirstParent, "first-parent", false, "only the main line: first parents from --to (default: all commits)")
-	f.StringVar(&o.format, "format", "md", "md, html, text or json (--json is json)")
-	f.StringVar(&o.lang, "lang", "", "en or ru (default changelog.lang)")
-	f.StringVarP(&o.output, "output-file", "o", "", "write to `FILE` (atomically) instead of standard output")
+	f.StringVar(&o.DocFormat, "format", "md", "md, html, text or json (--json is json)")
+	f.StringVar(&o.Lang, "lang", "", "en or ru (default changelog.lang)")
+	f.StringVarP(&o.OutputFile, "output-file", "o", "", "write to `FILE` (atomically) instead of standard output")
 }
 
 const docHelp = `The range is --from (default: the previous release of the scheme or
@@ -57,8 +65,8 @@ conventional type; the rest go under Other.
 --template FILE renders the document model (see the README) with Go's
 text/template, or html/template for a .html file.`
 
-func newReleaseDocCmd(a *app, kind string) *cobra.Command {
-	var o docOptions
+func NewCmdReleaseDoc(a *app, kind string, runF func(*ReleaseDocOptions) error) *cobra.Command {
+	o := &ReleaseDocOptions{Kind: kind}
 	use, short, long, example := "", "", "", ""
 	switch kind {
 	case changelog.KindChangelog:
@@ -86,45 +94,55 @@ func newReleaseDocCmd(a *app, kind string) *cobra.Command {
 		Example: example,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.releaseDoc(kind, o)
+			if a.format.JSON {
+				o.DocFormat = "json"
+			}
+			if !slices.Contains(changelog.Formats, o.DocFormat) {
+				return usagef("--format %q: use md, html, text or json", o.DocFormat)
+			}
+			if o.Offline && !o.Jira {
+				return usagef("--offline applies to --jira: give both")
+			}
+			if o.All && (o.From != "" || o.Write != "") {
+				return usagef("--all renders every release: it takes neither --from nor --write")
+			}
+			if o.Write != "" && (o.DocFormat != "md" || a.format.Template != "") {
+				return usagef("--write takes Markdown: leave out --format and --template")
+			}
+			o.releaseDeps = a.releaseDeps()
+			o.Requests, o.Enrich = a.resolvedRequests, a.enrich
+			if runF != nil {
+				return runF(o)
+			}
+			return releaseDocRun(cmd.Context(), o)
 		},
 	}
-	addDocFlags(cmd, &o)
+	addDocFlags(cmd, o)
 	if kind != changelog.KindCompat {
-		cmd.Flags().BoolVar(&o.jira, "jira", false, "fetch each key's summary, type, status, labels and fix versions from Jira (cached), and group by issue type")
-		cmd.Flags().BoolVar(&o.offline, "offline", false, "with --jira: use the cache only, ask Jira nothing")
+		cmd.Flags().BoolVar(&o.Jira, "jira", false, "fetch each key's summary, type, status, labels and fix versions from Jira (cached), and group by issue type")
+		cmd.Flags().BoolVar(&o.Offline, "offline", false, "with --jira: use the cache only, ask Jira nothing")
 	}
 	if kind == changelog.KindChangelog {
-		cmd.Flags().BoolVar(&o.all, "all", false, "every release in history, newest first")
-		cmd.Flags().StringVar(&o.write, "write", "", "insert the section into the Keep a Changelog `FILE`")
+		cmd.Flags().BoolVar(&o.All, "all", false, "every release in history, newest first")
+		cmd.Flags().StringVar(&o.Write, "write", "", "insert the section into the Keep a Changelog `FILE`")
 	}
 	return cmd
 }
 
-func (a *app) releaseDoc(kind string, o docOptions) error {
-	if a.format.JSON {
-		o.format = "json"
-	}
-	if !slices.Contains(changelog.Formats, o.format) {
-		return usagef("--format %q: use md, html, text or json", o.format)
-	}
-	if o.offline && !o.jira {
-		return usagef("--offline applies to --jira: give both")
-	}
-	if o.all && (o.From != "" || o.write != "") {
-		return usagef("--all renders every release: it takes neither --from nor --write")
-	}
-	cfg, err := a.config()
+func releaseDocRun(ctx context.Context, o *ReleaseDocOptions) error {
+	kind := o.Kind
+	cfg, err := o.Config()
 	if err != nil {
 		return err
 	}
-	if o.lang == "" {
-		o.lang = cfg.Changelog.Lang
+	lang := o.Lang
+	if lang == "" {
+		lang = cfg.Changelog.Lang
 	}
-	if !slices.Contains(changelog.Languages, o.lang) {
-		return usagef("--lang %q: use en or ru", o.lang)
+	if !slices.Contains(changelog.Languages, lang) {
+		return usagef("--lang %q: use en or ru", lang)
 	}
-	v, err := a.versioner()
+	v, err := o.Versioner()
 	if err != nil {
 		return err
 	}
@@ -152,11 +170,11 @@ func (a *app) releaseDoc(kind string, o docOptions) error {
 	}
 
 	ranges := []release.RangeOptions{o.RangeOptions}
-	if o.all {
-		if err := v.PreloadMessages(a.ctx); err != nil { // first: finding the releases walks the history too
+	if o.All {
+		if err := v.PreloadMessages(ctx); err != nil { // first: finding the releases walks the history too
 			return err
 		}
-		rels, err := v.Releases(a.ctx, o.Component)
+		rels, err := v.Releases(ctx, o.Component)
 		if err != nil {
 			return err
 		}
@@ -176,7 +194,11 @@ func (a *app) releaseDoc(kind string, o docOptions) error {
 	// use); building the documents from them is pure and runs on all cores.
 	inputs := make([]changelog.Input, len(ranges))
 	for i, ro := range ranges {
-		if inputs[i], err = a.docInput(v, ro, o.lang, kind != changelog.KindChangelog && len(settings.Components) > 0); err != nil {
+		// Ctrl-C during --all stops between releases, not after all of them.
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if inputs[i], err = docInput(ctx, v, ro, lang, kind != changelog.KindChangelog && len(settings.Components) > 0); err != nil {
 			return err
 		}
 	}
@@ -203,33 +225,30 @@ func (a *app) releaseDoc(kind string, o docOptions) error {
 			return usagef("%v", errs[i])
 		}
 		if kind == changelog.KindNotes {
-			if d.Requests, err = a.resolvedRequests(d.Keys(), o.jira && !o.offline); err != nil {
+			if d.Requests, err = o.Requests(ctx, d.Keys(), o.Jira && !o.Offline); err != nil {
 				return err
 			}
 		}
 	}
-	if o.jira {
-		if err := a.enrich(docs, o.offline); err != nil {
+	if o.Jira {
+		if err := o.Enrich(ctx, docs, o.Offline); err != nil {
 			return err
 		}
 	}
 
 	var buf bytes.Buffer
-	if a.format.Template != "" {
-		if err := changelog.RenderTemplate(&buf, docs, a.format.Template); err != nil {
+	if o.Format.Template != "" {
+		if err := changelog.RenderTemplate(&buf, docs, o.Format.Template); err != nil {
 			return &usageError{err}
 		}
 	} else {
-		err = changelog.Render(&buf, docs, kind, o.format)
+		err = changelog.Render(&buf, docs, kind, o.DocFormat)
 	}
 	if err != nil {
 		return err
 	}
-	if o.write != "" {
-		if o.format != "md" || a.format.Template != "" {
-			return usagef("--write takes Markdown: leave out --format and --template")
-		}
-		old, err := os.ReadFile(o.write)
+	if o.Write != "" {
+		old, err := os.ReadFile(o.Write)
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
@@ -237,18 +256,18 @@ func (a *app) releaseDoc(kind string, o docOptions) error {
 		if merged == string(old) {
 			return nil
 		}
-		return atomicfile.Write(o.write, []byte(merged), 0o644)
+		return atomicfile.Write(o.Write, []byte(merged), 0o644)
 	}
-	if o.output != "" {
-		return atomicfile.Write(o.output, buf.Bytes(), 0o644)
+	if o.OutputFile != "" {
+		return atomicfile.Write(o.OutputFile, buf.Bytes(), 0o644)
 	}
-	_, err = a.out.Write(buf.Bytes())
+	_, err = o.Out.Write(buf.Bytes())
 	return err
 }
 
 // docInput reads a range and what is known of its release.
-func (a *app) docInput(v *release.Versioner, ro release.RangeOptions, lang string, withPaths bool) (changelog.Input, error) {
-	rg, err := v.Range(a.ctx, ro)
+func docInput(ctx context.Context, v *release.Versioner, ro release.RangeOptions, lang string, withPaths bool) (changelog.Input, error) {
+	rg, err := v.Range(ctx, ro)
 	if err != nil {
 		return changelog.Input{}, err
 	}
@@ -261,7 +280,7 @@ func (a *app) docInput(v *release.Versioner, ro release.RangeOptions, lang strin
 	}
 	if v.Settings.Scheme == release.SchemeBuild {
 		// The build number costs a walk of the history; only this scheme needs it.
-		b, err := v.BuildInfo(a.ctx, rg.To, ro.Component)
+		b, err := v.BuildInfo(ctx, rg.To, ro.Component)
 		if err != nil {
 			return changelog.Input{}, err
 		}
@@ -271,7 +290,7 @@ func (a *app) docInput(v *release.Versioner, ro release.RangeOptions, lang strin
 		}
 	}
 	if withPaths {
-		if in.Changed, err = v.ChangedPaths(a.ctx, rg); err != nil {
+		if in.Changed, err = v.ChangedPaths(ctx, rg); err != nil {
 			return changelog.Input{}, err
 		}
 	}
@@ -282,7 +301,7 @@ func (a *app) docInput(v *release.Versioner, ro release.RangeOptions, lang strin
 // ticket store there are none, and that is no error. A Jira store is asked
 // only when the command may talk to Jira (--jira without --offline), with
 // one search for all keys.
-func (a *app) resolvedRequests(keys []string, online bool) ([]changelog.Request, error) {
+func (a *app) resolvedRequests(ctx context.Context, keys []string, online bool) ([]changelog.Request, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
@@ -303,49 +322,32 @@ func (a *app) resolvedRequests(keys []string, online bool) ([]changelog.Request,
 		return nil, err
 	}
 	a.closers = append(a.closers, store.Close)
-	inRange := map[string]bool{}
-	for _, k := range keys {
-		inRange[k] = true
-	}
-	filters := []ticket.Filter{{}}
-	if !remote {
-		filters = filters[:0]
-		for _, k := range keys {
-			filters = append(filters, ticket.Filter{Task: k}) // index lookups
-		}
-	}
-	seen := map[string]bool{}
-	var out []changelog.Request
-	for _, f := range filters {
-		rs, err := store.Requests(a.ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rs {
-			if seen[r.ID] {
-				continue
+	return changelog.ResolvedRequests(ctx, keys, func(ctx context.Context, keys []string) ([]changelog.Request, error) {
+		filters := []ticket.Filter{{}} // the Jira store: one search for all keys
+		if !remote {
+			filters = filters[:0]
+			for _, k := range keys {
+				filters = append(filters, ticket.Filter{Task: k}) // index lookups
 			}
-			seen[r.ID] = true
-			var tasks []string
-			for _, t := range r.Tasks {
-				if inRange[t] {
-					tasks = append(tasks, t)
-				}
-			}
-			if len(tasks) == 0 {
-				continue
-			}
-			out = append(out, changelog.Request{ID: r.ID, Customer: r.Customer, Subject: r.Subject, Status: string(r.Status), Tasks: tasks})
 		}
-	}
-	slices.SortFunc(out, func(x, y changelog.Request) int { return strings.Compare(x.ID, y.ID) })
-	return out, nil
+		var found []changelog.Request
+		for _, f := range filters {
+			rs, err := store.Requests(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range rs {
+				found = append(found, changelog.Request{ID: r.ID, Customer: r.Customer, Subject: r.Subject, Status: string(r.Status), Tasks: r.Tasks})
+			}
+		}
+		return found, nil
+	})
 }
 
 // enrich adds Jira's data to the documents: keys from the cache when fresh,
 // the rest in batched searches (jira.MaxKeys a request), cached for
 // jira.cache_ttl. --offline uses the cache alone.
-func (a *app) enrich(docs []*changelog.Document, offline bool) error {
+func (a *app) enrich(ctx context.Context, docs []*changelog.Document, offline bool) error {
 	cfg, err := a.config()
 	if err != nil {
 		return err
@@ -374,7 +376,7 @@ func (a *app) enrich(docs []*changelog.Document, offline bool) error {
 	}
 	ttl, _ := time.ParseDuration(cfg.Jira.CacheTTL)
 	cache := &jira.Cache{Dir: filepath.Join(a.cacheDir(), "jira", host), TTL: ttl, Now: a.now}
-	got, missing, err := jira.Lookup(a.ctx, api, cache, keys)
+	got, missing, err := jira.Lookup(ctx, api, cache, keys)
 	if err != nil && got == nil {
 		return err
 	}

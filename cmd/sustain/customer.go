@@ -3,9 +3,9 @@ package main
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
@@ -13,6 +13,7 @@ import (
 
 	"github.com/sustain-cli/sustain/bizcal"
 	"github.com/sustain-cli/sustain/internal/atomicfile"
+	"github.com/sustain-cli/sustain/internal/input"
 	"github.com/sustain-cli/sustain/internal/output"
 	"github.com/sustain-cli/sustain/ticket"
 	"github.com/sustain-cli/sustain/ticket/customerfile"
@@ -29,8 +30,8 @@ priority service while it is active) and a project address (A7).`,
 		Args: cobra.ArbitraryArgs,
 		RunE: groupRun,
 	}
-	cmd.AddCommand(newCustomerAddCmd(a), newCustomerListCmd(a), newCustomerShowCmd(a), newCustomerEditCmd(a),
-		newCustomerExportCmd(a), newCustomerImportCmd(a))
+	cmd.AddCommand(NewCmdCustomerAdd(a, nil), NewCmdCustomerList(a, nil), NewCmdCustomerShow(a, nil), NewCmdCustomerEdit(a, nil),
+		NewCmdCustomerExport(a, nil), NewCmdCustomerImport(a, nil))
 	return cmd
 }
 
@@ -40,7 +41,7 @@ type customerView struct {
 	ContractActive bool `json:"contract_active"`
 }
 
-func (a *app) customerView(c *ticket.Customer, svc *ticket.Service) customerView {
+func customerViewOf(c *ticket.Customer, svc *ticket.Service) customerView {
 	today := bizcal.DateOf(svc.Now().In(svc.Calendar.Location()))
 	return customerView{c, c.ContractActive(today)}
 }
@@ -76,24 +77,40 @@ func (l customerList) Table() output.Table {
 	return t
 }
 
-// customerFlags are the fields add and edit share.
-type customerFlags struct {
-	name, projectAddress, start, end string
-	lang                             string
-	emails, responsible              []string
+// customerDeps is what every customer command needs.
+type customerDeps struct {
+	In      io.Reader
+	Out     io.Writer
+	Format  output.Format
+	Service func() (*ticket.Service, error)
 }
 
-func (f *customerFlags) apply(c *ticket.Customer, cmd *cobra.Command) error {
-	if cmd.Flags().Changed("name") {
-		c.Name = f.name
+func (a *app) customerDeps() customerDeps {
+	return customerDeps{In: a.in, Out: a.out, Format: a.format, Service: a.service}
+}
+
+// CustomerFields are the fields add and edit share; the *Set fields say
+// which flags were given, so an empty value can clear a field.
+type CustomerFields struct {
+	Name, ProjectAddress, ContractStart, ContractEnd             string
+	NameSet, ProjectAddressSet, ContractStartSet, ContractEndSet bool
+	Lang                                                         string // of the customer's e-mail notices
+	LangSet                                                      bool
+	Emails, Responsible                                          []string
+}
+
+// apply changes c as the fields say.
+func (f *CustomerFields) apply(c *ticket.Customer) error {
+	if f.NameSet {
+		c.Name = f.Name
 	}
-	if cmd.Flags().Changed("project-address") {
-		c.ProjectAddress = f.projectAddress
+	if f.ProjectAddressSet {
+		c.ProjectAddress = f.ProjectAddress
 	}
-	if cmd.Flags().Changed("lang") {
-		c.Lang = f.lang
+	if f.LangSet {
+		c.Lang = f.Lang
 	}
-	for _, e := range f.emails {
+	for _, e := range f.Emails {
 		addr, err := ticket.ParseEmail(e)
 		if err != nil {
 			return err
@@ -102,7 +119,7 @@ func (f *customerFlags) apply(c *ticket.Customer, cmd *cobra.Command) error {
 			c.Emails = append(c.Emails, addr)
 		}
 	}
-	for _, r := range f.responsible {
+	for _, r := range f.Responsible {
 		p, err := ticket.ParsePerson(r)
 		if err != nil {
 			return err
@@ -113,9 +130,10 @@ func (f *customerFlags) apply(c *ticket.Customer, cmd *cobra.Command) error {
 	}
 	for _, d := range []struct {
 		flag, value string
+		set         bool
 		into        **bizcal.Date
-	}{{"contract-start", f.start, &c.ContractStart}, {"contract-end", f.end, &c.ContractEnd}} {
-		if !cmd.Flags().Changed(d.flag) {
+	}{{"contract-start", f.ContractStart, f.ContractStartSet, &c.ContractStart}, {"contract-end", f.ContractEnd, f.ContractEndSet, &c.ContractEnd}} {
+		if !d.set {
 			continue
 		}
 		if d.value == "" {
@@ -131,20 +149,35 @@ func (f *customerFlags) apply(c *ticket.Customer, cmd *cobra.Command) error {
 	return nil
 }
 
-func addCustomerFlags(cmd *cobra.Command, f *customerFlags, emailFlag, respFlag string) {
+func addCustomerFlags(cmd *cobra.Command, f *CustomerFields, emailFlag, respFlag string) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.name, "name", "", "the organisation's `NAME`")
-	fl.StringArrayVar(&f.emails, emailFlag, nil, "a registered e-mail `ADDRESS` (repeatable)")
-	fl.StringArrayVar(&f.responsible, respFlag, nil, `a responsible person, "Name <email>" (repeatable)`)
-	fl.StringVar(&f.start, "contract-start", "", "support contract start `DATE` (YYYY-MM-DD)")
-	fl.StringVar(&f.end, "contract-end", "", "support contract end `DATE` (YYYY-MM-DD), inclusive")
-	fl.StringVar(&f.projectAddress, "project-address", "", "the project's `URL` (A7)")
-	fl.StringVar(&f.lang, "lang", "", "the language of the customer's e-mail notices: ru or en (default: mail.lang)")
+	fl.StringVar(&f.Name, "name", "", "the organisation's `NAME`")
+	fl.StringArrayVar(&f.Emails, emailFlag, nil, "a registered e-mail `ADDRESS` (repeatable)")
+	fl.StringArrayVar(&f.Responsible, respFlag, nil, `a responsible person, "Name <email>" (repeatable)`)
+	fl.StringVar(&f.ContractStart, "contract-start", "", "support contract start `DATE` (YYYY-MM-DD)")
+	fl.StringVar(&f.ContractEnd, "contract-end", "", "support contract end `DATE` (YYYY-MM-DD), inclusive")
+	fl.StringVar(&f.ProjectAddress, "project-address", "", "the project's `URL` (A7)")
+	fl.StringVar(&f.Lang, "lang", "", "the language of the customer's e-mail notices: ru or en (default: mail.lang)")
 }
 
-func newCustomerAddCmd(a *app) *cobra.Command {
-	var code string
-	var f customerFlags
+// setFlags records which of the shared flags were given.
+func (f *CustomerFields) setFlags(cmd *cobra.Command) {
+	ch := cmd.Flags().Changed
+	f.NameSet, f.ProjectAddressSet = ch("name"), ch("project-address")
+	f.ContractStartSet, f.ContractEndSet = ch("contract-start"), ch("contract-end")
+	f.LangSet = ch("lang")
+}
+
+// --- add ---
+
+type CustomerAddOptions struct {
+	customerDeps
+	Code   string
+	Fields CustomerFields
+}
+
+func NewCmdCustomerAdd(a *app, runF func(*CustomerAddOptions) error) *cobra.Command {
+	opts := &CustomerAddOptions{}
 	cmd := &cobra.Command{
 		Use:   "add",
 		Short: "Add a customer",
@@ -155,31 +188,48 @@ func newCustomerAddCmd(a *app) *cobra.Command {
     --project-address https://acme.example/app`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if code == "" || f.name == "" {
+			if opts.Code == "" || opts.Fields.Name == "" {
 				return usagef("customer add needs --code and --name")
 			}
-			svc, err := a.service()
-			if err != nil {
-				return err
+			opts.Fields.setFlags(cmd)
+			opts.customerDeps = a.customerDeps()
+			if runF != nil {
+				return runF(opts)
 			}
-			c := &ticket.Customer{Code: code, Emails: []string{}, Responsible: []ticket.Person{}}
-			if err := f.apply(c, cmd); err != nil {
-				return err
-			}
-			if err := svc.AddCustomer(a.ctx, c); err != nil {
-				return err
-			}
-			return a.print(a.customerView(c, svc))
+			return customerAddRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&code, "code", "", "the customer's short `CODE`, used by requests (ACME)")
-	addCustomerFlags(cmd, &f, "email", "responsible")
+	cmd.Flags().StringVar(&opts.Code, "code", "", "the customer's short `CODE`, used by requests (ACME)")
+	addCustomerFlags(cmd, &opts.Fields, "email", "responsible")
 	return cmd
 }
 
-func newCustomerEditCmd(a *app) *cobra.Command {
-	var f customerFlags
-	var removeEmails, removeResponsible []string
+func customerAddRun(ctx context.Context, opts *CustomerAddOptions) error {
+	svc, err := opts.Service()
+	if err != nil {
+		return err
+	}
+	c := &ticket.Customer{Code: opts.Code, Emails: []string{}, Responsible: []ticket.Person{}}
+	if err := opts.Fields.apply(c); err != nil {
+		return err
+	}
+	if err := svc.AddCustomer(ctx, c); err != nil {
+		return err
+	}
+	return opts.Format.Print(opts.Out, customerViewOf(c, svc))
+}
+
+// --- edit ---
+
+type CustomerEditOptions struct {
+	customerDeps
+	Code                            string
+	Fields                          CustomerFields
+	RemoveEmails, RemoveResponsible []string
+}
+
+func NewCmdCustomerEdit(a *app, runF func(*CustomerEditOptions) error) *cobra.Command {
+	opts := &CustomerEditOptions{}
 	cmd := &cobra.Command{
 		Use:   "edit CODE",
 		Short: "Change a customer: name, addresses, responsible persons, contract",
@@ -194,59 +244,88 @@ func newCustomerEditCmd(a *app) *cobra.Command {
   sustain customer edit ACME --remove-responsible ivan@acme.test`,
 		Args: exactArgs(1, "the customer's code"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := a.service()
-			if err != nil {
-				return err
+			opts.Code = args[0]
+			opts.Fields.setFlags(cmd)
+			opts.customerDeps = a.customerDeps()
+			if runF != nil {
+				return runF(opts)
 			}
-			c, err := svc.EditCustomer(a.ctx, args[0], func(c *ticket.Customer) error {
-				if err := f.apply(c, cmd); err != nil {
-					return err
-				}
-				for _, e := range removeEmails {
-					c.Emails = slices.DeleteFunc(c.Emails, func(x string) bool { return strings.EqualFold(x, e) })
-				}
-				for _, e := range removeResponsible {
-					c.Responsible = slices.DeleteFunc(c.Responsible, func(p ticket.Person) bool { return strings.EqualFold(p.Email, e) })
-				}
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-			return a.print(a.customerView(c, svc))
+			return customerEditRun(cmd.Context(), opts)
 		},
 	}
-	addCustomerFlags(cmd, &f, "add-email", "add-responsible")
-	cmd.Flags().StringArrayVar(&removeEmails, "remove-email", nil, "remove a registered `ADDRESS` (repeatable)")
-	cmd.Flags().StringArrayVar(&removeResponsible, "remove-responsible", nil, "remove the responsible person with this `EMAIL` (repeatable)")
+	addCustomerFlags(cmd, &opts.Fields, "add-email", "add-responsible")
+	cmd.Flags().StringArrayVar(&opts.RemoveEmails, "remove-email", nil, "remove a registered `ADDRESS` (repeatable)")
+	cmd.Flags().StringArrayVar(&opts.RemoveResponsible, "remove-responsible", nil, "remove the responsible person with this `EMAIL` (repeatable)")
 	return cmd
 }
 
-func newCustomerListCmd(a *app) *cobra.Command {
+func customerEditRun(ctx context.Context, opts *CustomerEditOptions) error {
+	svc, err := opts.Service()
+	if err != nil {
+		return err
+	}
+	c, err := svc.EditCustomer(ctx, opts.Code, func(c *ticket.Customer) error {
+		if err := opts.Fields.apply(c); err != nil {
+			return err
+		}
+		for _, e := range opts.RemoveEmails {
+			c.Emails = slices.DeleteFunc(c.Emails, func(x string) bool { return strings.EqualFold(x, e) })
+		}
+		for _, e := range opts.RemoveResponsible {
+			c.Responsible = slices.DeleteFunc(c.Responsible, func(p ticket.Person) bool { return strings.EqualFold(p.Email, e) })
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return opts.Format.Print(opts.Out, customerViewOf(c, svc))
+}
+
+// --- list, show ---
+
+type CustomerListOptions struct{ customerDeps }
+
+func NewCmdCustomerList(a *app, runF func(*CustomerListOptions) error) *cobra.Command {
+	opts := &CustomerListOptions{}
 	return &cobra.Command{
 		Use:     "list",
 		Short:   "List customers",
 		Example: "  sustain customer list\n  sustain customer list --json | jq -r '.[] | select(.contract_active) | .code'",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			svc, err := a.service()
-			if err != nil {
-				return err
+			opts.customerDeps = a.customerDeps()
+			if runF != nil {
+				return runF(opts)
 			}
-			cs, err := svc.Store.Customers(a.ctx)
-			if err != nil {
-				return err
-			}
-			out := customerList{}
-			for _, c := range cs {
-				out = append(out, a.customerView(c, svc))
-			}
-			return a.print(out)
+			return customerListRun(cmd.Context(), opts)
 		},
 	}
 }
 
-func newCustomerShowCmd(a *app) *cobra.Command {
+func customerListRun(ctx context.Context, opts *CustomerListOptions) error {
+	svc, err := opts.Service()
+	if err != nil {
+		return err
+	}
+	cs, err := svc.Store.Customers(ctx)
+	if err != nil {
+		return err
+	}
+	out := customerList{}
+	for _, c := range cs {
+		out = append(out, customerViewOf(c, svc))
+	}
+	return opts.Format.Print(opts.Out, out)
+}
+
+type CustomerShowOptions struct {
+	customerDeps
+	Code string
+}
+
+func NewCmdCustomerShow(a *app, runF func(*CustomerShowOptions) error) *cobra.Command {
+	opts := &CustomerShowOptions{}
 	return &cobra.Command{
 		Use:     "show CODE",
 		Short:   "Show a customer",
@@ -254,17 +333,26 @@ func newCustomerShowCmd(a *app) *cobra.Command {
 		Example: "  sustain customer show ACME",
 		Args:    exactArgs(1, "the customer's code"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := a.service()
-			if err != nil {
-				return err
+			opts.Code = strings.ToUpper(args[0])
+			opts.customerDeps = a.customerDeps()
+			if runF != nil {
+				return runF(opts)
 			}
-			c, err := svc.Store.Customer(a.ctx, strings.ToUpper(args[0]))
-			if err != nil {
-				return err
-			}
-			return a.print(a.customerView(c, svc))
+			return customerShowRun(cmd.Context(), opts)
 		},
 	}
+}
+
+func customerShowRun(ctx context.Context, opts *CustomerShowOptions) error {
+	svc, err := opts.Service()
+	if err != nil {
+		return err
+	}
+	c, err := svc.Store.Customer(ctx, opts.Code)
+	if err != nil {
+		return err
+	}
+	return opts.Format.Print(opts.Out, customerViewOf(c, svc))
 }
 
 // exactArgs wants n arguments; what names them for the message.
@@ -277,8 +365,13 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 	}
 }
 
-func newCustomerExportCmd(a *app) *cobra.Command {
-	var file string
+type CustomerExportOptions struct {
+	customerDeps
+	File string
+}
+
+func NewCmdCustomerExport(a *app, runF func(*CustomerExportOptions) error) *cobra.Command {
+	opts := &CustomerExportOptions{}
 	cmd := &cobra.Command{
 		Use:   "export",
 		Short: "Write the customer base as a customers file (YAML)",
@@ -288,40 +381,48 @@ reads (jira.requests.customers), meant to be kept and reviewed in git. With
 		Example: "  sustain customer export -o customers.yaml\n  sustain --store ~/old.db customer export > customers.yaml",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			svc, err := a.service()
-			if err != nil {
-				return err
+			opts.customerDeps = a.customerDeps()
+			if runF != nil {
+				return runF(opts)
 			}
-			cs, err := svc.Store.Customers(a.ctx)
-			if err != nil {
-				return err
-			}
-			var data []byte
-			if a.format.JSON || a.format.Template != "" {
-				list := customerList{}
-				for _, c := range cs {
-					list = append(list, a.customerView(c, svc))
-				}
-				if file == "" {
-					return a.print(list)
-				}
-				var buf bytes.Buffer
-				if err := a.format.Print(&buf, list); err != nil {
-					return err
-				}
-				data = buf.Bytes()
-			} else if data, err = customerfile.Format(cs); err != nil {
-				return err
-			}
-			if file != "" {
-				return atomicfile.Write(file, data, 0o644)
-			}
-			_, err = a.out.Write(data)
-			return err
+			return customerExportRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVarP(&file, "output-file", "o", "", "write to `FILE` (atomically) instead of standard output")
+	cmd.Flags().StringVarP(&opts.File, "output-file", "o", "", "write to `FILE` (atomically) instead of standard output")
 	return cmd
+}
+
+func customerExportRun(ctx context.Context, opts *CustomerExportOptions) error {
+	svc, err := opts.Service()
+	if err != nil {
+		return err
+	}
+	cs, err := svc.Store.Customers(ctx)
+	if err != nil {
+		return err
+	}
+	var data []byte
+	if opts.Format.JSON || opts.Format.Template != "" {
+		list := customerList{}
+		for _, c := range cs {
+			list = append(list, customerViewOf(c, svc))
+		}
+		if opts.File == "" {
+			return opts.Format.Print(opts.Out, list)
+		}
+		var buf bytes.Buffer
+		if err := opts.Format.Print(&buf, list); err != nil {
+			return err
+		}
+		data = buf.Bytes()
+	} else if data, err = customerfile.Format(cs); err != nil {
+		return err
+	}
+	if opts.File != "" {
+		return atomicfile.Write(opts.File, data, 0o644)
+	}
+	_, err = opts.Out.Write(data)
+	return err
 }
 
 type importList []ticket.Imported
@@ -334,7 +435,17 @@ func (l importList) Table() output.Table {
 	return t
 }
 
-func newCustomerImportCmd(a *app) *cobra.Command {
+// customersFileMaxBytes bounds a customers file read for import: some
+// hundred thousand customers, and not /dev/zero.
+const customersFileMaxBytes = 64 << 20
+
+type CustomerImportOptions struct {
+	customerDeps
+	File string // - for standard input
+}
+
+func NewCmdCustomerImport(a *app, runF func(*CustomerImportOptions) error) *cobra.Command {
+	opts := &CustomerImportOptions{}
 	return &cobra.Command{
 		Use:   "import FILE",
 		Short: "Add and update customers from a customers file (YAML; - reads standard input)",
@@ -346,29 +457,38 @@ written when any entry is invalid. Customers not in the file are kept.
 		Example: "  sustain customer import customers.yaml\n  sustain --store jira customer import - < customers.yaml",
 		Args:    exactArgs(1, "the customers file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var data []byte
-			var err error
-			if args[0] == "-" {
-				data, err = io.ReadAll(a.in)
-			} else {
-				data, err = os.ReadFile(args[0])
+			opts.File = args[0]
+			opts.customerDeps = a.customerDeps()
+			if runF != nil {
+				return runF(opts)
 			}
-			if err != nil {
-				return usagef("customer import: %v", err)
-			}
-			cs, err := customerfile.Parse(data, args[0])
-			if err != nil {
-				return err
-			}
-			svc, err := a.service()
-			if err != nil {
-				return err
-			}
-			done, err := svc.ImportCustomers(a.ctx, cs)
-			if err != nil {
-				return err
-			}
-			return a.print(importList(done))
+			return customerImportRun(cmd.Context(), opts)
 		},
 	}
+}
+
+func customerImportRun(ctx context.Context, opts *CustomerImportOptions) error {
+	var data []byte
+	var err error
+	if opts.File == "-" {
+		data, err = input.ReadAllContext(ctx, opts.In, "standard input", customersFileMaxBytes)
+	} else {
+		data, err = input.ReadFile(opts.File, customersFileMaxBytes)
+	}
+	if err != nil {
+		return inputError(err, "customer import")
+	}
+	cs, err := customerfile.Parse(data, opts.File)
+	if err != nil {
+		return err
+	}
+	svc, err := opts.Service()
+	if err != nil {
+		return err
+	}
+	done, err := svc.ImportCustomers(ctx, cs)
+	if err != nil {
+		return err
+	}
+	return opts.Format.Print(opts.Out, importList(done))
 }

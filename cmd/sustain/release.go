@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -28,10 +31,25 @@ func newReleaseCmd(a *app) *cobra.Command {
 		Args: cobra.ArbitraryArgs,
 		RunE: groupRun,
 	}
-	cmd.AddCommand(newReleaseCurrentCmd(a), newReleaseNextCmd(a), newReleaseTagCmd(a),
-		newReleaseBuildInfoCmd(a), newReleaseComponentsCmd(a),
-		newReleaseDocCmd(a, changelog.KindChangelog), newReleaseDocCmd(a, changelog.KindNotes), newReleaseDocCmd(a, changelog.KindCompat))
+	cmd.AddCommand(NewCmdReleaseCurrent(a, nil), NewCmdReleaseNext(a, nil), NewCmdReleaseTag(a, nil),
+		NewCmdReleaseBuildInfo(a, nil), NewCmdReleaseComponents(a, nil),
+		NewCmdReleaseDoc(a, changelog.KindChangelog, nil), NewCmdReleaseDoc(a, changelog.KindNotes, nil), NewCmdReleaseDoc(a, changelog.KindCompat, nil))
 	return cmd
+}
+
+// releaseDeps is what every release command needs.
+type releaseDeps struct {
+	Out       io.Writer
+	Format    output.Format
+	Getenv    func(string) string // GITHUB_OUTPUT for --output github
+	Config    func() (*config.Loaded, error)
+	Versioner func() (*release.Versioner, error)
+	Warnf     func(format string, args ...any)
+	Now       func() time.Time
+}
+
+func (a *app) releaseDeps() releaseDeps {
+	return releaseDeps{Out: a.out, Format: a.format, Getenv: a.getenv, Config: a.config, Versioner: a.versioner, Warnf: a.warnf, Now: a.now}
 }
 
 func addCIOutputFlag(cmd *cobra.Command, v *string) {
@@ -59,14 +77,14 @@ func (c *choiceValue) Set(v string) error {
 }
 
 // emit prints v, or its CI variables with --output env|github.
-func (a *app) emit(v output.Tabler, mode string, vars [][2]string) error {
+func (d releaseDeps) emit(v output.Tabler, mode string, vars [][2]string) error {
 	switch mode {
 	case "":
-		return a.print(v)
+		return d.Format.Print(d.Out, v)
 	case "env":
-		return output.WriteEnv(a.out, vars)
+		return output.WriteEnv(d.Out, vars)
 	case "github":
-		path := a.getenv("GITHUB_OUTPUT")
+		path := d.Getenv("GITHUB_OUTPUT")
 		if path == "" {
 			return usagef("--output github: GITHUB_OUTPUT is not set (it is set inside GitHub Actions steps); use --output env elsewhere")
 		}
@@ -81,7 +99,7 @@ func (a *app) emit(v output.Tabler, mode string, vars [][2]string) error {
 		if err := f.Close(); err != nil {
 			return err
 		}
-		return a.print(v)
+		return d.Format.Print(d.Out, v)
 	default:
 		return fmt.Errorf("unknown --output %q", mode) // choiceValue prevents this
 	}
@@ -95,7 +113,7 @@ func (a *app) versioner() (*release.Versioner, error) {
 	}
 	if a.verbose {
 		for _, f := range cfg.Files {
-			fmt.Fprintf(a.err, "sustain: configuration from %s\n", f)
+			fmt.Fprintf(a.err, "sustain: configuration from %s\n", output.Line(f))
 		}
 	}
 	repo, err := release.Open(a.dir)
@@ -121,7 +139,6 @@ func releaseSettings(c *config.Config) release.Settings {
 		FirstVersion:       c.Versioning.FirstVersion,
 		Location:           c.Location(),
 		JiraProject:        c.Jira.Project,
-		KeyPattern:         c.Changelog.KeyPattern,
 		Components:         map[string]release.Component{},
 	}
 	for name, comp := range c.Components {
@@ -146,8 +163,14 @@ func (v currentView) Table() output.Table {
 	return t
 }
 
-func newReleaseCurrentCmd(a *app) *cobra.Command {
-	var component, out string
+type ReleaseCurrentOptions struct {
+	releaseDeps
+	Component string
+	Output    string // "", env or github
+}
+
+func NewCmdReleaseCurrent(a *app, runF func(*ReleaseCurrentOptions) error) *cobra.Command {
+	opts := &ReleaseCurrentOptions{}
 	cmd := &cobra.Command{
 		Use:   "current",
 		Short: "The latest released version reachable from HEAD",
@@ -162,21 +185,29 @@ Tags that look like releases but hold no valid version are skipped
   sustain release current --template '{{.version}}'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, err := a.versioner()
-			if err != nil {
-				return err
+			opts.releaseDeps = a.releaseDeps()
+			if runF != nil {
+				return runF(opts)
 			}
-			rel, err := v.Current(a.ctx, component)
-			if err != nil {
-				return err
-			}
-			view := currentView{Release: rel, Component: component, Commit: rel.Commit.String()}
-			return a.emit(view, out, [][2]string{{"SUSTAIN_VERSION", rel.Version}, {"SUSTAIN_TAG", rel.Tag}})
+			return releaseCurrentRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&component, "component", "", "the component `NAME` (from components: in .sustain.yaml)")
-	addCIOutputFlag(cmd, &out)
+	cmd.Flags().StringVar(&opts.Component, "component", "", "the component `NAME` (from components: in .sustain.yaml)")
+	addCIOutputFlag(cmd, &opts.Output)
 	return cmd
+}
+
+func releaseCurrentRun(ctx context.Context, opts *ReleaseCurrentOptions) error {
+	v, err := opts.Versioner()
+	if err != nil {
+		return err
+	}
+	rel, err := v.Current(ctx, opts.Component)
+	if err != nil {
+		return err
+	}
+	view := currentView{Release: rel, Component: opts.Component, Commit: rel.Commit.String()}
+	return opts.emit(view, opts.Output, [][2]string{{"SUSTAIN_VERSION", rel.Version}, {"SUSTAIN_TAG", rel.Tag}})
 }
 
 // --- release next ---
@@ -230,9 +261,14 @@ const nextIssueHelp = `Where --issue is absent, the issue key comes from the bra
 key is used; several are refused and listed (--pick highest takes the
 highest). Only keys of jira.project count.`
 
-func newReleaseNextCmd(a *app) *cobra.Command {
-	var o release.NextOptions
-	var out string
+type ReleaseNextOptions struct {
+	releaseDeps
+	Next   release.NextOptions
+	Output string
+}
+
+func NewCmdReleaseNext(a *app, runF func(*ReleaseNextOptions) error) *cobra.Command {
+	opts := &ReleaseNextOptions{}
 	cmd := &cobra.Command{
 		Use:   "next",
 		Short: "The version the next release gets",
@@ -251,21 +287,43 @@ build: the build number and date of HEAD.
   sustain release next --output github   # inside a GitHub Actions step`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, err := a.versioner()
-			if err != nil {
+			if err := checkNextFlags(opts.Next); err != nil {
 				return err
 			}
-			n, err := v.Next(a.ctx, o)
-			if err != nil {
-				return err
+			opts.releaseDeps = a.releaseDeps()
+			if runF != nil {
+				return runF(opts)
 			}
-			view := nextView{n}
-			return a.emit(view, out, view.vars())
+			return releaseNextRun(cmd.Context(), opts)
 		},
 	}
-	addNextFlags(cmd, &o)
-	addCIOutputFlag(cmd, &out)
+	addNextFlags(cmd, &opts.Next)
+	addCIOutputFlag(cmd, &opts.Output)
 	return cmd
+}
+
+// checkNextFlags refuses flag combinations that cannot mean anything.
+func checkNextFlags(o release.NextOptions) error {
+	if o.Major && o.Minor {
+		return usagef("--minor and --major cannot be used together: choose one")
+	}
+	if o.Pick != "" && o.Pick != "highest" {
+		return usagef("unknown --pick %q: the only choice is --pick highest", o.Pick)
+	}
+	return nil
+}
+
+func releaseNextRun(ctx context.Context, opts *ReleaseNextOptions) error {
+	v, err := opts.Versioner()
+	if err != nil {
+		return err
+	}
+	n, err := v.Next(ctx, opts.Next)
+	if err != nil {
+		return err
+	}
+	view := nextView{n}
+	return opts.emit(view, opts.Output, view.vars())
 }
 
 // --- release tag ---
@@ -301,10 +359,18 @@ func (v tagView) Table() output.Table {
 	return t
 }
 
-func newReleaseTagCmd(a *app) *cobra.Command {
-	var o release.TagOptions
-	var out string
-	var fixVersion bool
+type ReleaseTagOptions struct {
+	releaseDeps
+	Tag        release.TagOptions // the tagger and the time are filled by the run
+	Output     string
+	FixVersion bool
+	// AddFixVersion sets a fix version on Jira issues and returns the keys
+	// Jira does not know (jira.Client.AddFixVersion).
+	AddFixVersion func(ctx context.Context, project, version string, keys []string) ([]string, error)
+}
+
+func NewCmdReleaseTag(a *app, runF func(*ReleaseTagOptions) error) *cobra.Command {
+	opts := &ReleaseTagOptions{}
 	cmd := &cobra.Command{
 		Use:   "tag",
 		Short: "Create the annotated tag of the next version on HEAD",
@@ -327,49 +393,67 @@ no tag behind and the command can simply be run again.
   sustain release tag --component api && git push origin --tags`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, err := a.versioner()
-			if err != nil {
+			if err := checkNextFlags(opts.Tag.NextOptions); err != nil {
 				return err
 			}
-			cfg, _ := a.config()
-			o.TaggerName, o.TaggerEmail = cfg.Versioning.Tagger.Name, cfg.Versioning.Tagger.Email
-			o.Now = a.now()
-			var fv *fixVersionView
-			if fixVersion {
-				if fv, err = a.setFixVersion(v, o); err != nil {
-					return err
+			opts.releaseDeps = a.releaseDeps()
+			opts.AddFixVersion = func(ctx context.Context, project, version string, keys []string) ([]string, error) {
+				api, err := a.jiraClient("")
+				if err != nil {
+					return nil, err
 				}
+				return api.AddFixVersion(ctx, project, version, keys)
 			}
-			res, err := v.Tag(a.ctx, o)
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(opts)
 			}
-			if res.Dirty {
-				a.warnf("the work tree has uncommitted changes; the tag names HEAD, not them")
-			}
-			view := tagView{res, fv}
-			return a.emit(view, out, nextView{&res.Next}.vars())
+			return releaseTagRun(cmd.Context(), opts)
 		},
 	}
-	addNextFlags(cmd, &o.NextOptions)
-	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "say what would be tagged, create nothing")
-	cmd.Flags().StringVarP(&o.Message, "message", "m", "", "the tag `MESSAGE` (default \"Release VERSION (ISSUE)\")")
-	cmd.Flags().BoolVar(&fixVersion, "jira-fix-version", false, "set the version as fix version on the release's issues in jira.project")
-	addCIOutputFlag(cmd, &out)
+	addNextFlags(cmd, &opts.Tag.NextOptions)
+	cmd.Flags().BoolVar(&opts.Tag.DryRun, "dry-run", false, "say what would be tagged, create nothing")
+	cmd.Flags().StringVarP(&opts.Tag.Message, "message", "m", "", "the tag `MESSAGE` (default \"Release VERSION (ISSUE)\")")
+	cmd.Flags().BoolVar(&opts.FixVersion, "jira-fix-version", false, "set the version as fix version on the release's issues in jira.project")
+	addCIOutputFlag(cmd, &opts.Output)
 	return cmd
+}
+
+func releaseTagRun(ctx context.Context, opts *ReleaseTagOptions) error {
+	v, err := opts.Versioner()
+	if err != nil {
+		return err
+	}
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	o := opts.Tag
+	o.TaggerName, o.TaggerEmail = cfg.Versioning.Tagger.Name, cfg.Versioning.Tagger.Email
+	o.Now = opts.Now()
+	var fv *fixVersionView
+	if opts.FixVersion {
+		if fv, err = setFixVersion(ctx, opts, cfg, v, o); err != nil {
+			return err
+		}
+	}
+	res, err := v.Tag(ctx, o)
+	if err != nil {
+		return err
+	}
+	if res.Dirty {
+		opts.Warnf("the work tree has uncommitted changes; the tag names HEAD, not them")
+	}
+	view := tagView{res, fv}
+	return opts.emit(view, opts.Output, nextView{&res.Next}.vars())
 }
 
 // setFixVersion gives the next version's issues their fix version in Jira,
 // before the tag exists; with --dry-run it only says what it would do.
-func (a *app) setFixVersion(v *release.Versioner, o release.TagOptions) (*fixVersionView, error) {
-	cfg, err := a.config()
-	if err != nil {
-		return nil, err
-	}
+func setFixVersion(ctx context.Context, opts *ReleaseTagOptions, cfg *config.Loaded, v *release.Versioner, o release.TagOptions) (*fixVersionView, error) {
 	if cfg.Jira.Project == "" {
 		return nil, usagef("--jira-fix-version needs jira.project, the project whose issues get the version")
 	}
-	n, err := v.Next(a.ctx, o.NextOptions)
+	n, err := v.Next(ctx, o.NextOptions)
 	if err != nil {
 		return nil, err
 	}
@@ -382,11 +466,7 @@ func (a *app) setFixVersion(v *release.Versioner, o release.TagOptions) (*fixVer
 	if o.DryRun {
 		return fv, nil
 	}
-	api, err := a.jiraClient("")
-	if err != nil {
-		return nil, err
-	}
-	unknown, err := api.AddFixVersion(a.ctx, fv.Project, fv.Version, fv.Issues)
+	unknown, err := opts.AddFixVersion(ctx, fv.Project, fv.Version, fv.Issues)
 	if err != nil {
 		return nil, err
 	}
@@ -409,8 +489,14 @@ func (v buildView) Table() output.Table {
 	return t
 }
 
-func newReleaseBuildInfoCmd(a *app) *cobra.Command {
-	var rev, component, out string
+type ReleaseBuildInfoOptions struct {
+	releaseDeps
+	Rev, Component string
+	Output         string
+}
+
+func NewCmdReleaseBuildInfo(a *app, runF func(*ReleaseBuildInfoOptions) error) *cobra.Command {
+	opts := &ReleaseBuildInfoOptions{}
 	cmd := &cobra.Command{
 		Use:   "build-info",
 		Short: "Build number and build date of a revision",
@@ -432,26 +518,37 @@ The build date is the commit's committer date in versioning.timezone, ISO
   sustain release build-info --component api --output env >> build.env`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, err := a.versioner()
-			if err != nil {
-				return err
+			if opts.Rev == "" {
+				return usagef("--rev needs a revision: a branch, tag or commit")
 			}
-			b, err := v.BuildInfo(a.ctx, rev, component)
-			if err != nil {
-				return err
+			opts.releaseDeps = a.releaseDeps()
+			if runF != nil {
+				return runF(opts)
 			}
-			return a.emit(buildView{b}, out, [][2]string{
-				{"SUSTAIN_VERSION", b.Version},
-				{"SUSTAIN_BUILD_NUMBER", strconv.Itoa(b.Number)},
-				{"SUSTAIN_BUILD_DATE", b.Date},
-				{"SUSTAIN_COMMIT", b.Commit},
-			})
+			return releaseBuildInfoRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&rev, "rev", "HEAD", "the `REVISION`: branch, tag or commit")
-	cmd.Flags().StringVar(&component, "component", "", "count only the commits of component `NAME`")
-	addCIOutputFlag(cmd, &out)
+	cmd.Flags().StringVar(&opts.Rev, "rev", "HEAD", "the `REVISION`: branch, tag or commit")
+	cmd.Flags().StringVar(&opts.Component, "component", "", "count only the commits of component `NAME`")
+	addCIOutputFlag(cmd, &opts.Output)
 	return cmd
+}
+
+func releaseBuildInfoRun(ctx context.Context, opts *ReleaseBuildInfoOptions) error {
+	v, err := opts.Versioner()
+	if err != nil {
+		return err
+	}
+	b, err := v.BuildInfo(ctx, opts.Rev, opts.Component)
+	if err != nil {
+		return err
+	}
+	return opts.emit(buildView{b}, opts.Output, [][2]string{
+		{"SUSTAIN_VERSION", b.Version},
+		{"SUSTAIN_BUILD_NUMBER", strconv.Itoa(b.Number)},
+		{"SUSTAIN_BUILD_DATE", b.Date},
+		{"SUSTAIN_COMMIT", b.Commit},
+	})
 }
 
 // --- release components ---
@@ -474,7 +571,10 @@ func (v componentsView) Table() output.Table {
 	return t
 }
 
-func newReleaseComponentsCmd(a *app) *cobra.Command {
+type ReleaseComponentsOptions struct{ releaseDeps }
+
+func NewCmdReleaseComponents(a *app, runF func(*ReleaseComponentsOptions) error) *cobra.Command {
+	opts := &ReleaseComponentsOptions{}
 	return &cobra.Command{
 		Use:   "components",
 		Short: "List components with their current version, build number and changes",
@@ -487,20 +587,28 @@ commits changed their paths since that release.
   sustain release components --json | jq -r '.[] | select(.changed) | .name'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, err := a.versioner()
-			if err != nil {
-				return err
+			opts.releaseDeps = a.releaseDeps()
+			if runF != nil {
+				return runF(opts)
 			}
-			if len(v.Settings.Components) == 0 {
-				return usagef("no components are configured; add them under components: in .sustain.yaml")
-			}
-			states, err := v.Components(a.ctx)
-			if err != nil {
-				return err
-			}
-			return a.print(componentsView(states))
+			return releaseComponentsRun(cmd.Context(), opts)
 		},
 	}
+}
+
+func releaseComponentsRun(ctx context.Context, opts *ReleaseComponentsOptions) error {
+	v, err := opts.Versioner()
+	if err != nil {
+		return err
+	}
+	if len(v.Settings.Components) == 0 {
+		return usagef("no components are configured; add them under components: in .sustain.yaml")
+	}
+	states, err := v.Components(ctx)
+	if err != nil {
+		return err
+	}
+	return opts.Format.Print(opts.Out, componentsView(states))
 }
 
 // groupRun is the RunE of commands that only group others: bare, they print

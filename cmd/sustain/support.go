@@ -1,7 +1,8 @@
 package main
 
 import (
-	"fmt"
+	"context"
+	"errors"
 	"io"
 	"os"
 	"strings"
@@ -11,6 +12,10 @@ import (
 
 	"github.com/sustain-cli/sustain/bizcal"
 	"github.com/sustain-cli/sustain/internal/config"
+	"github.com/sustain-cli/sustain/internal/input"
+	"github.com/sustain-cli/sustain/internal/problem"
+	"github.com/sustain-cli/sustain/internal/storeurl"
+	"github.com/sustain-cli/sustain/internal/when"
 	"github.com/sustain-cli/sustain/ticket"
 	"github.com/sustain-cli/sustain/ticket/sqlite"
 )
@@ -30,12 +35,11 @@ func (a *app) clock() (func() time.Time, error) {
 	if cfg, err := a.config(); err == nil {
 		loc = cfg.SupportLocation()
 	}
-	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
-			return func() time.Time { return t }, nil
-		}
+	t, err := when.Parse(v, a.now(), loc)
+	if err != nil {
+		return nil, usagef("--now %q: %v", v, err)
 	}
-	return nil, usagef("--now %q: use 2027-01-15, 2027-01-15T10:30 or RFC 3339 (2027-01-15T10:30:00+03:00)", v)
+	return func() time.Time { return t }, nil
 }
 
 // calendar is the production calendar with the configured working hours.
@@ -56,7 +60,28 @@ func (a *app) calendar() (*bizcal.Calendar, error) {
 	if err != nil {
 		return nil, usagef("support.working_hours: %v", err)
 	}
-	return bizcal.New(data, cfg.SupportLocation(), start, end, func(s string) { a.warnf("%s", s) }), nil
+	return bizcal.New(data, cfg.SupportLocation(), start, end, a.onceWarner()), nil
+}
+
+// onceWarner prints the calendar's first warning (it warns once per year
+// without data) and counts the rest, summed up when the command ends: a
+// range over centuries gives two lines, not one per year.
+func (a *app) onceWarner() func(string) {
+	more := 0
+	a.closers = append(a.closers, func() error {
+		if more > 0 {
+			a.warnf("... and the same for %d more year(s)", more)
+		}
+		return nil
+	})
+	return func(s string) {
+		if more == 0 && !a.calendarWarned {
+			a.calendarWarned = true
+			a.warnf("%s", s)
+			return
+		}
+		more++
+	}
 }
 
 // service opens the ticket store and applies the support policy.
@@ -110,13 +135,17 @@ func (a *app) service() (*ticket.Service, error) {
 // `store:`: a SQLite file, or jira:https://site?project=KEY.
 func (a *app) openStore(cfg *config.Loaded) (ticket.Store, error) {
 	where := a.storePath(cfg)
-	if isJiraStore(where) {
+	st, err := storeurl.Parse(where)
+	if err != nil {
+		return nil, usagef("--store: %v", err)
+	}
+	if st.Kind == storeurl.Jira {
 		return a.jiraStore(cfg, where)
 	}
-	return sqlite.Open(a.ctx, where)
+	return sqlite.Open(a.ctx, st.Path)
 }
 
-func isJiraStore(where string) bool { return where == "jira" || strings.HasPrefix(where, "jira:") }
+func isJiraStore(where string) bool { return storeurl.IsJira(where) }
 
 // storePath is --store, else the configured or default store.
 func (a *app) storePath(cfg *config.Loaded) string {
@@ -140,37 +169,69 @@ func (a *app) actor() string {
 	return "staff"
 }
 
+// textMaxBytes bounds what is read of a text (a description, a comment)
+// from a flag, a file or standard input, whatever the input: the largest
+// support.text_max_kb allows. The service then holds the text to the
+// configured limit and names the key in its refusal.
+const textMaxBytes = config.MaxTextKB << 10
+
 // text is the text of an action: --text, else --text-file, else standard
-// input when it is not a terminal (nothing ever prompts).
-func (a *app) text(flag, file string) (string, error) {
+// input when it is not a terminal (nothing ever prompts). It is read at
+// most textMaxBytes (plus one byte to know) whatever the source.
+func (a *app) text(flag, file string) (string, error) { return readText(a.ctx, a.in, flag, file) }
+
+// readText is a.text over any standard input, for run functions. Standard
+// input is given up when ctx ends, so Ctrl-C works while it waits.
+func readText(ctx context.Context, in io.Reader, flag, file string) (string, error) {
 	if flag != "" && file != "" {
 		return "", usagef("give the text once: --text or --text-file")
 	}
 	if flag != "" {
-		return flag, nil
+		return checkText(flag, "the text")
 	}
 	if file != "" {
 		var data []byte
 		var err error
 		if file == "-" {
-			data, err = io.ReadAll(a.in)
+			data, err = input.ReadAllContext(ctx, in, "standard input", textMaxBytes)
 		} else {
-			data, err = os.ReadFile(file)
+			data, err = input.ReadFile(file, textMaxBytes)
 		}
 		if err != nil {
-			return "", usagef("--text-file: %v", err)
+			return "", inputError(err, "--text-file")
 		}
 		return strings.TrimSpace(string(data)), nil
 	}
-	if f, ok := a.in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		return "", nil
 	}
-	if a.in == nil {
+	if in == nil {
 		return "", nil
 	}
-	data, err := io.ReadAll(a.in)
+	data, err := input.ReadAllContext(ctx, in, "standard input", textMaxBytes)
 	if err != nil {
-		return "", fmt.Errorf("read standard input: %w", err)
+		return "", inputError(err, "read standard input")
 	}
 	return strings.TrimSpace(string(data)), nil
+}
+
+func checkText(s, what string) (string, error) {
+	if len(s) > textMaxBytes {
+		return "", inputError(&input.TooLargeError{Name: what, Size: int64(len(s)), Limit: textMaxBytes, Known: true}, "")
+	}
+	return s, nil
+}
+
+// inputError says what a refused input was: over its limit (exit 4, as the
+// store refuses a large attachment), not a regular file or unreadable
+// (usage, exit 2).
+func inputError(err error, flag string) error {
+	var tl *input.TooLargeError
+	if errors.As(err, &tl) {
+		return problem.New(problem.Refused, "shorten it, or attach it as a file", "%v", err)
+	}
+	if flag == "" {
+		return err
+	}
+	return usagef("%s: %v", flag, err)
 }

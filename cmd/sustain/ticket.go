@@ -2,8 +2,10 @@ package main
 
 import (
 	"cmp"
+	"context"
+	"errors"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,8 +15,10 @@ import (
 
 	"github.com/sustain-cli/sustain/changelog"
 	"github.com/sustain-cli/sustain/internal/atomicfile"
+	"github.com/sustain-cli/sustain/internal/input"
 	"github.com/sustain-cli/sustain/internal/output"
 	"github.com/sustain-cli/sustain/internal/problem"
+	"github.com/sustain-cli/sustain/internal/when"
 	"github.com/sustain-cli/sustain/release"
 	"github.com/sustain-cli/sustain/ticket"
 )
@@ -33,10 +37,10 @@ States: new -> in_progress -> waiting_for_customer -> resolved -> closed
 		Args: cobra.ArbitraryArgs,
 		RunE: groupRun,
 	}
-	cmd.AddCommand(newTicketOpenCmd(a), newTicketListCmd(a), newTicketShowCmd(a), newTicketNextCmd(a),
-		newTicketSweepCmd(a), newTicketAttachmentCmd(a), newTicketCloseCmd(a))
+	cmd.AddCommand(NewCmdTicketOpen(a, nil), NewCmdTicketList(a, nil), NewCmdTicketShow(a, nil), NewCmdTicketNext(a, nil),
+		NewCmdTicketSweep(a, nil), newTicketAttachmentCmd(a), NewCmdTicketClose(a, nil))
 	for _, spec := range actionSpecs {
-		cmd.AddCommand(newTicketActionCmd(a, spec))
+		cmd.AddCommand(NewCmdTicketAction(a, spec, nil))
 	}
 	return cmd
 }
@@ -105,7 +109,7 @@ func (v requestView) Table() output.Table {
 	}
 	add("DESCRIPTION", oneLine(r.Description))
 	for _, at := range r.Attachments {
-		t.Rows = append(t.Rows, []string{"ATTACHMENT", fmt.Sprintf("%s (%d bytes, sha256 %s)", at.Name, at.Size, at.SHA256[:12])})
+		t.Rows = append(t.Rows, []string{"ATTACHMENT", fmt.Sprintf("%s (%d bytes, sha256 %s)", at.Name, at.Size, shortSum(at.SHA256))})
 	}
 	for _, e := range r.History {
 		line := fmt.Sprintf("%s  %s  %s", ft(&e.At), e.Actor, e.Action)
@@ -137,12 +141,31 @@ func (v requestView) Table() output.Table {
 	return t
 }
 
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 200 {
-		s = s[:197] + "..."
+// oneLine is a text in one table cell: words joined by single spaces, at
+// most 200 characters (runes: a byte cut garbles Cyrillic).
+func oneLine(s string) string { return output.OneLine(s, 200) }
+
+// shortSum is the start of a SHA-256 for a table; "-" when there is none
+// (an attachment added in Jira by hand).
+func shortSum(sum string) string {
+	if sum == "" {
+		return "-"
 	}
-	return s
+	if len(sum) > 12 {
+		return sum[:12] // hex: bytes are characters
+	}
+	return sum
+}
+
+// attachError words a refused --attach as the store words a large
+// attachment, so both limits read alike.
+func attachError(err error) error {
+	var tl *input.TooLargeError
+	if errors.As(err, &tl) {
+		tl.Name = "attachment " + filepath.Base(tl.Name)
+		return problem.New(problem.Refused, "compress it, or raise support.attachment_max_mb", "%v", tl)
+	}
+	return usagef("--attach: %v", err)
 }
 
 type requestList struct {
@@ -161,39 +184,71 @@ func (l requestList) Table() output.Table {
 	return t
 }
 
+// printRequest and act are the old helpers, kept for code that calls them
+// (the e-mail commands); they delegate to ticketDeps.
 func (a *app) printRequest(v *ticket.View, svc *ticket.Service, history bool) error {
-	return a.print(requestView{View: *v, loc: svc.Calendar.Location(), history: history})
+	return a.ticketDeps().printRequest(v, svc, history)
+}
+
+func (a *app) act(id string, in ticket.ActInput) error { return a.ticketDeps().act(a.ctx, id, in) }
+
+// ticketDeps is what every ticket command needs.
+type ticketDeps struct {
+	In      io.Reader
+	Out     io.Writer
+	Format  output.Format
+	Service func() (*ticket.Service, error)
+	Actor   func() string // who staff actions are recorded as
+}
+
+func (a *app) ticketDeps() ticketDeps {
+	return ticketDeps{In: a.in, Out: a.out, Format: a.format, Service: a.service, Actor: a.actor}
+}
+
+func (d ticketDeps) printRequest(v *ticket.View, svc *ticket.Service, history bool) error {
+	return d.Format.Print(d.Out, requestView{View: *v, loc: svc.Calendar.Location(), history: history})
 }
 
 // act performs an action and prints the request.
-func (a *app) act(id string, in ticket.ActInput) error {
-	svc, err := a.service()
+func (d ticketDeps) act(ctx context.Context, id string, in ticket.ActInput) error {
+	svc, err := d.Service()
 	if err != nil {
 		return err
 	}
-	r, err := svc.Act(a.ctx, id, in)
+	r, err := svc.Act(ctx, id, in)
 	if err != nil {
 		return err
 	}
-	return a.printRequest(svc.ViewOf(r), svc, false)
+	return d.printRequest(svc.ViewOf(r), svc, false)
 }
 
 // --- open ---
 
-func newTicketOpenCmd(a *app) *cobra.Command {
-	var in ticket.OpenInput
-	var description, descriptionFile string
-	var attach, params []string
+type TicketOpenOptions struct {
+	ticketDeps
+	Input           ticket.OpenInput // Description, Files and Actor are filled by the run
+	Description     string
+	DescriptionFile string
+	Attach          []string
+	// AttachmentMaxBytes is support.attachment_max_mb in bytes, known
+	// before the store is opened, so a refused file creates no store.
+	AttachmentMaxBytes func() (int64, error)
+}
+
+func NewCmdTicketOpen(a *app, runF func(*TicketOpenOptions) error) *cobra.Command {
+	opts := &TicketOpenOptions{}
+	var params []string
 	cmd := &cobra.Command{
 		Use:   "open",
 		Short: "Register a new request and print its registration number",
 		Long: `Register a request (Q9, Q11, A7, A8). It gets the next registration number,
 PREFIX-N, printed so the customer can be told. The description comes from
 --description, --description-file, or standard input when it is not a
-terminal. With --channel email the sender must be a registered address of
-the customer where support.email_requires_registered_sender is set (Q10).
-A question that comes up inside another request is a new request with
---related (A6: one request, one problem).
+terminal; it is limited to 1 MiB. With --channel email the sender must be a
+registered address of the customer where support.email_requires_registered_sender
+is set (Q10). A question that comes up inside another request is a new
+request with --related (A6: one request, one problem). --attach takes
+regular files only, up to support.attachment_max_mb.
 
 ` + exitStatusHelp,
 		Example: `  sustain ticket open --customer ACME --from ops@acme.test --subject "Login fails" \
@@ -202,46 +257,40 @@ A question that comes up inside another request is a new request with
   sustain ticket open --customer ACME --channel portal --subject "Export question" --related SUP-12 --template '{{.id}}'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var err error
-			if description != "" {
-				in.Description = description
-			} else if in.Description, err = a.text("", descriptionFile); err != nil {
-				return err
+			if opts.Description != "" && opts.DescriptionFile != "" {
+				return usagef("give the description once: --description or --description-file")
 			}
+			opts.Input.Params = nil
 			for _, p := range params {
 				k, v, ok := strings.Cut(p, "=")
 				if !ok || strings.TrimSpace(k) == "" {
 					return usagef("--param %q: use key=value", p)
 				}
-				in.Params = append(in.Params, ticket.Param{Key: strings.TrimSpace(k), Value: v})
+				opts.Input.Params = append(opts.Input.Params, ticket.Param{Key: strings.TrimSpace(k), Value: v})
 			}
-			for _, path := range attach {
-				data, err := os.ReadFile(path)
+			opts.ticketDeps = a.ticketDeps()
+			opts.AttachmentMaxBytes = func() (int64, error) {
+				cfg, err := a.config()
 				if err != nil {
-					return usagef("--attach: %v", err)
+					return 0, err
 				}
-				in.Files = append(in.Files, ticket.File{Name: filepath.Base(path), Data: data})
+				return int64(cfg.Support.AttachmentMaxMB) << 20, nil
 			}
-			svc, err := a.service()
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(opts)
 			}
-			in.Actor = a.actor()
-			r, err := svc.Open(a.ctx, in)
-			if err != nil {
-				return err
-			}
-			return a.printRequest(svc.ViewOf(r), svc, false)
+			return ticketOpenRun(cmd.Context(), opts)
 		},
 	}
 	f := cmd.Flags()
+	in := &opts.Input
 	f.StringVar(&in.Customer, "customer", "", "the customer's `CODE`")
 	f.StringVar(&in.Subject, "subject", "", "a short summary")
-	f.StringVar(&description, "description", "", "the detailed description (or --description-file, or standard input)")
-	f.StringVar(&descriptionFile, "description-file", "", "read the description from `FILE` (- for standard input)")
+	f.StringVar(&opts.Description, "description", "", "the detailed description (or --description-file, or standard input)")
+	f.StringVar(&opts.DescriptionFile, "description-file", "", "read the description from `FILE` (- for standard input)")
 	f.StringVar(&in.Channel, "channel", "email", "how it arrived: email, phone or portal")
 	f.StringVar(&in.From, "from", "", "the sender's e-mail `ADDRESS`")
-	f.StringArrayVar(&attach, "attach", nil, "attach a `FILE`: a log, a screenshot (repeatable)")
+	f.StringArrayVar(&opts.Attach, "attach", nil, "attach a `FILE`: a log, a screenshot (repeatable)")
 	f.StringVar(&in.ProjectAddress, "project-address", "", "the installation's `URL` (default: the customer's)")
 	f.StringArrayVar(&params, "param", nil, "an installation parameter `KEY=VALUE` (repeatable)")
 	f.StringVar(&in.Priority, "priority", "normal", "critical, high, normal or low")
@@ -249,13 +298,62 @@ A question that comes up inside another request is a new request with
 	return cmd
 }
 
+func ticketOpenRun(ctx context.Context, opts *TicketOpenOptions) error {
+	in := opts.Input
+	var err error
+	if opts.Description != "" {
+		in.Description, err = checkText(opts.Description, "--description")
+	} else {
+		in.Description, err = readText(ctx, opts.In, "", opts.DescriptionFile)
+	}
+	if err != nil {
+		return err
+	}
+	// Each file is read with the limit checked while reading, so a device
+	// or a huge file costs nothing; the service checks the limit again.
+	if len(opts.Attach) > 0 {
+		max, err := opts.AttachmentMaxBytes()
+		if err != nil {
+			return err
+		}
+		for _, path := range opts.Attach {
+			data, err := input.ReadFile(path, max)
+			if err != nil {
+				return attachError(err)
+			}
+			in.Files = append(in.Files, ticket.File{Name: filepath.Base(path), Data: data})
+		}
+	}
+	svc, err := opts.Service()
+	if err != nil {
+		return err
+	}
+	in.Actor = opts.Actor()
+	r, err := svc.Open(ctx, in)
+	if err != nil {
+		return err
+	}
+	return opts.printRequest(svc.ViewOf(r), svc, false)
+}
+
 // --- list, show, next ---
 
-func newTicketListCmd(a *app) *cobra.Command {
-	var f ticket.Filter
+type TicketListOptions struct {
+	ticketDeps
+	Filter  ticket.Filter
+	Overdue bool
+	Since   string // parsed by the run: it counts back from the service's clock
+	FixedIn string
+	// Versioner and KeyPattern serve --fixed-in: the repository at -C and
+	// changelog.key_pattern.
+	Versioner  func() (*release.Versioner, error)
+	KeyPattern func() (string, error)
+}
+
+func NewCmdTicketList(a *app, runF func(*TicketListOptions) error) *cobra.Command {
+	opts := &TicketListOptions{}
 	var statuses []string
-	var since, sort, fixedIn string
-	var overdue bool
+	var sort string
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List requests",
@@ -268,9 +366,11 @@ with no staff reaction.
 		Example: `  sustain ticket list
   sustain ticket list --status resolved --customer ACME
   sustain ticket list --overdue --json
-  sustain ticket list --sort queue --assignee anna`,
+  sustain ticket list --since 3d --sort queue --assignee anna`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			f := &opts.Filter
+			f.Statuses = nil
 			for _, s := range statuses {
 				if s == "all" {
 					f.Statuses = nil
@@ -292,72 +392,93 @@ with no staff reaction.
 			}
 			switch sort {
 			case "number":
+				f.Queue = false
 			case "queue":
 				f.Queue = true
 			default:
 				return usagef("--sort %q: use number or queue", sort)
 			}
-			svc, err := a.service()
-			if err != nil {
-				return err
-			}
-			if since != "" {
-				t, err := parseSince(since, svc.Now(), svc.Calendar.Location())
+			opts.ticketDeps = a.ticketDeps()
+			opts.Versioner = a.versioner
+			opts.KeyPattern = func() (string, error) {
+				cfg, err := a.config()
 				if err != nil {
-					return err
+					return "", err
 				}
-				f.Since = t
+				return cfg.Changelog.KeyPattern, nil
 			}
-			if fixedIn != "" {
-				return a.listFixedIn(svc, f, overdue, fixedIn)
+			if runF != nil {
+				return runF(opts)
 			}
-			vs, err := svc.List(a.ctx, f, overdue)
-			if err != nil {
-				return err
-			}
-			return a.print(requestList{views: vs, loc: svc.Calendar.Location()})
+			return ticketListRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringArrayVar(&statuses, "status", nil, "only this `STATUS` (repeatable; all for every status)")
-	fl.StringVar(&f.Customer, "customer", "", "only this customer's requests (`CODE`)")
-	fl.StringVar(&f.Assignee, "assignee", "", "only requests assigned to `NAME`")
-	fl.StringVar(&f.Priority, "priority", "", "only this priority")
-	fl.StringVar(&f.Task, "task", "", "only requests linked to this development task `KEY`")
-	fl.BoolVar(&overdue, "overdue", false, "only requests past their reaction deadline with no reaction")
-	fl.StringVar(&since, "since", "", "only requests created since `WHEN`: a date (2026-11-01) or a duration (72h)")
+	fl.StringVar(&opts.Filter.Customer, "customer", "", "only this customer's requests (`CODE`)")
+	fl.StringVar(&opts.Filter.Assignee, "assignee", "", "only requests assigned to `NAME`")
+	fl.StringVar(&opts.Filter.Priority, "priority", "", "only this priority")
+	fl.StringVar(&opts.Filter.Task, "task", "", "only requests linked to this development task `KEY`")
+	fl.BoolVar(&opts.Overdue, "overdue", false, "only requests past their reaction deadline with no reaction")
+	fl.StringVar(&opts.Since, "since", "", "only requests created since `WHEN`: a date (2026-11-01), a time (2026-11-01T15:04) or a duration (72h, 3d)")
 	fl.StringVar(&sort, "sort", "number", "number, or queue (the priority system)")
-	fl.StringVar(&fixedIn, "fixed-in", "", "only requests whose linked tasks the release `VERSION` carries (the repository at -C)")
+	fl.StringVar(&opts.FixedIn, "fixed-in", "", "only requests whose linked tasks the release `VERSION` carries (the repository at -C)")
 	return cmd
+}
+
+func ticketListRun(ctx context.Context, opts *TicketListOptions) error {
+	svc, err := opts.Service()
+	if err != nil {
+		return err
+	}
+	f := opts.Filter
+	if opts.Since != "" {
+		if f.Since, err = parseSince(opts.Since, svc.Now(), svc.Calendar.Location()); err != nil {
+			return err
+		}
+	}
+	var views []ticket.View
+	if opts.FixedIn != "" {
+		views, err = listFixedIn(ctx, opts, svc, f)
+	} else {
+		views, err = svc.List(ctx, f, opts.Overdue)
+	}
+	if err != nil {
+		return err
+	}
+	return opts.Format.Print(opts.Out, requestList{views: views, loc: svc.Calendar.Location()})
 }
 
 // listFixedIn lists the requests linked to the Jira tasks of a release: the
 // keys of the commits between the previous release and VERSION's tag.
-func (a *app) listFixedIn(svc *ticket.Service, f ticket.Filter, overdue bool, version string) error {
-	v, err := a.versioner()
+func listFixedIn(ctx context.Context, opts *TicketListOptions, svc *ticket.Service, f ticket.Filter) ([]ticket.View, error) {
+	v, err := opts.Versioner()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tag, err := release.ParseTagFormat(v.Settings.TagFormat, "")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	rg, err := v.Range(a.ctx, release.RangeOptions{To: tag.Render(strings.TrimPrefix(version, "v"))})
+	rg, err := v.Range(ctx, release.RangeOptions{To: tag.Render(strings.TrimPrefix(opts.FixedIn, "v"))})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	cfg, _ := a.config()
-	parser, err := changelog.NewParser(cfg.Changelog.KeyPattern, nil)
+	pattern, err := opts.KeyPattern()
 	if err != nil {
-		return usagef("changelog.key_pattern: %v", err)
+		return nil, err
+	}
+	parser, err := changelog.NewParser(pattern, nil)
+	if err != nil {
+		return nil, usagef("changelog.key_pattern: %v", err)
 	}
 	seen := map[string]bool{}
 	views := []ticket.View{}
 	for _, key := range changelog.KeysOf(parser, rg) {
 		f.Task = key
-		vs, err := svc.List(a.ctx, f, overdue)
+		vs, err := svc.List(ctx, f, opts.Overdue)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, v := range vs {
 			if !seen[v.ID] {
@@ -367,23 +488,24 @@ func (a *app) listFixedIn(svc *ticket.Service, f ticket.Filter, overdue bool, ve
 		}
 	}
 	slices.SortFunc(views, func(x, y ticket.View) int { return x.Number - y.Number })
-	return a.print(requestList{views: views, loc: svc.Calendar.Location()})
+	return views, nil
 }
 
 func parseSince(s string, now time.Time, loc *time.Location) (time.Time, error) {
-	if d, err := time.ParseDuration(s); err == nil {
-		return now.Add(-d), nil
+	t, err := when.Parse(s, now, loc)
+	if err != nil {
+		return time.Time{}, usagef("--since %q: %v", s, err)
 	}
-	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, usagef("--since %q: use a date (2026-11-01), a time (RFC 3339) or a duration (72h)", s)
+	return t, nil
 }
 
-func newTicketShowCmd(a *app) *cobra.Command {
+type TicketShowOptions struct {
+	ticketDeps
+	ID string
+}
+
+func NewCmdTicketShow(a *app, runF func(*TicketShowOptions) error) *cobra.Command {
+	opts := &TicketShowOptions{}
 	return &cobra.Command{
 		Use:   "show ID",
 		Short: "Show a request: every field, attachments, SLA and the full history",
@@ -392,28 +514,40 @@ func newTicketShowCmd(a *app) *cobra.Command {
   sustain ticket show 12 --json | jq '.history'`,
 		Args: exactArgs(1, "the registration number"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := a.service()
-			if err != nil {
-				return err
+			opts.ID = args[0]
+			opts.ticketDeps = a.ticketDeps()
+			if runF != nil {
+				return runF(opts)
 			}
-			v, err := svc.Show(a.ctx, args[0])
-			if err != nil {
-				return err
-			}
-			rv := requestView{View: *v, loc: svc.Calendar.Location(), history: true}
-			if ms, ok := svc.Store.(ticket.MailStore); ok {
-				in, out, err := ms.RequestMail(a.ctx, v.ID)
-				if err != nil {
-					return err
-				}
-				rv.mail = &requestMail{In: in, Out: out}
-			}
-			return a.print(rv)
+			return ticketShowRun(cmd.Context(), opts)
 		},
 	}
 }
 
-func newTicketNextCmd(a *app) *cobra.Command {
+func ticketShowRun(ctx context.Context, opts *TicketShowOptions) error {
+	svc, err := opts.Service()
+	if err != nil {
+		return err
+	}
+	v, err := svc.Show(ctx, opts.ID)
+	if err != nil {
+		return err
+	}
+	rv := requestView{View: *v, loc: svc.Calendar.Location(), history: true}
+	if ms, ok := svc.Store.(ticket.MailStore); ok {
+		in, out, err := ms.RequestMail(ctx, v.ID)
+		if err != nil {
+			return err
+		}
+		rv.mail = &requestMail{In: in, Out: out}
+	}
+	return opts.Format.Print(opts.Out, rv)
+}
+
+type TicketNextOptions struct{ ticketDeps }
+
+func NewCmdTicketNext(a *app, runF func(*TicketNextOptions) error) *cobra.Command {
+	opts := &TicketNextOptions{}
 	return &cobra.Command{
 		Use:   "next",
 		Short: "The request to work on now under the priority system",
@@ -427,20 +561,28 @@ others after them, by age. Exit status 5 when nothing is waiting.
   id=$(sustain ticket next --template '{{.id}}') && sustain ticket assign "$id" --to anna`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			svc, err := a.service()
-			if err != nil {
-				return err
+			opts.ticketDeps = a.ticketDeps()
+			if runF != nil {
+				return runF(opts)
 			}
-			v, err := svc.Next(a.ctx)
-			if err != nil {
-				return err
-			}
-			if v == nil {
-				return problem.New(problem.NotFound, "", "no request is waiting to be worked on")
-			}
-			return a.printRequest(v, svc, false)
+			return ticketNextRun(cmd.Context(), opts)
 		},
 	}
+}
+
+func ticketNextRun(ctx context.Context, opts *TicketNextOptions) error {
+	svc, err := opts.Service()
+	if err != nil {
+		return err
+	}
+	v, err := svc.Next(ctx)
+	if err != nil {
+		return err
+	}
+	if v == nil {
+		return problem.New(problem.NotFound, "", "no request is waiting to be worked on")
+	}
+	return opts.printRequest(v, svc, false)
 }
 
 // --- actions ---
@@ -476,8 +618,18 @@ var actionSpecs = []actionSpec{
 		example: "  sustain ticket dispute SUP-12 --from ops@acme.test --reason \"Still fails on Safari\""},
 }
 
-func newTicketActionCmd(a *app, spec actionSpec) *cobra.Command {
-	var text, textFile, detail, from, reason string
+type TicketActionOptions struct {
+	ticketDeps
+	ID    string
+	Input ticket.ActInput // Text and Actor are filled by the run
+	// TakesText says the text comes from Text, TextFile or standard input.
+	TakesText      bool
+	Text, TextFile string
+}
+
+func NewCmdTicketAction(a *app, spec actionSpec, runF func(*TicketActionOptions) error) *cobra.Command {
+	opts := &TicketActionOptions{TakesText: spec.text}
+	var reason string
 	var toCustomer bool
 	name := strings.Fields(spec.use)[0]
 	cmd := &cobra.Command{
@@ -487,35 +639,37 @@ func newTicketActionCmd(a *app, spec actionSpec) *cobra.Command {
 		Example: spec.example,
 		Args:    exactArgs(1, "the registration number"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			in := ticket.ActInput{Action: spec.action, Detail: detail, From: from, Actor: a.actor()}
+			opts.ID = args[0]
+			opts.Input.Action = spec.action
 			if toCustomer {
-				in.Action = ticket.ActTell
+				opts.Input.Action = ticket.ActTell
 			}
-			if spec.text {
-				var err error
-				if in.Text, err = a.text(text, textFile); err != nil {
-					return err
-				}
+			if opts.Text != "" && opts.TextFile != "" {
+				return usagef("give the text once: --text or --text-file")
 			}
 			if spec.action == ticket.ActDispute {
-				in.Text = reason
+				opts.Input.Text = reason
 			}
-			return a.act(args[0], in)
+			opts.ticketDeps = a.ticketDeps()
+			if runF != nil {
+				return runF(opts)
+			}
+			return ticketActionRun(cmd.Context(), opts)
 		},
 	}
 	f := cmd.Flags()
 	if spec.text {
-		f.StringVar(&text, "text", "", "the `TEXT` (or --text-file, or standard input)")
-		f.StringVar(&textFile, "text-file", "", "read the text from `FILE` (- for standard input)")
+		f.StringVar(&opts.Text, "text", "", "the `TEXT` (or --text-file, or standard input)")
+		f.StringVar(&opts.TextFile, "text-file", "", "read the text from `FILE` (- for standard input)")
 	}
 	switch spec.detail {
 	case "to":
-		f.StringVar(&detail, "to", "", "the assignee's `NAME`")
+		f.StringVar(&opts.Input.Detail, "to", "", "the assignee's `NAME`")
 	case "task":
-		f.StringVar(&detail, "task", "", "the development task's Jira `KEY`")
+		f.StringVar(&opts.Input.Detail, "task", "", "the development task's Jira `KEY`")
 	}
 	if spec.from != "" {
-		f.StringVar(&from, "from", "", "the customer's e-mail `ADDRESS`")
+		f.StringVar(&opts.Input.From, "from", "", "the customer's e-mail `ADDRESS`")
 	}
 	if spec.action == ticket.ActDispute {
 		f.StringVar(&reason, "reason", "", "why the customer disagrees (required)")
@@ -526,7 +680,28 @@ func newTicketActionCmd(a *app, spec actionSpec) *cobra.Command {
 	return cmd
 }
 
-func newTicketCloseCmd(a *app) *cobra.Command {
+func ticketActionRun(ctx context.Context, opts *TicketActionOptions) error {
+	in := opts.Input
+	if opts.TakesText {
+		var err error
+		if in.Text, err = readText(ctx, opts.In, opts.Text, opts.TextFile); err != nil {
+			return err
+		}
+	} else if _, err := checkText(in.Text, "the reason"); err != nil {
+		return err
+	}
+	in.Actor = opts.Actor()
+	return opts.act(ctx, opts.ID, in)
+}
+
+type TicketCloseOptions struct {
+	ticketDeps
+	ID    string
+	Input ticket.ActInput // Actor is filled by the run
+}
+
+func NewCmdTicketClose(a *app, runF func(*TicketCloseOptions) error) *cobra.Command {
+	opts := &TicketCloseOptions{}
 	var confirmedBy, from string
 	var withdrawn bool
 	cmd := &cobra.Command{
@@ -543,22 +718,34 @@ open a new one with --related.
   sustain ticket close SUP-12 --withdrawn --from ops@acme.test`,
 		Args: exactArgs(1, "the registration number"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			in := ticket.ActInput{Action: ticket.ActConfirm, From: confirmedBy, Actor: a.actor()}
+			opts.ID = args[0]
 			switch {
 			case withdrawn && confirmedBy != "":
 				return usagef("choose --confirmed-by or --withdrawn")
 			case withdrawn:
-				in = ticket.ActInput{Action: ticket.ActWithdraw, From: from, Actor: a.actor()}
+				opts.Input = ticket.ActInput{Action: ticket.ActWithdraw, From: from}
 			case confirmedBy == "":
 				return usagef("close needs --confirmed-by EMAIL, or --withdrawn --from EMAIL")
+			default:
+				opts.Input = ticket.ActInput{Action: ticket.ActConfirm, From: confirmedBy}
 			}
-			return a.act(args[0], in)
+			opts.ticketDeps = a.ticketDeps()
+			if runF != nil {
+				return runF(opts)
+			}
+			return ticketCloseRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&confirmedBy, "confirmed-by", "", "the customer's `EMAIL` confirming the answer")
 	cmd.Flags().BoolVar(&withdrawn, "withdrawn", false, "the customer no longer needs it")
 	cmd.Flags().StringVar(&from, "from", "", "with --withdrawn: the customer's `EMAIL`")
 	return cmd
+}
+
+func ticketCloseRun(ctx context.Context, opts *TicketCloseOptions) error {
+	in := opts.Input
+	in.Actor = opts.Actor()
+	return opts.act(ctx, opts.ID, in)
 }
 
 // --- sweep ---
@@ -587,8 +774,13 @@ func (v sweepView) Table() output.Table {
 	return t
 }
 
-func newTicketSweepCmd(a *app) *cobra.Command {
-	var dryRun bool
+type TicketSweepOptions struct {
+	ticketDeps
+	DryRun bool
+}
+
+func NewCmdTicketSweep(a *app, runF func(*TicketSweepOptions) error) *cobra.Command {
+	opts := &TicketSweepOptions{}
 	cmd := &cobra.Command{
 		Use:   "sweep",
 		Short: "Close requests the customer left unanswered; report reaction-SLA breaches",
@@ -596,7 +788,8 @@ func newTicketSweepCmd(a *app) *cobra.Command {
 support.autoclose_business_days business days of the answer (Q15: 10, A12:
 8), and report open requests past their reaction deadline. Safe from cron:
 idempotent, and safe to run in several processes at once. --dry-run
-changes nothing; with --now it answers what-if questions.
+changes nothing; with --now it answers what-if questions. Ctrl-C stops it
+between requests: those closed stay closed, the rest are left for the next run.
 
 ` + exitStatusHelp,
 		Example: `  sustain ticket sweep
@@ -604,19 +797,27 @@ changes nothing; with --now it answers what-if questions.
   */15 * * * *  sustain ticket sweep --json >> /var/log/sustain-sweep.jsonl`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			svc, err := a.service()
-			if err != nil {
-				return err
+			opts.ticketDeps = a.ticketDeps()
+			if runF != nil {
+				return runF(opts)
 			}
-			res, err := svc.Sweep(a.ctx, dryRun)
-			if err != nil {
-				return err
-			}
-			return a.print(sweepView{res, svc.Calendar.Location()})
+			return ticketSweepRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "say what would be closed, change nothing")
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "say what would be closed, change nothing")
 	return cmd
+}
+
+func ticketSweepRun(ctx context.Context, opts *TicketSweepOptions) error {
+	svc, err := opts.Service()
+	if err != nil {
+		return err
+	}
+	res, err := svc.Sweep(ctx, opts.DryRun)
+	if err != nil {
+		return err
+	}
+	return opts.Format.Print(opts.Out, sweepView{res, svc.Calendar.Location()})
 }
 
 // --- attachment get ---
@@ -628,7 +829,18 @@ func newTicketAttachmentCmd(a *app) *cobra.Command {
 		Args:  cobra.ArbitraryArgs,
 		RunE:  groupRun,
 	}
-	var out string
+	cmd.AddCommand(NewCmdTicketAttachmentGet(a, nil))
+	return cmd
+}
+
+type TicketAttachmentGetOptions struct {
+	ticketDeps
+	ID, Name string
+	Output   string // a file, or "" and "-" for standard output
+}
+
+func NewCmdTicketAttachmentGet(a *app, runF func(*TicketAttachmentGetOptions) error) *cobra.Command {
+	opts := &TicketAttachmentGetOptions{}
 	get := &cobra.Command{
 		Use:   "get ID NAME",
 		Short: "Write an attachment back, byte for byte",
@@ -640,25 +852,33 @@ without -o. Its SHA-256 is checked against the one recorded on upload.
 		Example: "  sustain ticket attachment get SUP-12 app.log -o /tmp/app.log",
 		Args:    exactArgs(2, "the registration number and the attachment's name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := a.service()
-			if err != nil {
-				return err
+			opts.ID, opts.Name = args[0], args[1]
+			opts.ticketDeps = a.ticketDeps()
+			if runF != nil {
+				return runF(opts)
 			}
-			att, data, err := svc.Store.AttachmentData(a.ctx, args[0], args[1])
-			if err != nil {
-				return err
-			}
-			if err := att.Verify(data); err != nil {
-				return err
-			}
-			if out == "" || out == "-" {
-				_, err := a.out.Write(data)
-				return err
-			}
-			return atomicfile.Write(out, data, 0o644)
+			return ticketAttachmentGetRun(cmd.Context(), opts)
 		},
 	}
-	get.Flags().StringVarP(&out, "output", "o", "", "write to `FILE` instead of standard output")
-	cmd.AddCommand(get)
-	return cmd
+	get.Flags().StringVarP(&opts.Output, "output", "o", "", "write to `FILE` instead of standard output")
+	return get
+}
+
+func ticketAttachmentGetRun(ctx context.Context, opts *TicketAttachmentGetOptions) error {
+	svc, err := opts.Service()
+	if err != nil {
+		return err
+	}
+	att, data, err := svc.Store.AttachmentData(ctx, opts.ID, opts.Name)
+	if err != nil {
+		return err
+	}
+	if err := att.Verify(data); err != nil {
+		return err
+	}
+	if opts.Output == "" || opts.Output == "-" {
+		_, err := opts.Out.Write(data)
+		return err
+	}
+	return atomicfile.Write(opts.Output, data, 0o644)
 }

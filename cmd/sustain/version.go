@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"io"
 	"runtime"
 	"runtime/debug"
 
@@ -56,14 +58,29 @@ func buildVersion() versionInfo {
 	return v
 }
 
-func newVersionCmd(a *app) *cobra.Command {
+type VersionOptions struct {
+	Out     io.Writer
+	Format  output.Format
+	Version func() versionInfo
+}
+
+func NewCmdVersion(a *app, runF func(*VersionOptions) error) *cobra.Command {
+	opts := &VersionOptions{Version: buildVersion}
 	return &cobra.Command{
 		Use:     "version",
 		Short:   "Print sustain's version",
 		Example: "  sustain version\n  sustain version --template '{{.version}}'",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.print(buildVersion())
+			opts.Out, opts.Format = a.out, a.format
+			if runF != nil {
+				return runF(opts)
+			}
+			return versionRun(cmd.Context(), opts)
 		},
 	}
+}
+
+func versionRun(_ context.Context, opts *VersionOptions) error {
+	return opts.Format.Print(opts.Out, opts.Version())
 }

@@ -107,12 +107,21 @@ func (f Format) execTemplate(w io.Writer, v any) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := t.Execute(&buf, data); err != nil {
-		return fmt.Errorf("--template failed: %w", err)
+	if err := t.Execute(&buf, cleanValue(data)); err != nil {
+		return &TemplateError{Err: err}
 	}
 	_, err = w.Write(buf.Bytes())
 	return err
 }
+
+// TemplateError is a --template that failed while running (a missing
+// field used as a list, a function given the wrong type). The template is
+// the user's input, so it is a usage error (exit 2), as a template that does
+// not parse is.
+type TemplateError struct{ Err error }
+
+func (e *TemplateError) Error() string { return "--template failed: " + e.Err.Error() }
+func (e *TemplateError) Unwrap() error { return e.Err }
 
 func joinAny(items []any, sep string) string {
 	parts := make([]string, len(items))
@@ -150,10 +159,10 @@ func WriteTable(w io.Writer, t Table) error {
 		tablewriter.WithTrimSpace(tw.Off),
 	)
 	if len(t.Header) > 0 {
-		tbl.Header(toAny(t.Header)...)
+		tbl.Header(cleanCells(t.Header)...)
 	}
 	for _, r := range t.Rows {
-		if err := tbl.Append(toAny(r)...); err != nil {
+		if err := tbl.Append(cleanCells(r)...); err != nil {
 			return err
 		}
 	}
@@ -172,10 +181,12 @@ func WriteTable(w io.Writer, t Table) error {
 	return err
 }
 
-func toAny(s []string) []any {
+// cleanCells makes each cell safe for the terminal here, in the one place
+// every table passes, so no command can forget it.
+func cleanCells(s []string) []any {
 	out := make([]any, len(s))
 	for i, v := range s {
-		out[i] = v
+		out[i] = Line(v)
 	}
 	return out
 }

@@ -25,12 +25,12 @@ const (
 	exitOK         = 0
 	exitFailure    = 1
 	exitUsage      = 2
-	exitRepository  = 3  // the repository cannot answer: not a repository, no commits, shallow clone
-	exitRefused     = 4  // a rule refuses the request: version not greater, tag exists, ambiguous issue
-	exitNotFound    = 5  // nothing to report: no release yet, unknown revision
-	exitAuth        = 6  // Jira rejected the credentials or denied access
-	exitRemote      = 7  // Jira could not be reached, timed out, or kept failing after the retries
-	exitTempFail    = 75 // EX_TEMPFAIL: a message could not be stored now; the MTA retries
+	exitRepository = 3  // the repository cannot answer: not a repository, no commits, shallow clone
+	exitRefused    = 4  // a rule refuses the request: version not greater, tag exists, ambiguous issue
+	exitNotFound   = 5  // nothing to report: no release yet, unknown revision
+	exitAuth       = 6  // Jira rejected the credentials or denied access
+	exitRemote     = 7  // Jira could not be reached, timed out, or kept failing after the retries
+	exitTempFail   = 75 // EX_TEMPFAIL: a message could not be stored now; the MTA retries
 	// exitInterrupted is the shell's 128+SIGINT, for SIGTERM too: the run
 	// was stopped from outside, whatever it had done so far is committed or
 	// rolled back whole.

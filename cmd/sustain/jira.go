@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sustain-cli/sustain/internal/config"
+	"github.com/sustain-cli/sustain/internal/storeurl"
 	"github.com/sustain-cli/sustain/jira"
 	"github.com/sustain-cli/sustain/ticket"
 	"github.com/sustain-cli/sustain/ticket/customerfile"
@@ -99,17 +100,8 @@ func (a *app) expandHome(p string) string {
 }
 
 // jiraStore opens the Jira store of `jira` or jira:https://site?project=KEY.
-func (a *app) jiraStore(cfg *config.Loaded, where string) (ticket.Store, error) {
-	site, project := "", ""
-	if rest := strings.TrimPrefix(strings.TrimPrefix(where, "jira"), ":"); rest != "" {
-		u, err := url.Parse(rest)
-		if err != nil || u.Host == "" {
-			return nil, usagef("store %q: write jira:https://example.atlassian.net?project=SUP", where)
-		}
-		project = strings.ToUpper(u.Query().Get("project"))
-		u.RawQuery = ""
-		site = u.String()
-	}
+func (a *app) jiraStore(cfg *config.Loaded, st storeurl.Store) (ticket.Store, error) {
+	site, project := st.Site, st.Project
 	r := cfg.Jira.Requests
 	if project == "" {
 		project = r.Project

@@ -140,7 +140,7 @@ func (a *app) openStore(cfg *config.Loaded) (ticket.Store, error) {
 		return nil, usagef("--store: %v", err)
 	}
 	if st.Kind == storeurl.Jira {
-		return a.jiraStore(cfg, where)
+		return a.jiraStore(cfg, st)
 	}
 	return sqlite.Open(a.ctx, st.Path)
 }

@@ -3,8 +3,8 @@ package changelog
 import (
 	"fmt"
 	"reflect"
-	"strings"
-	"unicode/utf8"
+
+	"github.com/sustain-cli/sustain/internal/output"
 )
 
 // Commit messages and Jira summaries are written by others, and documents
@@ -15,51 +15,8 @@ import (
 // use (ESC is "^[", DEL "^?", C1 controls and bidi overrides U+FFFD, a line
 // break inside a field a space); json keeps the data and only escapes it.
 
-// cleanLine makes one field of a document safe.
-func cleanLine(s string) string {
-	if isClean(s) {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			b.WriteRune(utf8.RuneError)
-		case r == '\r' && i+1 < len(s) && s[i+1] == '\n':
-			// one space for the pair, written with the \n
-		case r == '\n' || r == '\r' || r == '\t':
-			b.WriteByte(' ')
-		case r < 0x20:
-			b.WriteByte('^')
-			b.WriteByte(byte(r) + '@')
-		case r == 0x7f:
-			b.WriteString("^?")
-		case r >= 0x80 && r < 0xa0, isBidiControl(r):
-			b.WriteRune(utf8.RuneError)
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
-}
-
-// isBidiControl reports the direction overrides and isolates, which
-// reorder what follows them on screen.
-func isBidiControl(r rune) bool {
-	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
-}
-
-func isClean(s string) bool {
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError || isBidiControl(r) {
-			return false
-		}
-	}
-	return true
-}
+// cleanLine makes one field of a document safe, as the tables do.
+func cleanLine(s string) string { return output.Line(s) }
 
 // cleanCopy returns a deep copy of v with every string field, element and
 // map value cleaned. It works on the data of the built-in templates (the

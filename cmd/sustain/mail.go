@@ -336,15 +336,27 @@ func mailIngestRun(ctx context.Context, opts *MailIngestOptions) error {
 	return failed
 }
 
-// keepFailed makes a store that cannot be opened (busy, disk full, a
-// damaged file) a temporary failure, so the MTA keeps the message and
-// retries; wrong settings stay usage errors, which no retry fixes.
+// keepFailed makes a store that cannot be opened or written — busy, the
+// disk full, read-only, damaged, or not a store at all — a temporary
+// failure: the MTA keeps the message and retries until someone has fixed
+// the store, instead of bouncing it. Wrong flags and configuration stay
+// usage errors (the run never got as far as a message).
 func keepFailed(err error) error {
-	var pe *problem.Error
 	var ue *usageError
 	var ce *config.Error
-	if errors.As(err, &pe) || errors.As(err, &ue) || errors.As(err, &ce) {
+	if errors.As(err, &ue) || errors.As(err, &ce) {
 		return err
+	}
+	var pe *problem.Error
+	if errors.As(err, &pe) {
+		if pe.Kind == problem.TempFail {
+			return err
+		}
+		hint := "nothing was kept: the MTA keeps the message and retries"
+		if pe.Hint != "" {
+			hint = pe.Hint + "; " + hint
+		}
+		return problem.New(problem.TempFail, hint, "%s", pe.Msg)
 	}
 	return problem.New(problem.TempFail, "the MTA retries later; nothing was kept, so nothing is lost", "could not open the store now: %v", err)
 }

@@ -238,7 +238,7 @@ func Build(p *Parser, s Settings, in Input) (*Document, error) {
 		for _, k := range ch.Keys {
 			e, ok := byKey[k]
 			if !ok {
-				e = &Entry{Key: k, Title: ch.Subject}
+				e = &Entry{Key: k, Title: titleWithout(k, ch.Subject)}
 				byKey[k] = e
 				keys = append(keys, k)
 			}
@@ -350,4 +350,26 @@ func KeysOf(p *Parser, rg *release.Range) []string {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return keyLess(out[i], out[j]) })
 	return out
+}
+
+// titleWithout drops the entry's own key from the front of a subject
+// ("feat: SRV-43 Export", "[SRV-43] Export"): the entry already shows it.
+func titleWithout(key, subject string) string {
+	rest := strings.TrimPrefix(subject, "[")
+	if len(rest) < len(key) || !strings.EqualFold(rest[:len(key)], key) {
+		return subject
+	}
+	rest = rest[len(key):]
+	if subject[0] == '[' {
+		var ok bool
+		if rest, ok = strings.CutPrefix(rest, "]"); !ok {
+			return subject
+		}
+	} else if rest != "" && !strings.ContainsRune(" :-", rune(rest[0])) {
+		return subject // SRV-430, not SRV-43
+	}
+	if rest = strings.TrimLeft(rest, " :-"); rest == "" {
+		return subject
+	}
+	return rest
 }

@@ -131,7 +131,11 @@ func TestMailOnJiraIsRefused(t *testing.T) {
 	for _, args := range [][]string{{"mail", "log"}, {"mail", "ingest", "-"}, {"mail", "outbox", "list"}} {
 		var out, errb bytes.Buffer
 		code := Main(append([]string{"-C", dir, "--store", "jira:" + srv.URL}, args...), strings.NewReader("From: a@b.test\r\n\r\nx\r\n"), &out, &errb)
-		if code != exitRefused || !strings.Contains(errb.String(), "not yet supported on the Jira store") {
+		want := exitRefused
+		if args[1] == "ingest" {
+			want = exitTempFail // the MTA keeps the message until the desk runs on a store that takes it
+		}
+		if code != want || !strings.Contains(errb.String(), "not yet supported on the Jira store") {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errb.String())
 		}
 	}

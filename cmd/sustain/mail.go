@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -290,7 +289,9 @@ func mailIngestRun(ctx context.Context, opts *MailIngestOptions) error {
 	// A message with a 25 MB attachment passes through the raw bytes, the
 	// parser and two store writes; a soft limit makes the collector return
 	// each copy before the next instead of letting the heap double.
-	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
+	// main has set its own limit by now, so GOMEMLIMIT is what says the
+	// user chose one.
+	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(48 << 20)
 	}
 	d, err := a.desk()

@@ -459,8 +459,7 @@ func attachFile(ctx context.Context, tx *sql.Tx, r *ticket.Request, f ticket.Fil
 	}
 	sum := sha256.Sum256(f.Data)
 	a := ticket.Attachment{Name: name, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:]), AddedAt: at}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO attachments (number, name, size, sha256, added_at, content) VALUES (?, ?, ?, ?, ?, ?)",
-		r.Number, a.Name, a.Size, a.SHA256, dbTime(a.AddedAt), f.Data); err != nil {
+	if err := insertAttachment(ctx, tx, r.Number, a, f.Data); err != nil {
 		return err
 	}
 	r.Attachments = append(r.Attachments, a)

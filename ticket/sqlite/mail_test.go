@@ -31,7 +31,7 @@ func TestRequestAndNoticeInOneTransaction(t *testing.T) {
 
 	// A notice that fails to build leaves nothing behind.
 	in.MessageID, in.Decision = "a1@acme.test", ticket.DecisionOpened
-	bad := ticket.Event{Action: "open", To: ticket.StatusNew, Mail: &ticket.MailEffects{Inbound: in,
+	bad := ticket.Event{At: at, Action: "open", To: ticket.StatusNew, Mail: &ticket.MailEffects{Inbound: in,
 		Notify: func(*ticket.Request, ticket.Event) ([]ticket.Notice, error) {
 			return nil, errors.New("template broken")
 		}}}
@@ -45,7 +45,7 @@ func TestRequestAndNoticeInOneTransaction(t *testing.T) {
 		t.Fatal("the decision was recorded without the request")
 	}
 
-	good := ticket.Event{Action: "open", To: ticket.StatusNew, Mail: &ticket.MailEffects{Inbound: in,
+	good := ticket.Event{At: at, Action: "open", To: ticket.StatusNew, Mail: &ticket.MailEffects{Inbound: in,
 		Notify: func(r *ticket.Request, ev ticket.Event) ([]ticket.Notice, error) {
 			return []ticket.Notice{{Request: r.ID, Kind: ticket.NoticeRegistration, To: []string{"ops@acme.test"},
 				Subject: "[" + r.ID + "] registered", MessageID: fmt.Sprintf("sup-%d.%d@desk.test", r.Number, ev.Seq),
@@ -170,7 +170,7 @@ func TestIMAPPositionAndLang(t *testing.T) {
 	if v, u, _ := s.IMAPPosition(ctx, "INBOX"); v != 4000000000 || u != 17 {
 		t.Errorf("position = %d/%d", v, u)
 	}
-	if err := s.AddCustomer(ctx, &ticket.Customer{Code: "ACME", Name: "A", Emails: []string{}, Lang: "en"}); err != nil {
+	if err := s.AddCustomer(ctx, &ticket.Customer{Code: "ACME", Name: "A", Emails: []string{}, Lang: "en", CreatedAt: evAt}); err != nil {
 		t.Fatal(err)
 	}
 	if c, _ := s.Customer(ctx, "ACME"); c.Lang != "en" {
@@ -194,7 +194,7 @@ func TestSecondActionOnOneMessageIsRefused(t *testing.T) {
 		ins = append(ins, in)
 	}
 	open := func(in *ticket.Inbound) error {
-		_, err := s.CreateRequest(ctx, "SUP", newRequest("x"), nil, ticket.Event{Action: "open", To: ticket.StatusNew,
+		_, err := s.CreateRequest(ctx, "SUP", newRequest("x"), nil, ticket.Event{At: at, Action: "open", To: ticket.StatusNew,
 			Mail: &ticket.MailEffects{Inbound: in}})
 		return err
 	}

@@ -351,6 +351,86 @@ func TestConcurrentDeliveriesOpenOnce(t *testing.T) {
 	}
 }
 
+// meetingStore holds each run's first duplicate lookup until every run has
+// made it, so all of them pass that check before any decides: the race of
+// two deliveries taken in at once, every time.
+type meetingStore struct {
+	ticket.MailStore
+	once    sync.Once
+	meeting *sync.WaitGroup
+}
+
+func (s *meetingStore) FindSHA256(ctx context.Context, sum string) (*ticket.Inbound, error) {
+	in, err := s.MailStore.FindSHA256(ctx, sum)
+	s.once.Do(func() {
+		s.meeting.Done()
+		s.meeting.Wait()
+	})
+	return in, err
+}
+
+// TestConcurrentDeliveriesWithoutMessageIDOpenOnce: two runs, each on its
+// own connection, take in the same bytes without a Message-ID at once and
+// both find no earlier delivery; the store's check by SHA-256 inside the
+// write transaction lets exactly one open a request, and the other is
+// recorded as its duplicate.
+func TestConcurrentDeliveriesWithoutMessageIDOpenOnce(t *testing.T) {
+	d := newDesk(t)
+	raw := msg("From: ops@acme.test", "Subject: no id")
+	var meeting, wg sync.WaitGroup
+	const runs = 2
+	meeting.Add(runs)
+	ins := make([]*ticket.Inbound, runs)
+	for k := range ins {
+		store, err := sqlite.Open(ctx, d.store.Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { store.Close() })
+		svc := *d.svc
+		svc.Store = store
+		intake := *d.intake
+		ms := &meetingStore{MailStore: store, meeting: &meeting}
+		intake.Service, intake.Store = &svc, ms
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			in, err := intake.Ingest(ctx, raw, "test")
+			if err != nil {
+				t.Error(err)
+				ms.once.Do(meeting.Done) // failed before the meeting: do not hold the other run
+				return
+			}
+			ins[k] = in
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	var opened, dup *ticket.Inbound
+	for _, in := range ins {
+		switch in.Decision {
+		case ticket.DecisionOpened:
+			opened = in
+		case ticket.DecisionDuplicate:
+			dup = in
+		}
+	}
+	if opened == nil || dup == nil {
+		t.Fatalf("decisions %s and %s, want one opened and one duplicate", ins[0].Decision, ins[1].Decision)
+	}
+	if dup.Request != opened.Request || dup.Reason != fmt.Sprintf("duplicate of %d", opened.ID) {
+		t.Errorf("duplicate: %s %q, want %s, duplicate of %d", dup.Request, dup.Reason, opened.Request, opened.ID)
+	}
+	if rs, _ := d.store.Requests(ctx, ticket.Filter{}); len(rs) != 1 {
+		t.Fatalf("%d requests, want 1", len(rs))
+	}
+	if ns := d.notices(); len(ns) != 1 {
+		t.Errorf("%d notices, want the one registration", len(ns))
+	}
+}
+
 // TestReplyAttachmentsAreKept: the log a customer sends in reply to an
 // information request is attached to the request, byte for byte, under a
 // name of its own when the request has a file of that name already.

@@ -158,7 +158,8 @@ type Notifier interface {
 }
 
 // ErrHandledElsewhere is returned by a store when an inbound message's
-// Message-ID was already handled by another process in the meantime (two
-// deliveries of one message taken in at once): the change is not made, and
+// Message-ID (without one, its SHA-256) was already handled by another
+// process in the meantime (two deliveries of one message taken in at once):
+// the change is not made, and
 // the intake records the message as a duplicate instead.
 var ErrHandledElsewhere = errors.New("the message was handled by another run")

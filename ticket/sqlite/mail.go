@@ -147,13 +147,21 @@ func (s *Store) Decide(ctx context.Context, in *ticket.Inbound, notices []ticket
 }
 
 func recordInbound(ctx context.Context, tx *sql.Tx, in *ticket.Inbound) error {
-	if in.MessageID != "" && (in.Decision == ticket.DecisionOpened || in.Decision == ticket.DecisionAppended) {
+	if in.Decision == ticket.DecisionOpened || in.Decision == ticket.DecisionAppended {
 		// Checked inside the write transaction, so two runs taking in two
-		// deliveries of one message at once cannot both act on it.
+		// deliveries of one message at once cannot both act on it. Without
+		// a Message-ID, the same bytes are the same message, as for the
+		// intake's own duplicate check.
+		query, key := `SELECT count(*) FROM inbound WHERE message_id = ? AND id <> ? AND decision IN ('opened', 'appended')`, in.MessageID
+		if key == "" {
+			query, key = `SELECT count(*) FROM inbound WHERE sha256 = ? AND message_id = '' AND id <> ?
+				AND decision IN ('opened', 'appended')`, in.SHA256
+		}
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM inbound WHERE message_id = ? AND id <> ?
-			AND decision IN ('opened', 'appended')`, in.MessageID, in.ID).Scan(&n); err != nil {
-			return err
+		if key != "" {
+			if err := tx.QueryRowContext(ctx, query, key, in.ID).Scan(&n); err != nil {
+				return err
+			}
 		}
 		if n > 0 {
 			return ticket.ErrHandledElsewhere

@@ -179,33 +179,46 @@ func TestIMAPPositionAndLang(t *testing.T) {
 }
 
 // TestSecondActionOnOneMessageIsRefused: a message already opened a
-// request; a second run deciding another delivery of it cannot act on it.
+// request; a second run deciding another delivery of it cannot act on it,
+// whether it is known by its Message-ID or, without one, by its SHA-256.
 func TestSecondActionOnOneMessageIsRefused(t *testing.T) {
-	s := openStore(t, filepath.Join(t.TempDir(), "sustain.db"))
-	seed(t, s)
-	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
-	var ins []*ticket.Inbound
-	for range 2 {
-		in, err := s.ReceiveRaw(ctx, []byte("same"), "stdin", at)
-		if err != nil {
-			t.Fatal(err)
-		}
-		in.MessageID, in.Decision = "same@acme.test", ticket.DecisionOpened
-		ins = append(ins, in)
-	}
-	open := func(in *ticket.Inbound) error {
-		_, err := s.CreateRequest(ctx, "SUP", newRequest("x"), nil, ticket.Event{At: at, Action: "open", To: ticket.StatusNew,
-			Mail: &ticket.MailEffects{Inbound: in}})
-		return err
-	}
-	if err := open(ins[0]); err != nil {
-		t.Fatal(err)
-	}
-	if err := open(ins[1]); !errors.Is(err, ticket.ErrHandledElsewhere) {
-		t.Fatalf("second open: %v, want ErrHandledElsewhere", err)
-	}
-	if rs, _ := s.Requests(ctx, ticket.Filter{}); len(rs) != 1 {
-		t.Fatalf("%d requests, want 1", len(rs))
+	for _, messageID := range []string{"same@acme.test", ""} {
+		t.Run("message-id="+messageID, func(t *testing.T) {
+			s := openStore(t, filepath.Join(t.TempDir(), "sustain.db"))
+			seed(t, s)
+			at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+			var ins []*ticket.Inbound
+			for _, raw := range []string{"same", "same", "other"} {
+				in, err := s.ReceiveRaw(ctx, []byte(raw), "stdin", at)
+				if err != nil {
+					t.Fatal(err)
+				}
+				in.MessageID, in.Decision = messageID, ticket.DecisionOpened
+				ins = append(ins, in)
+			}
+			open := func(in *ticket.Inbound) error {
+				_, err := s.CreateRequest(ctx, "SUP", newRequest("x"), nil, ticket.Event{At: at, Action: "open", To: ticket.StatusNew,
+					Mail: &ticket.MailEffects{Inbound: in}})
+				return err
+			}
+			if err := open(ins[0]); err != nil {
+				t.Fatal(err)
+			}
+			if err := open(ins[1]); !errors.Is(err, ticket.ErrHandledElsewhere) {
+				t.Fatalf("second open: %v, want ErrHandledElsewhere", err)
+			}
+			want := 1
+			if messageID == "" {
+				// Other bytes without a Message-ID are another message.
+				if err := open(ins[2]); err != nil {
+					t.Fatal(err)
+				}
+				want = 2
+			}
+			if rs, _ := s.Requests(ctx, ticket.Filter{}); len(rs) != want {
+				t.Fatalf("%d requests, want %d", len(rs), want)
+			}
+		})
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -307,23 +306,28 @@ func mailIngestRun(ctx context.Context, opts *MailIngestOptions) error {
 	case opts.Maildir != "":
 		failed = ingestMaildir(ctx, d, opts.Maildir, &done, a)
 	case len(opts.Files) == 0 || (len(opts.Files) == 1 && opts.Files[0] == "-"):
-		raw, err := io.ReadAll(a.in)
-		if err != nil {
-			return problem.New(problem.TempFail, "the MTA retries", "read the message from standard input: %v", err)
-		}
-		in, err := d.intake.Ingest(ctx, raw, "stdin")
+		// Read in pieces by the intake, never into one growing buffer; a
+		// read error is a temporary failure, so the MTA retries.
+		in, err := d.intake.IngestFrom(ctx, a.in, "stdin")
 		if err != nil {
 			return err
 		}
 		done = append(done, in)
 	default:
 		for _, f := range opts.Files {
-			raw, err := os.ReadFile(f)
+			file, err := os.Open(f)
 			if err != nil {
 				failed = usagef("mail ingest: %v", err)
 				break
 			}
-			in, err := d.intake.Ingest(ctx, raw, "file:"+f)
+			if fi, err := file.Stat(); err == nil && fi.IsDir() {
+				// A wrong argument, not a failure to retry.
+				file.Close()
+				failed = usagef("mail ingest: read %s: is a directory", f)
+				break
+			}
+			in, err := d.intake.IngestFrom(ctx, file, "file:"+f)
+			file.Close()
 			if err != nil {
 				failed = err
 				break
@@ -355,17 +359,17 @@ func ingestMaildir(ctx context.Context, d *desk, dir string, done *[]*ticket.Inb
 	max := int64(cmp.Or(cfg.Mail.MaxMessageMB, 64)) << 20
 	md := mail.Maildir{Dir: dir}
 	return md.Each(ctx, max, func(m *mail.MaildirMessage) error {
-		raw := m.Raw
+		var in *ticket.Inbound
+		var err error
 		if m.TooLarge {
-			r, err := m.Open()
-			if err != nil {
-				return err
+			r, oerr := m.Open()
+			if oerr != nil {
+				return oerr
 			}
-			if raw, err = io.ReadAll(r); err != nil {
-				return err
-			}
+			in, err = d.intake.IngestFrom(ctx, r, "maildir:"+m.Path)
+		} else {
+			in, err = d.intake.Ingest(ctx, m.Raw, "maildir:"+m.Path)
 		}
-		in, err := d.intake.Ingest(ctx, raw, "maildir:"+m.Path)
 		if err != nil {
 			return err
 		}

@@ -2,9 +2,13 @@ package sqlite
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,7 +24,7 @@ func TestRequestAndNoticeInOneTransaction(t *testing.T) {
 	seed(t, s)
 	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	raw := []byte("From: ops@acme.test\r\nMessage-ID: <a1@acme.test>\r\n\r\nhello\r\n")
-	in, err := s.ReceiveRaw(ctx, raw, "stdin", at)
+	in, err := s.ReceiveRaw(ctx, bytes.NewReader(raw), "stdin", at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +90,7 @@ func TestClaimNoticesOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sustain.db")
 	s := openStore(t, path)
 	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
-	in, err := s.ReceiveRaw(ctx, []byte("x"), "stdin", at)
+	in, err := s.ReceiveRaw(ctx, strings.NewReader("x"), "stdin", at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +193,7 @@ func TestSecondActionOnOneMessageIsRefused(t *testing.T) {
 			at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 			var ins []*ticket.Inbound
 			for _, raw := range []string{"same", "same", "other"} {
-				in, err := s.ReceiveRaw(ctx, []byte(raw), "stdin", at)
+				in, err := s.ReceiveRaw(ctx, strings.NewReader(raw), "stdin", at)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -222,7 +226,8 @@ func TestSecondActionOnOneMessageIsRefused(t *testing.T) {
 	}
 }
 
-// TestRawComesBackByteForByte across the piece boundaries.
+// TestRawComesBackByteForByte across the piece boundaries, whole and
+// through RawReader, with the size and SHA-256 of what was read.
 func TestRawComesBackByteForByte(t *testing.T) {
 	s := openStore(t, filepath.Join(t.TempDir(), "sustain.db"))
 	for _, n := range []int{0, 1, rawChunk - 1, rawChunk, rawChunk + 1, 3*rawChunk + 7} {
@@ -230,13 +235,57 @@ func TestRawComesBackByteForByte(t *testing.T) {
 		for i := range raw {
 			raw[i] = byte(i*7 + i/rawChunk)
 		}
-		in, err := s.ReceiveRaw(ctx, raw, "test", time.Now())
+		// Short reads, as from a pipe.
+		in, err := s.ReceiveRaw(ctx, io.LimitReader(&slowReader{b: raw}, int64(n)), "test", time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
+		sum := sha256.Sum256(raw)
+		if in.Size != int64(n) || in.SHA256 != hex.EncodeToString(sum[:]) {
+			t.Errorf("%d bytes: recorded %d, %s", n, in.Size, in.SHA256)
+		}
 		got, back, err := s.InboundMessage(ctx, in.ID)
-		if err != nil || !bytes.Equal(back, raw) || got.Size != int64(n) {
+		if err != nil || !bytes.Equal(back, raw) || got.Size != int64(n) || got.SHA256 != in.SHA256 {
 			t.Errorf("%d bytes: got %d back (%v)", n, len(back), err)
+		}
+		streamed, err := io.ReadAll(s.RawReader(ctx, in.ID, in.Size))
+		if err != nil || !bytes.Equal(streamed, raw) {
+			t.Errorf("%d bytes: read %d back (%v)", n, len(streamed), err)
+		}
+		if n > rawChunk {
+			// A size the pieces do not add up to is damage, not EOF.
+			if _, err := io.ReadAll(s.RawReader(ctx, in.ID, in.Size+1)); err == nil {
+				t.Errorf("%d bytes: a short message read without an error", n)
+			}
 		}
 	}
 }
+
+type slowReader struct{ b []byte }
+
+func (r *slowReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p[:min(len(p), 1000)], r.b)
+	r.b = r.b[n:]
+	return n, nil
+}
+
+// A message whose bytes cannot all be read is not kept at all: the MTA
+// gets a temporary failure and delivers it again.
+func TestReceiveRawFailingReaderKeepsNothing(t *testing.T) {
+	s := openStore(t, filepath.Join(t.TempDir(), "sustain.db"))
+	r := io.MultiReader(strings.NewReader(strings.Repeat("x", rawChunk+10)), errReader{})
+	if _, err := s.ReceiveRaw(ctx, r, "stdin", time.Now()); err == nil || !strings.Contains(err.Error(), "pipe broke") {
+		t.Fatalf("err = %v", err)
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM inbound) + (SELECT count(*) FROM inbound_raw)").Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d rows left (%v)", n, err)
+	}
+}
+
+type errReader struct{}
+
+func (errReader) Read([]byte) (int, error) { return 0, errors.New("pipe broke") }

@@ -51,10 +51,9 @@ const refusalInterval = 24 * time.Hour
 // could not be kept (a *problem.Error of kind TempFail: retry later), or
 // was kept but not decided (Resume finishes it).
 //
-// The decision parses the message from the store, not from raw: a caller
-// that lets go of raw (IngestFrom) never has a large message twice.
+// For a large message, IngestFrom holds less: see there.
 func (i *Intake) Ingest(ctx context.Context, raw []byte, source string) (*ticket.Inbound, error) {
-	return i.keep(ctx, bytes.NewReader(raw), source)
+	return i.keep(ctx, bytes.NewReader(raw), source, raw)
 }
 
 // IngestFrom is Ingest of a message read from r (standard input, a file).
@@ -68,10 +67,12 @@ func (i *Intake) IngestFrom(ctx context.Context, r io.Reader, source string) (*t
 	if err != nil {
 		return nil, tempFail(err, "could not read the message")
 	}
-	return i.keep(ctx, piecesReader(pieces), source)
+	return i.keep(ctx, piecesReader(pieces), source, nil)
 }
 
-func (i *Intake) keep(ctx context.Context, r io.Reader, source string) (*ticket.Inbound, error) {
+// keep stores the message read from r and decides it, parsing raw when
+// the caller holds the bytes anyway, else reading them back from the store.
+func (i *Intake) keep(ctx context.Context, r io.Reader, source string, raw []byte) (*ticket.Inbound, error) {
 	in, err := i.Store.ReceiveRaw(ctx, r, source, i.Service.Now())
 	if err != nil {
 		return nil, tempFail(err, "could not store the message now")
@@ -79,7 +80,11 @@ func (i *Intake) keep(ctx context.Context, r io.Reader, source string) (*ticket.
 	if i.AfterStore != nil {
 		i.AfterStore()
 	}
-	return i.decide(ctx, in, &rawSource{store: i.Store, ctx: ctx, id: in.ID, size: in.Size}, "")
+	src := &rawSource{bytes: raw}
+	if raw == nil {
+		src = &rawSource{store: i.Store, ctx: ctx, id: in.ID, size: in.Size}
+	}
+	return i.decide(ctx, in, src, "")
 }
 
 // readPieces reads r to the end in pieces that grow to rawPiece: no
@@ -172,11 +177,9 @@ func (i *Intake) Resume(ctx context.Context) ([]*ticket.Inbound, error) {
 	}
 	out := make([]*ticket.Inbound, 0, len(pending))
 	for _, p := range pending {
-		in, raw, err := i.Store.InboundMessage(ctx, p.ID)
+		// Read back from the store piece by piece, as IngestFrom does.
+		in, err := i.decide(ctx, p, &rawSource{store: i.Store, ctx: ctx, id: p.ID, size: p.Size}, "")
 		if err != nil {
-			return out, err
-		}
-		if in, err = i.decide(ctx, in, &rawSource{bytes: raw}, ""); err != nil {
 			return out, err
 		}
 		out = append(out, in)

@@ -304,7 +304,7 @@ func mailIngestRun(ctx context.Context, opts *MailIngestOptions) error {
 	var failed error
 	switch {
 	case opts.Maildir != "":
-		failed = ingestMaildir(ctx, d, opts.Maildir, &done, a)
+		failed = ingestMaildir(ctx, d, opts.Maildir, &done)
 	case len(opts.Files) == 0 || (len(opts.Files) == 1 && opts.Files[0] == "-"):
 		// Read in pieces by the intake, never into one growing buffer; a
 		// read error is a temporary failure, so the MTA retries.
@@ -354,11 +354,14 @@ func keepFailed(err error) error {
 	return problem.New(problem.TempFail, "the MTA retries later; nothing was kept, so nothing is lost", "could not open the store now: %v", err)
 }
 
-func ingestMaildir(ctx context.Context, d *desk, dir string, done *[]*ticket.Inbound, a *app) error {
-	cfg, _ := a.config()
-	max := int64(cmp.Or(cfg.Mail.MaxMessageMB, 64)) << 20
+// maildirInMemory is the largest Maildir message read into memory whole;
+// a larger one is streamed into the store in pieces and parsed from there,
+// so a 34 MB message is never held twice.
+const maildirInMemory = 1 << 20
+
+func ingestMaildir(ctx context.Context, d *desk, dir string, done *[]*ticket.Inbound) error {
 	md := mail.Maildir{Dir: dir}
-	return md.Each(ctx, max, func(m *mail.MaildirMessage) error {
+	return md.Each(ctx, maildirInMemory, func(m *mail.MaildirMessage) error {
 		var in *ticket.Inbound
 		var err error
 		if m.TooLarge {

@@ -44,13 +44,15 @@ func errNoInbound(id int64) error {
 
 // ReceiveRaw keeps the bytes first, in their own transaction: whatever
 // happens next, the message is in the store. They are read from r and
-// written in pieces of rawChunk, hashed on the way, so the message is never
+// written in pieces of at most rawChunk, hashed on the way, so the message is never
 // whole in memory here and SQLite copies one piece at a time. The caller
 // gives a reader that does not stall (the bytes already received): the
 // store's write lock is held while it is read.
 func (s *Store) ReceiveRaw(ctx context.Context, r io.Reader, source string, at time.Time) (*ticket.Inbound, error) {
 	in := &ticket.Inbound{ReceivedAt: at, Source: source}
-	buf := make([]byte, rawChunk)
+	// The buffer grows to rawChunk only for a message that needs it: most
+	// are a few kilobytes, and a Maildir run takes thousands of them.
+	buf := make([]byte, 64<<10)
 	read := false
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if read {
@@ -78,6 +80,9 @@ func (s *Store) ReceiveRaw(ctx context.Context, r io.Reader, source string, at t
 			}
 			if rerr != nil {
 				return fmt.Errorf("read the message: %w", rerr)
+			}
+			if len(buf) < rawChunk {
+				buf = make([]byte, min(2*len(buf), rawChunk))
 			}
 		}
 		in.SHA256 = hex.EncodeToString(h.Sum(nil))

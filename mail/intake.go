@@ -1,9 +1,11 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -45,18 +47,117 @@ const (
 // a misconfigured client cannot make the desk a mail cannon.
 const refusalInterval = 24 * time.Hour
 
-// Ingest keeps one message and decides it. An error means the message could
-// not be kept (a *problem.Error of kind TempFail: retry later), or was kept
-// but not decided (Resume finishes it).
+// Ingest keeps one message and decides it. An error means the message
+// could not be kept (a *problem.Error of kind TempFail: retry later), or
+// was kept but not decided (Resume finishes it).
+//
+// For a large message, IngestFrom holds less: see there.
 func (i *Intake) Ingest(ctx context.Context, raw []byte, source string) (*ticket.Inbound, error) {
-	in, err := i.Store.ReceiveRaw(ctx, raw, source, i.Service.Now())
+	return i.keep(ctx, bytes.NewReader(raw), source, raw)
+}
+
+// IngestFrom is Ingest of a message read from r (standard input, a file).
+// It is received in pieces, written to the store piece by piece and parsed
+// from there, so it is never whole in one buffer: a 34 MB message costs
+// its pieces while it is stored, and the parse after that.
+func (i *Intake) IngestFrom(ctx context.Context, r io.Reader, source string) (*ticket.Inbound, error) {
+	// Received in full before the store's write lock is taken: a sender
+	// that stalls must not hold up every other run.
+	pieces, err := readPieces(r)
+	if err != nil {
+		return nil, tempFail(err, "could not read the message")
+	}
+	return i.keep(ctx, piecesReader(pieces), source, nil)
+}
+
+// keep stores the message read from r and decides it, parsing raw when
+// the caller holds the bytes anyway, else reading them back from the store.
+func (i *Intake) keep(ctx context.Context, r io.Reader, source string, raw []byte) (*ticket.Inbound, error) {
+	in, err := i.Store.ReceiveRaw(ctx, r, source, i.Service.Now())
 	if err != nil {
 		return nil, tempFail(err, "could not store the message now")
 	}
 	if i.AfterStore != nil {
 		i.AfterStore()
 	}
-	return i.decide(ctx, in, raw, "")
+	src := &rawSource{bytes: raw}
+	if raw == nil {
+		src = &rawSource{store: i.Store, ctx: ctx, id: in.ID, size: in.Size}
+	}
+	return i.decide(ctx, in, src, "")
+}
+
+// readPieces reads r to the end in pieces that grow to rawPiece: no
+// buffer is ever copied into a bigger one, and a small message costs little.
+func readPieces(r io.Reader) ([][]byte, error) {
+	var pieces [][]byte
+	size := 32 << 10
+	for {
+		p := make([]byte, size)
+		n, err := io.ReadFull(r, p)
+		if n > 0 {
+			pieces = append(pieces, p[:n])
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return pieces, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		size = min(2*size, rawPiece)
+	}
+}
+
+// rawPiece is the largest piece a message is received in.
+const rawPiece = 1 << 20
+
+func piecesReader(pieces [][]byte) io.Reader {
+	rs := make([]io.Reader, len(pieces))
+	for k, p := range pieces {
+		rs[k] = bytes.NewReader(p)
+	}
+	return io.MultiReader(rs...)
+}
+
+// rawSource gives the parser a kept message's bytes: those at hand, or
+// else read from the store each time, never held whole. A store read error
+// is kept, so that it makes the decision wait rather than pass for a
+// broken message.
+type rawSource struct {
+	bytes    []byte
+	store    ticket.MailStore
+	ctx      context.Context
+	id, size int64
+	err      error
+}
+
+func (s *rawSource) open() io.Reader {
+	if s.store == nil {
+		return bytes.NewReader(s.bytes)
+	}
+	return &trapReader{r: s.store.RawReader(s.ctx, s.id, s.size), src: s}
+}
+
+// header is the start of the message, enough for its header fields.
+func (s *rawSource) header() []byte {
+	if s.store == nil {
+		return s.bytes
+	}
+	b, _ := io.ReadAll(io.LimitReader(s.open(), 256<<10))
+	return b
+}
+
+type trapReader struct {
+	r   io.Reader
+	src *rawSource
+}
+
+func (t *trapReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if err != nil && err != io.EOF && t.src.err == nil {
+		t.src.err = err
+	}
+	return n, err
 }
 
 func tempFail(err error, what string) error {
@@ -76,11 +177,9 @@ func (i *Intake) Resume(ctx context.Context) ([]*ticket.Inbound, error) {
 	}
 	out := make([]*ticket.Inbound, 0, len(pending))
 	for _, p := range pending {
-		in, raw, err := i.Store.InboundMessage(ctx, p.ID)
+		// Read back from the store piece by piece, as IngestFrom does.
+		in, err := i.decide(ctx, p, &rawSource{store: i.Store, ctx: ctx, id: p.ID, size: p.Size}, "")
 		if err != nil {
-			return out, err
-		}
-		if in, err = i.decide(ctx, in, raw, ""); err != nil {
 			return out, err
 		}
 		out = append(out, in)
@@ -99,7 +198,7 @@ func (i *Intake) Release(ctx context.Context, id int64, customer, actor string) 
 	}
 	in.HandledBy = actor
 	was := in.Reason
-	out, err := i.decide(ctx, in, raw, strings.ToUpper(customer))
+	out, err := i.decide(ctx, in, &rawSource{bytes: raw}, strings.ToUpper(customer))
 	if err != nil || out.Decision == ticket.DecisionQuarantined {
 		return out, err
 	}
@@ -145,13 +244,16 @@ func describe(in *ticket.Inbound) string {
 }
 
 // decide applies the rules to a kept message and records the decision.
-func (i *Intake) decide(ctx context.Context, in *ticket.Inbound, raw []byte, customer string) (*ticket.Inbound, error) {
+func (i *Intake) decide(ctx context.Context, in *ticket.Inbound, raw *rawSource, customer string) (*ticket.Inbound, error) {
 	now := i.Service.Now()
 	in.HandledAt = &now
 	in.Request, in.As, in.Reason = "", "", ""
-	m, err := Parse(raw, i.Parse)
+	m, err := ParseFrom(raw.open, i.Parse)
+	if raw.err != nil {
+		return nil, tempFail(raw.err, "the message is kept but not decided")
+	}
 	if err != nil {
-		in.MessageID = HeaderMessageID(raw)
+		in.MessageID = HeaderMessageID(raw.header())
 		var tl *TooLargeError
 		switch {
 		case errors.As(err, &tl):

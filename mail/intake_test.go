@@ -1,17 +1,23 @@
 package mail_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/sustain-cli/sustain/bizcal"
+	"github.com/sustain-cli/sustain/internal/problem"
 	"github.com/sustain-cli/sustain/mail"
+	"github.com/sustain-cli/sustain/mail/mailtest"
 	"github.com/sustain-cli/sustain/ticket"
 	"github.com/sustain-cli/sustain/ticket/sqlite"
 )
@@ -257,7 +263,7 @@ func TestSendersAndMachines(t *testing.T) {
 func TestQuarantineReleaseAndResume(t *testing.T) {
 	d := newDesk(t)
 	raw := msg("From: new@acme.test", "Message-ID: <n1@acme.test>", "Subject: first")
-	kept, err := d.store.ReceiveRaw(ctx, raw, "test", d.now)
+	kept, err := d.store.ReceiveRaw(ctx, bytes.NewReader(raw), "test", d.now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,6 +357,86 @@ func TestConcurrentDeliveriesOpenOnce(t *testing.T) {
 	}
 }
 
+// meetingStore holds each run's first duplicate lookup until every run has
+// made it, so all of them pass that check before any decides: the race of
+// two deliveries taken in at once, every time.
+type meetingStore struct {
+	ticket.MailStore
+	once    sync.Once
+	meeting *sync.WaitGroup
+}
+
+func (s *meetingStore) FindSHA256(ctx context.Context, sum string) (*ticket.Inbound, error) {
+	in, err := s.MailStore.FindSHA256(ctx, sum)
+	s.once.Do(func() {
+		s.meeting.Done()
+		s.meeting.Wait()
+	})
+	return in, err
+}
+
+// TestConcurrentDeliveriesWithoutMessageIDOpenOnce: two runs, each on its
+// own connection, take in the same bytes without a Message-ID at once and
+// both find no earlier delivery; the store's check by SHA-256 inside the
+// write transaction lets exactly one open a request, and the other is
+// recorded as its duplicate.
+func TestConcurrentDeliveriesWithoutMessageIDOpenOnce(t *testing.T) {
+	d := newDesk(t)
+	raw := msg("From: ops@acme.test", "Subject: no id")
+	var meeting, wg sync.WaitGroup
+	const runs = 2
+	meeting.Add(runs)
+	ins := make([]*ticket.Inbound, runs)
+	for k := range ins {
+		store, err := sqlite.Open(ctx, d.store.Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { store.Close() })
+		svc := *d.svc
+		svc.Store = store
+		intake := *d.intake
+		ms := &meetingStore{MailStore: store, meeting: &meeting}
+		intake.Service, intake.Store = &svc, ms
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			in, err := intake.Ingest(ctx, raw, "test")
+			if err != nil {
+				t.Error(err)
+				ms.once.Do(meeting.Done) // failed before the meeting: do not hold the other run
+				return
+			}
+			ins[k] = in
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	var opened, dup *ticket.Inbound
+	for _, in := range ins {
+		switch in.Decision {
+		case ticket.DecisionOpened:
+			opened = in
+		case ticket.DecisionDuplicate:
+			dup = in
+		}
+	}
+	if opened == nil || dup == nil {
+		t.Fatalf("decisions %s and %s, want one opened and one duplicate", ins[0].Decision, ins[1].Decision)
+	}
+	if dup.Request != opened.Request || dup.Reason != fmt.Sprintf("duplicate of %d", opened.ID) {
+		t.Errorf("duplicate: %s %q, want %s, duplicate of %d", dup.Request, dup.Reason, opened.Request, opened.ID)
+	}
+	if rs, _ := d.store.Requests(ctx, ticket.Filter{}); len(rs) != 1 {
+		t.Fatalf("%d requests, want 1", len(rs))
+	}
+	if ns := d.notices(); len(ns) != 1 {
+		t.Errorf("%d notices, want the one registration", len(ns))
+	}
+}
+
 // TestReplyAttachmentsAreKept: the log a customer sends in reply to an
 // information request is attached to the request, byte for byte, under a
 // name of its own when the request has a file of that name already.
@@ -374,5 +460,66 @@ func TestReplyAttachmentsAreKept(t *testing.T) {
 		if err != nil || string(data) != want || a.Verify(data) != nil {
 			t.Errorf("%s: %q, %v", name, data, err)
 		}
+	}
+}
+
+// TestLargeMessageFromAReader: a message read from a pipe in short reads is
+// kept byte for byte, parsed from the store, and its 3 MB attachment stored
+// in pieces comes back exactly.
+func TestLargeMessageFromAReader(t *testing.T) {
+	d := newDesk(t)
+	d.intake.Parse.MaxAttachmentBytes, d.svc.Policy.AttachmentMaxBytes = 8<<20, 8<<20
+	m := mailtest.WithAttachment(3<<20 + 17)
+	m.From = "ops@acme.test"
+	raw := m.Bytes()
+	in, err := d.intake.IngestFrom(ctx, iotest.HalfReader(bytes.NewReader(raw)), "stdin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.want(in, ticket.DecisionOpened, "SUP-1", "")
+	if _, back, err := d.store.InboundMessage(ctx, in.ID); err != nil || !bytes.Equal(back, raw) {
+		t.Fatalf("raw kept: %d of %d bytes (%v)", len(back), len(raw), err)
+	}
+	a, data, err := d.store.AttachmentData(ctx, "SUP-1", "dump.bin")
+	if err != nil || !bytes.Equal(data, mailtest.Blob(1, 3<<20+17)) || a.Verify(data) != nil {
+		t.Fatalf("attachment: %d bytes (%v)", len(data), err)
+	}
+}
+
+// brokenRawStore fails every read of a kept message after its first bytes.
+type brokenRawStore struct{ ticket.MailStore }
+
+func (s brokenRawStore) RawReader(ctx context.Context, id, size int64) io.Reader {
+	return io.MultiReader(io.LimitReader(s.MailStore.RawReader(ctx, id, size), 100), iotest.ErrReader(errors.New("disk I/O error")))
+}
+
+// TestUnreadableStoreLeavesMessagePending: when the store cannot give the
+// kept bytes back, the message is neither quarantined as broken nor lost:
+// it stays pending, the run fails temporarily, and the next run decides it.
+// A message that cannot be read from its sender is not kept at all.
+func TestUnreadableStoreLeavesMessagePending(t *testing.T) {
+	d := newDesk(t)
+	broken := *d.intake
+	broken.Store = brokenRawStore{d.store}
+	raw := msg("From: ops@acme.test", "Message-ID: <io@acme.test>", "Subject: disk")
+	var pe *problem.Error
+	if _, err := broken.IngestFrom(ctx, bytes.NewReader(raw), "stdin"); !errors.As(err, &pe) || pe.Kind != problem.TempFail {
+		t.Fatalf("err = %v, want a temporary failure", err)
+	}
+	if pending, _ := d.store.PendingInbound(ctx); len(pending) != 1 {
+		t.Fatalf("%d pending, want the kept message", len(pending))
+	}
+	done, err := d.intake.Resume(ctx)
+	if err != nil || len(done) != 1 {
+		t.Fatalf("resume: %v, %v", done, err)
+	}
+	d.want(done[0], ticket.DecisionOpened, "SUP-1", "")
+
+	cut := io.MultiReader(bytes.NewReader(raw), iotest.ErrReader(errors.New("broken pipe")))
+	if _, err := d.intake.IngestFrom(ctx, cut, "stdin"); !errors.As(err, &pe) || pe.Kind != problem.TempFail {
+		t.Fatalf("err = %v, want a temporary failure", err)
+	}
+	if all, _ := d.store.InboundList(ctx, "", 0); len(all) != 1 {
+		t.Errorf("%d messages in the log, want only the first", len(all))
 	}
 }

@@ -73,7 +73,15 @@ const fallbackCharset = "windows-1251"
 // intake can still show; the raw bytes stay stored either way.
 //
 // Parse never panics: a message it cannot read at all is a *ParseError.
-func Parse(raw []byte, opts ParseOptions) (m *Message, err error) {
+func Parse(raw []byte, opts ParseOptions) (*Message, error) {
+	return ParseFrom(func() io.Reader { return bytes.NewReader(raw) }, opts)
+}
+
+// ParseFrom is Parse of a message read from open, which gives a new reader
+// of the same bytes on each call (the message is read again only for a
+// text attachment kept in its own charset). The message itself is never
+// held whole: a large one read from the store costs the parse alone.
+func ParseFrom(open func() io.Reader, opts ParseOptions) (m *Message, err error) {
 	defer func() {
 		// enmime is a large parser fed with hostile input; a bug in it
 		// must quarantine one message, not stop the desk.
@@ -81,7 +89,7 @@ func Parse(raw []byte, opts ParseOptions) (m *Message, err error) {
 			m, err = nil, &ParseError{Reason: fmt.Sprintf("parser failure: %v", r), panicked: true}
 		}
 	}()
-	if len(bytes.TrimSpace(raw)) == 0 {
+	if blank(open()) {
 		return nil, &ParseError{Reason: "empty message"}
 	}
 	p := enmime.NewParser(
@@ -95,7 +103,7 @@ func Parse(raw []byte, opts ParseOptions) (m *Message, err error) {
 		enmime.MinCharsetDetectRunes(math.MaxInt),
 		enmime.SetCustomParseMediaType(parseMediaType),
 	)
-	root, err := p.ReadParts(bytes.NewReader(raw))
+	root, err := p.ReadParts(open())
 	if err != nil {
 		return nil, &ParseError{Reason: err.Error()}
 	}
@@ -145,7 +153,7 @@ func Parse(raw []byte, opts ParseOptions) (m *Message, err error) {
 	}
 	m.Text = strings.TrimSpace(validUTF8(normalizeNewlines(env.Text)))
 
-	if err := collectAttachments(root, raw, bodyCharset, m, opts); err != nil {
+	if err := collectAttachments(root, open, bodyCharset, m, opts); err != nil {
 		return nil, err
 	}
 	for _, e := range env.Errors {
@@ -276,7 +284,7 @@ func isAttachment(p *enmime.Part) bool {
 	return true
 }
 
-func collectAttachments(root *enmime.Part, raw []byte, charset string, m *Message, opts ParseOptions) error {
+func collectAttachments(root *enmime.Part, open func() io.Reader, charset string, m *Message, opts ParseOptions) error {
 	var tooBig error
 	var original map[string][]byte
 	n := 0
@@ -288,7 +296,7 @@ func collectAttachments(root *enmime.Part, raw []byte, charset string, m *Messag
 		data := p.Content
 		if convertedText(p) {
 			if original == nil {
-				original = originalBytes(raw)
+				original = originalBytes(open())
 			}
 			if b, ok := original[p.PartID]; ok {
 				data = b
@@ -325,11 +333,11 @@ func convertedText(p *enmime.Part) bool {
 // originalBytes reads every part's content again without charset
 // conversion, so a text attachment is kept byte for byte. Only the
 // transfer encoding is undone, by the standard decoders.
-func originalBytes(raw []byte) map[string][]byte {
+func originalBytes(raw io.Reader) map[string][]byte {
 	out := map[string][]byte{}
 	p := enmime.NewParser(enmime.SkipMalformedParts(true), enmime.MultipartWOBoundaryAsSinglePart(true),
 		enmime.RawContent(true), enmime.SetCustomParseMediaType(parseMediaType))
-	root, err := p.ReadParts(bytes.NewReader(raw))
+	root, err := p.ReadParts(raw)
 	if err != nil {
 		return out
 	}
@@ -350,6 +358,21 @@ func originalBytes(raw []byte) map[string][]byte {
 		return false
 	})
 	return out
+}
+
+// blank reports whether r holds nothing but white space, reading only as
+// far as the first byte that is not.
+func blank(r io.Reader) bool {
+	buf := make([]byte, 4096)
+	for {
+		n, err := r.Read(buf)
+		if len(bytes.TrimSpace(buf[:n])) > 0 {
+			return false
+		}
+		if err != nil {
+			return true
+		}
+	}
 }
 
 // newlineStripper drops line breaks so base64.StdEncoding accepts the

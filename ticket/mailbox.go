@@ -3,6 +3,7 @@ package ticket
 import (
 	"context"
 	"errors"
+	"io"
 	"time"
 )
 
@@ -61,9 +62,14 @@ type Notice struct {
 // MailStore keeps the intake log, the quarantine, the outbox and the IMAP
 // position. Both stores implement it next to Store.
 type MailStore interface {
-	// ReceiveRaw keeps a message's bytes before anything else is done with
-	// them and returns its record (decision pending).
-	ReceiveRaw(ctx context.Context, raw []byte, source string, at time.Time) (*Inbound, error)
+	// ReceiveRaw keeps a message's bytes, read from r, before anything else
+	// is done with them and returns its record (decision pending) with
+	// their size and SHA-256. It holds the store's write lock while it
+	// reads: r gives bytes already received.
+	ReceiveRaw(ctx context.Context, r io.Reader, source string, at time.Time) (*Inbound, error)
+	// RawReader reads a kept message's bytes without holding them all in
+	// memory; a Read error other than io.EOF is the store's (or damage).
+	RawReader(ctx context.Context, id, size int64) io.Reader
 	// PendingInbound lists messages kept but not decided: what a crash
 	// between ReceiveRaw and the decision left behind.
 	PendingInbound(ctx context.Context) ([]*Inbound, error)
@@ -158,7 +164,8 @@ type Notifier interface {
 }
 
 // ErrHandledElsewhere is returned by a store when an inbound message's
-// Message-ID was already handled by another process in the meantime (two
-// deliveries of one message taken in at once): the change is not made, and
+// Message-ID (without one, its SHA-256) was already handled by another
+// process in the meantime (two deliveries of one message taken in at once):
+// the change is not made, and
 // the intake records the message as a duplicate instead.
 var ErrHandledElsewhere = errors.New("the message was handled by another run")

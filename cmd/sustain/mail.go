@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"math"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -290,7 +288,9 @@ func mailIngestRun(ctx context.Context, opts *MailIngestOptions) error {
 	// A message with a 25 MB attachment passes through the raw bytes, the
 	// parser and two store writes; a soft limit makes the collector return
 	// each copy before the next instead of letting the heap double.
-	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
+	// main has set its own limit by now, so GOMEMLIMIT is what says the
+	// user chose one.
+	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(48 << 20)
 	}
 	d, err := a.desk()
@@ -304,25 +304,30 @@ func mailIngestRun(ctx context.Context, opts *MailIngestOptions) error {
 	var failed error
 	switch {
 	case opts.Maildir != "":
-		failed = ingestMaildir(ctx, d, opts.Maildir, &done, a)
+		failed = ingestMaildir(ctx, d, opts.Maildir, &done)
 	case len(opts.Files) == 0 || (len(opts.Files) == 1 && opts.Files[0] == "-"):
-		raw, err := io.ReadAll(a.in)
-		if err != nil {
-			return problem.New(problem.TempFail, "the MTA retries", "read the message from standard input: %v", err)
-		}
-		in, err := d.intake.Ingest(ctx, raw, "stdin")
+		// Read in pieces by the intake, never into one growing buffer; a
+		// read error is a temporary failure, so the MTA retries.
+		in, err := d.intake.IngestFrom(ctx, a.in, "stdin")
 		if err != nil {
 			return err
 		}
 		done = append(done, in)
 	default:
 		for _, f := range opts.Files {
-			raw, err := os.ReadFile(f)
+			file, err := os.Open(f)
 			if err != nil {
 				failed = usagef("mail ingest: %v", err)
 				break
 			}
-			in, err := d.intake.Ingest(ctx, raw, "file:"+f)
+			if fi, err := file.Stat(); err == nil && fi.IsDir() {
+				// A wrong argument, not a failure to retry.
+				file.Close()
+				failed = usagef("mail ingest: read %s: is a directory", f)
+				break
+			}
+			in, err := d.intake.IngestFrom(ctx, file, "file:"+f)
+			file.Close()
 			if err != nil {
 				failed = err
 				break
@@ -361,22 +366,25 @@ func keepFailed(err error) error {
 	return problem.New(problem.TempFail, "the MTA retries later; nothing was kept, so nothing is lost", "could not open the store now: %v", err)
 }
 
-func ingestMaildir(ctx context.Context, d *desk, dir string, done *[]*ticket.Inbound, a *app) error {
-	cfg, _ := a.config()
-	max := int64(cmp.Or(cfg.Mail.MaxMessageMB, 64)) << 20
+// maildirInMemory is the largest Maildir message read into memory whole;
+// a larger one is streamed into the store in pieces and parsed from there,
+// so a 34 MB message is never held twice.
+const maildirInMemory = 1 << 20
+
+func ingestMaildir(ctx context.Context, d *desk, dir string, done *[]*ticket.Inbound) error {
 	md := mail.Maildir{Dir: dir}
-	return md.Each(ctx, max, func(m *mail.MaildirMessage) error {
-		raw := m.Raw
+	return md.Each(ctx, maildirInMemory, func(m *mail.MaildirMessage) error {
+		var in *ticket.Inbound
+		var err error
 		if m.TooLarge {
-			r, err := m.Open()
-			if err != nil {
-				return err
+			r, oerr := m.Open()
+			if oerr != nil {
+				return oerr
 			}
-			if raw, err = io.ReadAll(r); err != nil {
-				return err
-			}
+			in, err = d.intake.IngestFrom(ctx, r, "maildir:"+m.Path)
+		} else {
+			in, err = d.intake.Ingest(ctx, m.Raw, "maildir:"+m.Path)
 		}
-		in, err := d.intake.Ingest(ctx, raw, "maildir:"+m.Path)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"time"
@@ -42,27 +43,100 @@ func errNoInbound(id int64) error {
 }
 
 // ReceiveRaw keeps the bytes first, in their own transaction: whatever
-// happens next, the message is in the store.
-func (s *Store) ReceiveRaw(ctx context.Context, raw []byte, source string, at time.Time) (*ticket.Inbound, error) {
-	sum := sha256.Sum256(raw)
-	in := &ticket.Inbound{ReceivedAt: at, Source: source, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(raw))}
+// happens next, the message is in the store. They are read from r and
+// written in pieces of at most rawChunk, hashed on the way, so the message is never
+// whole in memory here and SQLite copies one piece at a time. The caller
+// gives a reader that does not stall (the bytes already received): the
+// store's write lock is held while it is read.
+func (s *Store) ReceiveRaw(ctx context.Context, r io.Reader, source string, at time.Time) (*ticket.Inbound, error) {
+	in := &ticket.Inbound{ReceivedAt: at, Source: source}
+	// The buffer grows to rawChunk only for a message that needs it: most
+	// are a few kilobytes, and a Maildir run takes thousands of them.
+	buf := make([]byte, 64<<10)
+	read := false
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO inbound (received_at, source, sha256, size) VALUES (?, ?, ?, ?)
-			RETURNING id`, dbTime(at), source, in.SHA256, in.Size).Scan(&in.ID); err != nil {
+		if read {
+			// A retry after the first attempt consumed r: the bytes are
+			// gone, so the caller must keep the message and try again.
+			return problem.New(problem.TempFail, "try again", "the store %s was busy while the message was written", s.path)
+		}
+		read = true
+		if err := tx.QueryRowContext(ctx, `INSERT INTO inbound (received_at, source, sha256, size) VALUES (?, ?, '', 0)
+			RETURNING id`, dbTime(at), source).Scan(&in.ID); err != nil {
 			return err
 		}
-		for seq, off := 0, 0; off < len(raw) || seq == 0; seq, off = seq+1, off+rawChunk {
-			piece := raw[off:min(off+rawChunk, len(raw))]
-			if _, err := tx.ExecContext(ctx, "INSERT INTO inbound_raw (inbound, seq, data) VALUES (?, ?, ?)", in.ID, seq, piece); err != nil {
-				return err
+		h := sha256.New()
+		for seq := 0; ; seq++ {
+			n, rerr := io.ReadFull(r, buf)
+			if n > 0 {
+				h.Write(buf[:n])
+				in.Size += int64(n)
+				if _, err := tx.ExecContext(ctx, "INSERT INTO inbound_raw (inbound, seq, data) VALUES (?, ?, ?)", in.ID, seq, buf[:n]); err != nil {
+					return err
+				}
+			}
+			if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+				break
+			}
+			if rerr != nil {
+				return fmt.Errorf("read the message: %w", rerr)
+			}
+			if len(buf) < rawChunk {
+				buf = make([]byte, min(2*len(buf), rawChunk))
 			}
 		}
-		return nil
+		in.SHA256 = hex.EncodeToString(h.Sum(nil))
+		_, err := tx.ExecContext(ctx, "UPDATE inbound SET sha256 = ?, size = ? WHERE id = ?", in.SHA256, in.Size, in.ID)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return in, nil
+}
+
+// RawReader reads a kept message's bytes one piece, one short query at a
+// time: a large message is never whole in memory, and no read stays open
+// (the store has one connection) across the writes of its decision. Fewer
+// or more bytes than size is damage, reported by Read.
+func (s *Store) RawReader(ctx context.Context, id, size int64) io.Reader {
+	return &rawReader{ctx: ctx, s: s, id: id, size: size}
+}
+
+type rawReader struct {
+	ctx      context.Context
+	s        *Store
+	id, size int64
+	seq      int
+	read     int64
+	piece    []byte
+	err      error
+}
+
+func (r *rawReader) Read(p []byte) (int, error) {
+	for len(r.piece) == 0 && r.err == nil {
+		var piece []byte
+		err := r.s.db.QueryRowContext(r.ctx, "SELECT data FROM inbound_raw WHERE inbound = ? AND seq = ?", r.id, r.seq).Scan(&piece)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			r.err = io.EOF
+			if r.read != r.size {
+				r.err = fmt.Errorf("message %d is damaged in the store: %d bytes kept, %d received", r.id, r.read, r.size)
+			}
+		case err != nil:
+			r.err = fail(r.s.path, err)
+		default:
+			r.seq++
+			r.read += int64(len(piece))
+			r.piece = piece
+		}
+	}
+	if len(r.piece) == 0 {
+		return 0, r.err
+	}
+	n := copy(p, r.piece)
+	r.piece = r.piece[n:]
+	return n, nil
 }
 
 // PendingInbound lists messages kept but not decided, oldest first.
@@ -147,13 +221,21 @@ func (s *Store) Decide(ctx context.Context, in *ticket.Inbound, notices []ticket
 }
 
 func recordInbound(ctx context.Context, tx *sql.Tx, in *ticket.Inbound) error {
-	if in.MessageID != "" && (in.Decision == ticket.DecisionOpened || in.Decision == ticket.DecisionAppended) {
+	if in.Decision == ticket.DecisionOpened || in.Decision == ticket.DecisionAppended {
 		// Checked inside the write transaction, so two runs taking in two
-		// deliveries of one message at once cannot both act on it.
+		// deliveries of one message at once cannot both act on it. Without
+		// a Message-ID, the same bytes are the same message, as for the
+		// intake's own duplicate check.
+		query, key := `SELECT count(*) FROM inbound WHERE message_id = ? AND id <> ? AND decision IN ('opened', 'appended')`, in.MessageID
+		if key == "" {
+			query, key = `SELECT count(*) FROM inbound WHERE sha256 = ? AND message_id = '' AND id <> ?
+				AND decision IN ('opened', 'appended')`, in.SHA256
+		}
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM inbound WHERE message_id = ? AND id <> ?
-			AND decision IN ('opened', 'appended')`, in.MessageID, in.ID).Scan(&n); err != nil {
-			return err
+		if key != "" {
+			if err := tx.QueryRowContext(ctx, query, key, in.ID).Scan(&n); err != nil {
+				return err
+			}
 		}
 		if n > 0 {
 			return ticket.ErrHandledElsewhere
@@ -459,8 +541,7 @@ func attachFile(ctx context.Context, tx *sql.Tx, r *ticket.Request, f ticket.Fil
 	}
 	sum := sha256.Sum256(f.Data)
 	a := ticket.Attachment{Name: name, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:]), AddedAt: at}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO attachments (number, name, size, sha256, added_at, content) VALUES (?, ?, ?, ?, ?, ?)",
-		r.Number, a.Name, a.Size, a.SHA256, dbTime(a.AddedAt), f.Data); err != nil {
+	if err := insertAttachment(ctx, tx, r.Number, a, f.Data); err != nil {
 		return err
 	}
 	r.Attachments = append(r.Attachments, a)

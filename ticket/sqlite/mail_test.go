@@ -2,9 +2,13 @@ package sqlite
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,7 +24,7 @@ func TestRequestAndNoticeInOneTransaction(t *testing.T) {
 	seed(t, s)
 	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	raw := []byte("From: ops@acme.test\r\nMessage-ID: <a1@acme.test>\r\n\r\nhello\r\n")
-	in, err := s.ReceiveRaw(ctx, raw, "stdin", at)
+	in, err := s.ReceiveRaw(ctx, bytes.NewReader(raw), "stdin", at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +35,7 @@ func TestRequestAndNoticeInOneTransaction(t *testing.T) {
 
 	// A notice that fails to build leaves nothing behind.
 	in.MessageID, in.Decision = "a1@acme.test", ticket.DecisionOpened
-	bad := ticket.Event{At: newRequest("").CreatedAt, Action: "open", To: ticket.StatusNew, Mail: &ticket.MailEffects{Inbound: in,
+	bad := ticket.Event{At: at, Action: "open", To: ticket.StatusNew, Mail: &ticket.MailEffects{Inbound: in,
 		Notify: func(*ticket.Request, ticket.Event) ([]ticket.Notice, error) {
 			return nil, errors.New("template broken")
 		}}}
@@ -45,7 +49,7 @@ func TestRequestAndNoticeInOneTransaction(t *testing.T) {
 		t.Fatal("the decision was recorded without the request")
 	}
 
-	good := ticket.Event{At: newRequest("").CreatedAt, Action: "open", To: ticket.StatusNew, Mail: &ticket.MailEffects{Inbound: in,
+	good := ticket.Event{At: at, Action: "open", To: ticket.StatusNew, Mail: &ticket.MailEffects{Inbound: in,
 		Notify: func(r *ticket.Request, ev ticket.Event) ([]ticket.Notice, error) {
 			return []ticket.Notice{{Request: r.ID, Kind: ticket.NoticeRegistration, To: []string{"ops@acme.test"},
 				Subject: "[" + r.ID + "] registered", MessageID: fmt.Sprintf("sup-%d.%d@desk.test", r.Number, ev.Seq),
@@ -86,7 +90,7 @@ func TestClaimNoticesOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sustain.db")
 	s := openStore(t, path)
 	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
-	in, err := s.ReceiveRaw(ctx, []byte("x"), "stdin", at)
+	in, err := s.ReceiveRaw(ctx, strings.NewReader("x"), "stdin", at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +174,7 @@ func TestIMAPPositionAndLang(t *testing.T) {
 	if v, u, _ := s.IMAPPosition(ctx, "INBOX"); v != 4000000000 || u != 17 {
 		t.Errorf("position = %d/%d", v, u)
 	}
-	if err := s.AddCustomer(ctx, &ticket.Customer{Code: "ACME", Name: "A", Emails: []string{}, Lang: "en", CreatedAt: newRequest("").CreatedAt}); err != nil {
+	if err := s.AddCustomer(ctx, &ticket.Customer{Code: "ACME", Name: "A", Emails: []string{}, Lang: "en", CreatedAt: evAt}); err != nil {
 		t.Fatal(err)
 	}
 	if c, _ := s.Customer(ctx, "ACME"); c.Lang != "en" {
@@ -179,37 +183,51 @@ func TestIMAPPositionAndLang(t *testing.T) {
 }
 
 // TestSecondActionOnOneMessageIsRefused: a message already opened a
-// request; a second run deciding another delivery of it cannot act on it.
+// request; a second run deciding another delivery of it cannot act on it,
+// whether it is known by its Message-ID or, without one, by its SHA-256.
 func TestSecondActionOnOneMessageIsRefused(t *testing.T) {
-	s := openStore(t, filepath.Join(t.TempDir(), "sustain.db"))
-	seed(t, s)
-	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
-	var ins []*ticket.Inbound
-	for range 2 {
-		in, err := s.ReceiveRaw(ctx, []byte("same"), "stdin", at)
-		if err != nil {
-			t.Fatal(err)
-		}
-		in.MessageID, in.Decision = "same@acme.test", ticket.DecisionOpened
-		ins = append(ins, in)
-	}
-	open := func(in *ticket.Inbound) error {
-		_, err := s.CreateRequest(ctx, "SUP", newRequest("x"), nil, ticket.Event{At: newRequest("").CreatedAt, Action: "open", To: ticket.StatusNew,
-			Mail: &ticket.MailEffects{Inbound: in}})
-		return err
-	}
-	if err := open(ins[0]); err != nil {
-		t.Fatal(err)
-	}
-	if err := open(ins[1]); !errors.Is(err, ticket.ErrHandledElsewhere) {
-		t.Fatalf("second open: %v, want ErrHandledElsewhere", err)
-	}
-	if rs, _ := s.Requests(ctx, ticket.Filter{}); len(rs) != 1 {
-		t.Fatalf("%d requests, want 1", len(rs))
+	for _, messageID := range []string{"same@acme.test", ""} {
+		t.Run("message-id="+messageID, func(t *testing.T) {
+			s := openStore(t, filepath.Join(t.TempDir(), "sustain.db"))
+			seed(t, s)
+			at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+			var ins []*ticket.Inbound
+			for _, raw := range []string{"same", "same", "other"} {
+				in, err := s.ReceiveRaw(ctx, strings.NewReader(raw), "stdin", at)
+				if err != nil {
+					t.Fatal(err)
+				}
+				in.MessageID, in.Decision = messageID, ticket.DecisionOpened
+				ins = append(ins, in)
+			}
+			open := func(in *ticket.Inbound) error {
+				_, err := s.CreateRequest(ctx, "SUP", newRequest("x"), nil, ticket.Event{At: at, Action: "open", To: ticket.StatusNew,
+					Mail: &ticket.MailEffects{Inbound: in}})
+				return err
+			}
+			if err := open(ins[0]); err != nil {
+				t.Fatal(err)
+			}
+			if err := open(ins[1]); !errors.Is(err, ticket.ErrHandledElsewhere) {
+				t.Fatalf("second open: %v, want ErrHandledElsewhere", err)
+			}
+			want := 1
+			if messageID == "" {
+				// Other bytes without a Message-ID are another message.
+				if err := open(ins[2]); err != nil {
+					t.Fatal(err)
+				}
+				want = 2
+			}
+			if rs, _ := s.Requests(ctx, ticket.Filter{}); len(rs) != want {
+				t.Fatalf("%d requests, want %d", len(rs), want)
+			}
+		})
 	}
 }
 
-// TestRawComesBackByteForByte across the piece boundaries.
+// TestRawComesBackByteForByte across the piece boundaries, whole and
+// through RawReader, with the size and SHA-256 of what was read.
 func TestRawComesBackByteForByte(t *testing.T) {
 	s := openStore(t, filepath.Join(t.TempDir(), "sustain.db"))
 	for _, n := range []int{0, 1, rawChunk - 1, rawChunk, rawChunk + 1, 3*rawChunk + 7} {
@@ -217,13 +235,57 @@ func TestRawComesBackByteForByte(t *testing.T) {
 		for i := range raw {
 			raw[i] = byte(i*7 + i/rawChunk)
 		}
-		in, err := s.ReceiveRaw(ctx, raw, "test", time.Now())
+		// Short reads, as from a pipe.
+		in, err := s.ReceiveRaw(ctx, io.LimitReader(&slowReader{b: raw}, int64(n)), "test", time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
+		sum := sha256.Sum256(raw)
+		if in.Size != int64(n) || in.SHA256 != hex.EncodeToString(sum[:]) {
+			t.Errorf("%d bytes: recorded %d, %s", n, in.Size, in.SHA256)
+		}
 		got, back, err := s.InboundMessage(ctx, in.ID)
-		if err != nil || !bytes.Equal(back, raw) || got.Size != int64(n) {
+		if err != nil || !bytes.Equal(back, raw) || got.Size != int64(n) || got.SHA256 != in.SHA256 {
 			t.Errorf("%d bytes: got %d back (%v)", n, len(back), err)
+		}
+		streamed, err := io.ReadAll(s.RawReader(ctx, in.ID, in.Size))
+		if err != nil || !bytes.Equal(streamed, raw) {
+			t.Errorf("%d bytes: read %d back (%v)", n, len(streamed), err)
+		}
+		if n > rawChunk {
+			// A size the pieces do not add up to is damage, not EOF.
+			if _, err := io.ReadAll(s.RawReader(ctx, in.ID, in.Size+1)); err == nil {
+				t.Errorf("%d bytes: a short message read without an error", n)
+			}
 		}
 	}
 }
+
+type slowReader struct{ b []byte }
+
+func (r *slowReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p[:min(len(p), 1000)], r.b)
+	r.b = r.b[n:]
+	return n, nil
+}
+
+// A message whose bytes cannot all be read is not kept at all: the MTA
+// gets a temporary failure and delivers it again.
+func TestReceiveRawFailingReaderKeepsNothing(t *testing.T) {
+	s := openStore(t, filepath.Join(t.TempDir(), "sustain.db"))
+	r := io.MultiReader(strings.NewReader(strings.Repeat("x", rawChunk+10)), errReader{})
+	if _, err := s.ReceiveRaw(ctx, r, "stdin", time.Now()); err == nil || !strings.Contains(err.Error(), "pipe broke") {
+		t.Fatalf("err = %v", err)
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM inbound) + (SELECT count(*) FROM inbound_raw)").Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d rows left (%v)", n, err)
+	}
+}
+
+type errReader struct{}
+
+func (errReader) Read([]byte) (int, error) { return 0, errors.New("pipe broke") }

@@ -50,8 +50,7 @@ func (s *Store) CreateRequest(ctx context.Context, prefix string, r *ticket.Requ
 		for _, f := range files {
 			sum := sha256.Sum256(f.Data)
 			a := ticket.Attachment{Name: f.Name, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:]), AddedAt: r.CreatedAt}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO attachments (number, name, size, sha256, added_at, content)
-				VALUES (?, ?, ?, ?, ?, ?)`, r.Number, a.Name, a.Size, a.SHA256, dbTime(a.AddedAt), f.Data); err != nil {
+			if err := insertAttachment(ctx, tx, r.Number, a, f.Data); err != nil {
 				return err
 			}
 			r.Attachments = append(r.Attachments, a)
@@ -476,14 +475,34 @@ func (s *Store) loadRequests(ctx context.Context, q querier, columns string, ids
 	return out, seq, srows.Err()
 }
 
+// pieceSize is the size of the pieces attachments are kept in, as raw
+// messages are (rawChunk): SQLite copies each bound BLOB, so the copies stay
+// this small whatever the file's size.
+const pieceSize = 1 << 20
+
+// insertAttachment records a file and writes its content in pieces.
+func insertAttachment(ctx context.Context, tx *sql.Tx, number int, a ticket.Attachment, data []byte) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO attachments (number, name, size, sha256, added_at) VALUES (?, ?, ?, ?, ?)`,
+		number, a.Name, a.Size, a.SHA256, dbTime(a.AddedAt)); err != nil {
+		return err
+	}
+	for seq, off := 0, 0; off < len(data); seq, off = seq+1, off+pieceSize {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO attachment_pieces (number, name, seq, data) VALUES (?, ?, ?, ?)",
+			number, a.Name, seq, data[off:min(off+pieceSize, len(data))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // AttachmentData returns an attachment's content.
 func (s *Store) AttachmentData(ctx context.Context, id, name string) (*ticket.Attachment, []byte, error) {
 	where, arg := lookup(id)
 	var a ticket.Attachment
 	var at int64
-	var data []byte
-	err := s.db.QueryRowContext(ctx, `SELECT a.name, a.size, a.sha256, a.added_at, a.content FROM attachments a
-		JOIN requests r ON r.number = a.number WHERE `+where+` AND a.name = ?`, arg, name).Scan(&a.Name, &a.Size, &a.SHA256, &at, &data)
+	var number int
+	err := s.db.QueryRowContext(ctx, `SELECT a.number, a.name, a.size, a.sha256, a.added_at FROM attachments a
+		JOIN requests r ON r.number = a.number WHERE `+where+` AND a.name = ?`, arg, name).Scan(&number, &a.Name, &a.Size, &a.SHA256, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		if _, rerr := s.Request(ctx, id); rerr != nil {
 			return nil, nil, rerr
@@ -494,5 +513,34 @@ func (s *Store) AttachmentData(ctx context.Context, id, name string) (*ticket.At
 		return nil, nil, fail(s.path, err)
 	}
 	a.AddedAt = fromDBTime(at)
+	data, err := s.attachmentContent(ctx, number, &a)
+	if err != nil {
+		return nil, nil, fail(s.path, err)
+	}
 	return &a, data, nil
+}
+
+// attachmentContent joins a file's pieces into one slice of its recorded
+// size, allocated once.
+func (s *Store) attachmentContent(ctx context.Context, number int, a *ticket.Attachment) ([]byte, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT data FROM attachment_pieces WHERE number = ? AND name = ? ORDER BY seq", number, a.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	data := make([]byte, 0, max(a.Size, 0))
+	for rows.Next() {
+		var piece sql.RawBytes
+		if err := rows.Scan(&piece); err != nil {
+			return nil, err
+		}
+		data = append(data, piece...)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if int64(len(data)) != a.Size {
+		return nil, fmt.Errorf("attachment %s is damaged in the store: %d bytes kept, %d recorded", a.Name, len(data), a.Size)
+	}
+	return data, nil
 }

@@ -335,6 +335,16 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.create(w, r)
 	case rest == "version" && r.Method == http.MethodPost:
 		s.createVersion(w, r)
+	case parts[0] == "attachment" && len(parts) == 2 && r.Method == http.MethodGet:
+		for _, is := range s.issues {
+			for _, a := range is.attachments {
+				if a["id"] == parts[1] {
+					writeJSON(w, http.StatusOK, a)
+					return
+				}
+			}
+		}
+		writeJSON(w, http.StatusNotFound, errorBody("The attachment with id '"+parts[1]+"' does not exist"))
 	case parts[0] == "project" && len(parts) >= 2:
 		s.project(w, r, parts[1:])
 	case parts[0] == "issue" && len(parts) >= 2:
@@ -371,10 +381,33 @@ func (s *Server) issueRoute(w http.ResponseWriter, r *http.Request, is *issue, p
 		s.transition(w, r, is)
 	case sub == "attachments" && r.Method == http.MethodPost:
 		s.attach(w, r, is)
+	case sub == "properties" && r.Method == http.MethodGet:
+		names := make([]string, 0, len(is.props))
+		for name := range is.props {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		keys := []map[string]any{}
+		for _, name := range names {
+			keys = append(keys, map[string]any{"self": s.self("issue/" + is.id + "/properties/" + name), "key": name})
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"keys": keys})
+	case len(parts) == 2 && parts[0] == "properties" && r.Method == http.MethodGet:
+		v, ok := is.props[parts[1]]
+		if !ok {
+			writeJSON(w, http.StatusNotFound, errorBody(fmt.Sprintf("The property with key '%s' does not exist.", parts[1])))
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"key": parts[1], "value": v})
 	case len(parts) == 2 && parts[0] == "properties" && r.Method == http.MethodPut:
 		data, _ := io.ReadAll(r.Body)
 		if !json.Valid(data) {
 			writeJSON(w, http.StatusBadRequest, errorBody("The property value must be valid JSON."))
+			return
+		}
+		// Jira's documented limit on a property value.
+		if len(data) > 32768 {
+			writeJSON(w, http.StatusBadRequest, errorBody("The property value must not be longer than 32768 characters."))
 			return
 		}
 		status := http.StatusCreated
@@ -897,6 +930,9 @@ func matches(is *issue, cs []clause) bool {
 		in := false
 		for _, v := range c.values {
 			in = in || strings.EqualFold(v, have)
+			if c.field == "labels" {
+				in = in || hasLabel(is.fields["labels"], v)
+			}
 		}
 		if in == c.negate {
 			return false
@@ -930,7 +966,7 @@ func parseJQL(s string) ([]clause, error) {
 		}
 		c.field = strings.ToLower(strings.TrimSpace(c.field))
 		switch c.field {
-		case "project", "key", "status", "priority", "issuetype":
+		case "project", "key", "status", "priority", "issuetype", "labels":
 		default:
 			return nil, fmt.Errorf("Field '%s' does not exist or you do not have permission to view it.", c.field)
 		}
@@ -945,4 +981,24 @@ func parseJQL(s string) ([]clause, error) {
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// hasLabel reports whether labels (as created: a JSON array) holds label;
+// Jira's labels are case-sensitive.
+func hasLabel(labels any, label string) bool {
+	switch ls := labels.(type) {
+	case []string:
+		for _, l := range ls {
+			if l == label {
+				return true
+			}
+		}
+	case []any:
+		for _, l := range ls {
+			if l == label {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sustain-cli/sustain/internal/problem"
@@ -54,6 +55,9 @@ type Store struct {
 	*customerfile.Store
 	api  *jiraclient.Client
 	opts Options
+	// mailbox caches the key of the mailbox issue (mail.go) for the process.
+	mu      sync.Mutex
+	mailbox string
 }
 
 // New makes the store; it sends nothing until used.
@@ -87,6 +91,12 @@ type record struct {
 	Closure        string              `json:"closure,omitempty"`
 	Attachments    []ticket.Attachment `json:"attachments"`
 	Events         []event             `json:"events"`
+	// The request's messages in and out (ids in the mailbox issue, mail.go)
+	// and the comments that mirror its notices, which the history leaves
+	// out: ticket show lists the notices themselves.
+	MailIn         []int64  `json:"mail_in,omitempty"`
+	MailOut        []int64  `json:"mail_out,omitempty"`
+	NoticeComments []string `json:"notice_comments,omitempty"`
 }
 
 // event is a history entry; its text is the comment it points to (or, for
@@ -102,7 +112,7 @@ type event struct {
 	Moved   string        `json:"moved,omitempty"`   // the Jira status a transition led to
 }
 
-var readFields = []string{"summary", "description", "status", "priority", "created", "updated", "resolutiondate"}
+var readFields = []string{"summary", "description", "status", "priority", "created", "updated", "resolutiondate", "labels"}
 
 // listFields leave the description out: a list never shows it, and a
 // request's description may be large (the same rule as the SQLite store).
@@ -112,6 +122,14 @@ var listFields = slices.DeleteFunc(slices.Clone(readFields), func(f string) bool
 // An upload that fails does not undo the issue: the error names the key and
 // the files that are missing.
 func (s *Store) CreateRequest(ctx context.Context, _ string, r *ticket.Request, files []ticket.File, first ticket.Event) (*ticket.Request, error) {
+	first.Seq = 1
+	box, again, err := s.beforeMail(ctx, first)
+	if err != nil {
+		return nil, err
+	}
+	if again != nil {
+		return s.resumeMail(ctx, box, again, first, ticket.DecisionOpened)
+	}
 	fields := map[string]any{
 		"summary":     r.Subject,
 		"issuetype":   map[string]string{"name": s.opts.IssueType},
@@ -129,6 +147,11 @@ func (s *Store) CreateRequest(ctx context.Context, _ string, r *ticket.Request, 
 	}
 	r.ID = key
 	r.Number = number(key)
+	// Said at once, so a retry of the message finds the request it opened
+	// rather than opening a second one.
+	if err := s.markCaused(ctx, first, key); err != nil {
+		return nil, mailPartial(first, key, []string{key + " was created"}, "recording the message that opened it", err)
+	}
 	rec := recordOf(r)
 	rec.Events = []event{{At: first.At, Actor: first.Actor, Action: first.Action, Detail: first.Detail, To: first.To}}
 	var failed []string
@@ -141,12 +164,18 @@ func (s *Store) CreateRequest(ctx context.Context, _ string, r *ticket.Request, 
 		rec.Attachments = append(rec.Attachments, ticket.Attachment{Name: f.Name, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:]), AddedAt: first.At})
 	}
 	if err := s.api.SetProperty(ctx, key, Property, rec); err != nil {
-		return nil, problem.New(0, "see it at "+s.api.BrowseURL(key)+"; sustain reads it without its customer and history",
-			"%s was created in Jira, but its sustain record could not be saved: %v", key, err)
+		return nil, keepPending(first, problem.New(0, "see it at "+s.api.BrowseURL(key)+"; sustain reads it without its customer and history",
+			"%s was created in Jira, but its sustain record could not be saved: %v", key, err))
 	}
 	if len(failed) > 0 {
-		return nil, problem.New(0, "attach the file to "+key+" in Jira: "+s.api.BrowseURL(key),
-			"%s was created, but %d attachment(s) failed to upload: %s", key, len(failed), strings.Join(failed, "; "))
+		return nil, keepPending(first, problem.New(0, "attach the file to "+key+" in Jira: "+s.api.BrowseURL(key),
+			"%s was created, but %d attachment(s) failed to upload: %s", key, len(failed), strings.Join(failed, "; ")))
+	}
+	if first.Mail != nil {
+		r.History = []ticket.Event{first}
+		if err := s.finishMail(ctx, box, r, first, []string{key + " was created"}); err != nil {
+			return nil, err
+		}
 	}
 	return s.Request(ctx, key)
 }
@@ -217,6 +246,9 @@ func (s *Store) Request(ctx context.Context, id string) (*ticket.Request, error)
 		Properties: []string{Property}, Expand: "changelog"})
 	if err != nil {
 		return nil, requestError(key, err)
+	}
+	if slices.Contains(is.Labels, MailboxLabel) {
+		return nil, ticket.ErrNoRequest(key)
 	}
 	r, rec, err := s.requestOf(is)
 	if err != nil {
@@ -331,6 +363,9 @@ func history(rec *record, comments []jiraclient.Comment, is *jiraclient.Issue) [
 	}
 	var out []ticket.Event
 	used := map[string]bool{}
+	for _, id := range rec.NoticeComments {
+		used[id] = true
+	}
 	moved := map[string]int{} // transitions sustain made, by target status
 	for i, e := range rec.Events {
 		ev := ticket.Event{At: e.At, Actor: e.Actor, Action: e.Action, Detail: e.Detail, From: e.From, To: e.To}
@@ -408,6 +443,9 @@ func (s *Store) Requests(ctx context.Context, f ticket.Filter) ([]*ticket.Reques
 	err := s.api.Search(ctx, strings.Join(jql, " AND ")+" ORDER BY key ASC",
 		jiraclient.SearchOptions{Fields: listFields, Properties: []string{Property}},
 		func(is *jiraclient.Issue) error {
+			if slices.Contains(is.Labels, MailboxLabel) {
+				return nil // the mailbox issue is no request
+			}
 			r, _, err := s.requestOf(is)
 			if err != nil {
 				return err
@@ -460,8 +498,27 @@ func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*t
 		if err != nil {
 			return nil, err
 		}
-		if err := s.apply(ctx, r, prev, ev); err != nil {
+		box, again, err := s.beforeMail(ctx, *ev)
+		if err != nil {
 			return nil, err
+		}
+		if again != nil {
+			got, err := s.resumeMail(ctx, box, again, *ev, ticket.DecisionAppended)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, got)
+			continue
+		}
+		seq, err := s.apply(ctx, r, prev, ev)
+		if err != nil {
+			return nil, err
+		}
+		if ev.Mail != nil {
+			ev.Seq = seq
+			if err := s.afterApply(ctx, box, r, *ev); err != nil {
+				return nil, err
+			}
 		}
 		got, err := s.Request(ctx, r.ID)
 		if err != nil {
@@ -472,13 +529,14 @@ func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*t
 	return out, nil
 }
 
-func (s *Store) apply(ctx context.Context, r *ticket.Request, prev ticket.Status, ev *ticket.Event) error {
+// apply returns the event's place in the record, which numbers its notices.
+func (s *Store) apply(ctx context.Context, r *ticket.Request, prev ticket.Status, ev *ticket.Event) (int, error) {
 	var tr *jiraclient.Transition
 	var trFields map[string]any
 	if r.Status != prev {
 		var err error
 		if tr, trFields, err = s.transition(ctx, r.ID, prev, r.Status); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	e := event{At: ev.At, Actor: ev.Actor, Action: ev.Action, Detail: ev.Detail, From: ev.From, To: ev.To}
@@ -486,14 +544,14 @@ func (s *Store) apply(ctx context.Context, r *ticket.Request, prev ticket.Status
 	if ev.Text != "" {
 		c, err := s.api.AddComment(ctx, r.ID, customerPrefix(ev.Actor)+ev.Text, ev.Action == string(ticket.ActComment))
 		if err != nil {
-			return err
+			return 0, err
 		}
 		e.Comment = c.ID
 		done = append(done, "the comment was added")
 	}
 	if tr != nil {
 		if err := s.api.Transition(ctx, r.ID, tr.ID, trFields); err != nil {
-			return partial(r.ID, done, "moving it to "+tr.To.Name, err)
+			return 0, partial(r.ID, done, "moving it to "+tr.To.Name, err)
 		}
 		e.Moved = tr.To.Name
 		done = append(done, "it moved to "+tr.To.Name)
@@ -502,11 +560,11 @@ func (s *Store) apply(ctx context.Context, r *ticket.Request, prev ticket.Status
 	// recorded meanwhile by someone else are kept.
 	is, err := s.api.Issue(ctx, r.ID, jiraclient.GetOptions{Fields: []string{"status"}, Properties: []string{Property}})
 	if err != nil {
-		return partial(r.ID, done, "saving its record", err)
+		return 0, partial(r.ID, done, "saving its record", err)
 	}
 	old, err := s.readRecord(is)
 	if err != nil {
-		return partial(r.ID, done, "saving its record", err)
+		return 0, partial(r.ID, done, "saving its record", err)
 	}
 	rec := recordOf(r)
 	rec.Attachments = old.Attachments
@@ -514,13 +572,14 @@ func (s *Store) apply(ctx context.Context, r *ticket.Request, prev ticket.Status
 		rec.Attachments = []ticket.Attachment{}
 	}
 	rec.Events = append(old.Events, e)
+	rec.MailIn, rec.MailOut, rec.NoticeComments = old.MailIn, old.MailOut, old.NoticeComments
 	if rec.CreatedAt.IsZero() {
 		rec.CreatedAt = old.CreatedAt
 	}
 	if err := s.api.SetProperty(ctx, r.ID, Property, rec); err != nil {
-		return partial(r.ID, done, "saving its record", err)
+		return 0, partial(r.ID, done, "saving its record", err)
 	}
-	return nil
+	return len(rec.Events), nil
 }
 
 func partial(key string, done []string, step string, err error) error {

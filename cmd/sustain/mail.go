@@ -65,8 +65,8 @@ func (a *app) desk() (*desk, error) {
 	}
 	ms, ok := svc.Store.(ticket.MailStore)
 	if !ok {
-		return nil, problem.New(problem.Refused, "run the mail commands on a SQLite store (--store FILE)",
-			"the e-mail channel is not yet supported on the Jira store")
+		return nil, problem.New(problem.Refused, "run the mail commands on a SQLite or Jira store",
+			"this store does not keep the e-mail channel")
 	}
 	n, err := a.mailNotifier()
 	if err != nil {

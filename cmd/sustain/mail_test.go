@@ -116,27 +116,36 @@ func TestMailShowLogQuarantineOutboxFlags(t *testing.T) {
 	}
 }
 
-// TestMailOnJiraIsRefused: the mail commands say plainly that the Jira
-// store does not carry the e-mail channel yet, and touch nothing.
-func TestMailOnJiraIsRefused(t *testing.T) {
+// TestMailOnJira: the mail commands work on the Jira store, and what they
+// keep is in Jira: a second machine (another data directory) sees it.
+func TestMailOnJira(t *testing.T) {
 	srv := jiratest.New("SUP")
 	defer srv.Close()
 	srv.SetCredentials("", "tok")
-	dir := t.TempDir()
-	t.Setenv("HOME", dir)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
-	t.Setenv("XDG_DATA_HOME", filepath.Join(dir, "data"))
-	t.Setenv("SUSTAIN_JIRA_URL", srv.URL)
-	t.Setenv("SUSTAIN_JIRA_TOKEN", "tok")
-	for _, args := range [][]string{{"mail", "log"}, {"mail", "ingest", "-"}, {"mail", "outbox", "list"}} {
+	run := func(dir string, stdin string, args ...string) (int, string, string) {
+		t.Helper()
+		t.Setenv("HOME", dir)
+		t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+		t.Setenv("XDG_DATA_HOME", filepath.Join(dir, "data"))
+		t.Setenv("SUSTAIN_JIRA_URL", srv.URL)
+		t.Setenv("SUSTAIN_JIRA_TOKEN", "tok")
 		var out, errb bytes.Buffer
-		code := Main(append([]string{"-C", dir, "--store", "jira:" + srv.URL}, args...), strings.NewReader("From: a@b.test\r\n\r\nx\r\n"), &out, &errb)
-		want := exitRefused
-		if args[1] == "ingest" {
-			want = exitTempFail // the MTA keeps the message until the desk runs on a store that takes it
-		}
-		if code != want || !strings.Contains(errb.String(), "not yet supported on the Jira store") {
-			t.Errorf("%v: exit %d, stderr %q", args, code, errb.String())
-		}
+		code := Main(append([]string{"-C", dir, "--store", "jira:" + srv.URL}, args...), strings.NewReader(stdin), &out, &errb)
+		return code, out.String(), errb.String()
+	}
+	one, two := t.TempDir(), t.TempDir()
+	msg := "From: a@b.test\r\nMessage-ID: <x1@b.test>\r\nSubject: hello\r\n\r\nx\r\n"
+	if code, out, errb := run(one, msg, "mail", "ingest"); code != exitOK || !strings.Contains(out, "quarantined") {
+		t.Fatalf("ingest: exit %d, %q %q", code, out, errb)
+	}
+	code, out, errb := run(two, "", "mail", "log", "--json")
+	if code != exitOK || !strings.Contains(out, `"message_id": "x1@b.test"`) || !strings.Contains(out, `"decision": "quarantined"`) {
+		t.Errorf("log on a second machine: exit %d, %q %q", code, out, errb)
+	}
+	if strings.Contains(out+errb, "tok") {
+		t.Error("the token was printed")
+	}
+	if code, out, _ := run(two, "", "mail", "outbox", "list"); code != exitOK {
+		t.Errorf("outbox list: exit %d, %q", code, out)
 	}
 }

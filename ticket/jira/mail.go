@@ -617,7 +617,8 @@ func (s *Store) RequestMail(ctx context.Context, request string) ([]*ticket.Inbo
 
 // queueNotice stores a notice: its bytes, its record, its Message-ID, the
 // queue, and on its request a comment and the request's list. A notice
-// whose Message-ID is known was queued by an earlier, interrupted run.
+// whose Message-ID is known was stored by an earlier, interrupted run:
+// only the steps after the index are made again, each once.
 func (s *Store) queueNotice(ctx context.Context, box string, n *ticket.Notice) error {
 	if n.Status == "" {
 		n.Status = ticket.NoticeQueued
@@ -631,7 +632,7 @@ func (s *Store) queueNotice(ctx context.Context, box string, n *ticket.Notice) e
 		}
 		if e.Notice != 0 {
 			n.ID = e.Notice
-			return nil
+			return s.afterNotice(ctx, box, n)
 		}
 	}
 	name := n.MessageID
@@ -657,6 +658,12 @@ func (s *Store) queueNotice(ctx context.Context, box string, n *ticket.Notice) e
 			return err
 		}
 	}
+	return s.afterNotice(ctx, box, n)
+}
+
+// afterNotice makes the steps of queueNotice that follow the index; each
+// can be made again without effect.
+func (s *Store) afterNotice(ctx context.Context, box string, n *ticket.Notice) error {
 	if n.Status == ticket.NoticeQueued {
 		if err := s.editList(ctx, box, queuedKey, n.ID, true); err != nil {
 			return err
@@ -671,6 +678,10 @@ func (s *Store) queueNotice(ctx context.Context, box string, n *ticket.Notice) e
 	}
 	if n.Request == "" {
 		return nil
+	}
+	rec, err := s.requestRecord(ctx, n.Request)
+	if err != nil || slices.Contains(rec.MailOut, n.ID) {
+		return err
 	}
 	c, err := s.api.AddComment(ctx, n.Request, fmt.Sprintf("Notice %s to %s queued: %s", n.Kind, strings.Join(n.To, ", "), n.Subject), true)
 	if err != nil {
@@ -743,7 +754,14 @@ func (s *Store) ClaimNotices(ctx context.Context, now time.Time, n int) ([]*tick
 		if err != nil {
 			return out, err
 		}
-		if o.Status != ticket.NoticeQueued || (o.NextAttemptAt != nil && o.NextAttemptAt.After(now)) ||
+		if o.Status != ticket.NoticeQueued {
+			// Left in the queue by a run stopped part-way.
+			if err := s.editList(ctx, box, queuedKey, id, false); err != nil {
+				return out, err
+			}
+			continue
+		}
+		if (o.NextAttemptAt != nil && o.NextAttemptAt.After(now)) ||
 			(o.ClaimedUntil != nil && o.ClaimedUntil.After(now)) {
 			continue
 		}
@@ -949,7 +967,7 @@ func (s *Store) markCaused(ctx context.Context, ev ticket.Event, key string) err
 // afterApply writes an update's mail effects once the request changed:
 // the files that came with the message, the index, then the rest.
 func (s *Store) afterApply(ctx context.Context, box string, r *ticket.Request, ev ticket.Event) error {
-	done := []string{r.ID + " was changed"}
+	done := []string{"the request was changed"}
 	if len(ev.Mail.Files) > 0 {
 		if err := s.attachFiles(ctx, r.ID, ev.Mail.Files, ev.At); err != nil {
 			return mailPartial(ev, r.ID, done, "attaching the files of the message", err)
@@ -1034,7 +1052,7 @@ func (s *Store) resumeMail(ctx context.Context, box string, e *indexEntry, ev ti
 		ev.Mail = &ticket.MailEffects{Inbound: in}
 	}
 	ev.Seq = e.Seq
-	if err := s.finishMail(ctx, box, r, ev, []string{r.ID + " was changed by this message before"}); err != nil {
+	if err := s.finishMail(ctx, box, r, ev, []string{"this message had changed it before"}); err != nil {
 		return nil, err
 	}
 	return s.Request(ctx, r.ID)

@@ -150,7 +150,7 @@ func (s *Store) CreateRequest(ctx context.Context, _ string, r *ticket.Request, 
 	// Said at once, so a retry of the message finds the request it opened
 	// rather than opening a second one.
 	if err := s.markCaused(ctx, first, key); err != nil {
-		return nil, mailPartial(first, key, []string{key + " was created"}, "recording the message that opened it", err)
+		return nil, mailPartial(first, key, []string{"the request was created"}, "recording the message that opened it", err)
 	}
 	rec := recordOf(r)
 	rec.Events = []event{{At: first.At, Actor: first.Actor, Action: first.Action, Detail: first.Detail, To: first.To}}
@@ -173,7 +173,7 @@ func (s *Store) CreateRequest(ctx context.Context, _ string, r *ticket.Request, 
 	}
 	if first.Mail != nil {
 		r.History = []ticket.Event{first}
-		if err := s.finishMail(ctx, box, r, first, []string{key + " was created"}); err != nil {
+		if err := s.finishMail(ctx, box, r, first, []string{"the request was created"}); err != nil {
 			return nil, err
 		}
 	}

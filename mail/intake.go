@@ -163,6 +163,12 @@ func (t *trapReader) Read(p []byte) (int, error) {
 func tempFail(err error, what string) error {
 	var pe *problem.Error
 	if errors.As(err, &pe) {
+		if pe.Kind == problem.Unavailable || pe.Kind == problem.Auth {
+			// A store that is a remote service (Jira) down or refusing the
+			// account: the MTA must retry, not bounce.
+			return problem.New(problem.TempFail, strings.TrimPrefix(pe.Hint+"; nothing is lost: the sender (or the MTA) retries, or run the command again", "; "),
+				"%s: %s", what, pe.Msg)
+		}
 		return err
 	}
 	return problem.New(problem.TempFail, "nothing is lost: the sender (or the MTA) retries, or run the command again", "%s: %v", what, err)
@@ -485,7 +491,9 @@ func (i *Intake) settle(ctx context.Context, in *ticket.Inbound, err error) (*ti
 		}
 		in.Decision, in.Request, in.Reason = ticket.DecisionDuplicate, dup.Request, fmt.Sprintf("duplicate of %d", dup.ID)
 		return in, i.record(ctx, in, nil)
-	case errors.As(err, &pe) && pe.Kind != problem.TempFail:
+	case errors.As(err, &pe) && pe.Kind != problem.TempFail && pe.Kind != problem.Unavailable && pe.Kind != problem.Auth:
+		// Jira unreachable or refusing the account is the store's trouble,
+		// not the message's: it stays pending (the default below).
 		in.Request, in.As = "", ""
 		reason := pe.Msg
 		if pe.Hint != "" {

@@ -15,9 +15,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sustain-cli/sustain/bizcal"
 	"github.com/sustain-cli/sustain/internal/jiratest"
 	"github.com/sustain-cli/sustain/internal/problem"
 	jiraclient "github.com/sustain-cli/sustain/jira"
+	"github.com/sustain-cli/sustain/mail"
 	"github.com/sustain-cli/sustain/ticket"
 	"github.com/sustain-cli/sustain/ticket/customerfile"
 )
@@ -399,5 +401,48 @@ func TestRefusalsAndIMAPPositions(t *testing.T) {
 	}
 	if v, u, err := s.IMAPPosition(ctx, "INBOX"); v != 7 || u != 42 || err != nil {
 		t.Errorf("position: %d %d %v", v, u, err)
+	}
+}
+
+// TestIntakeOnJira runs the real intake on the Jira store: Jira failing
+// while a request is opened leaves the message pending (not quarantined),
+// and the next run opens it once.
+func TestIntakeOnJira(t *testing.T) {
+	s, srv := newStore(t)
+	msk := time.FixedZone("MSK", 3*3600)
+	now := func() time.Time { return time.Date(2026, 11, 16, 10, 0, 0, 0, msk) }
+	tmpl, err := mail.LoadTemplates("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &mail.Notifier{Templates: tmpl, Address: "support@desk.test", Now: now}
+	svc := &ticket.Service{Store: s, Now: now, Notifier: n,
+		Calendar: bizcal.New(bizcal.Russian(), msk, 9*time.Hour, 18*time.Hour, nil),
+		Policy:   ticket.Policy{Prefix: "SUP", AutocloseBusinessDays: 8, EmailRequiresRegisteredSender: true}}
+	if err := svc.AddCustomer(ctx, &ticket.Customer{Code: "ACME", Name: "Acme LLC", Emails: []string{"ops@acme.test"}}); err != nil {
+		t.Fatal(err)
+	}
+	intake := &mail.Intake{Service: svc, Store: s, Notifier: n, Actor: "mail"}
+	receive(t, s, msg1) // kept; the next POST to Jira opens the request
+	srv.Inject(jiratest.Fault{Match: "POST /rest/api/2/issue", Status: 503})
+	_, err = intake.Resume(ctx)
+	var pe *problem.Error
+	if !errors.As(err, &pe) || pe.Kind != problem.TempFail || !strings.Contains(err.Error(), "503") {
+		t.Fatalf("err = %v", err)
+	}
+	if list, _ := s.InboundList(ctx, ticket.DecisionQuarantined, 0); len(list) != 0 {
+		t.Fatalf("quarantined for Jira's failure: %+v", list)
+	}
+	done, err := intake.Resume(ctx)
+	if err != nil || len(done) != 1 || done[0].Decision != ticket.DecisionOpened || done[0].Request != "SUP-2" {
+		t.Fatalf("resume: %+v %v", done, err)
+	}
+	again, err := intake.Ingest(ctx, []byte(msg1), "stdin")
+	if err != nil || again.Decision != ticket.DecisionDuplicate {
+		t.Errorf("the MTA's retry: %+v %v", again, err)
+	}
+	outs, _ := s.Notices(ctx, "", 0)
+	if len(outs) != 1 || outs[0].Kind != ticket.NoticeRegistration || outs[0].MessageID != "sup-2.1@desk.test" {
+		t.Errorf("notices: %+v", outs)
 	}
 }

@@ -563,12 +563,14 @@ func (s *Store) requestRecord(ctx context.Context, request string) (*record, err
 
 // LastInbound is the Message-ID of the customer's last message on request.
 func (s *Store) LastInbound(ctx context.Context, request string) (string, error) {
-	box, err := s.mailboxKey(ctx, false)
-	if err != nil || box == "" {
+	// The record first: a request without mail costs no search for the
+	// mailbox.
+	rec, err := s.requestRecord(ctx, request)
+	if err != nil || len(rec.MailIn) == 0 {
 		return "", err
 	}
-	rec, err := s.requestRecord(ctx, request)
-	if err != nil {
+	box, err := s.mailboxKey(ctx, false)
+	if err != nil || box == "" {
 		return "", err
 	}
 	for i := len(rec.MailIn) - 1; i >= 0; i-- {
@@ -586,13 +588,16 @@ func (s *Store) LastInbound(ctx context.Context, request string) (string, error)
 // RequestMail lists a request's messages in and out, oldest first.
 func (s *Store) RequestMail(ctx context.Context, request string) ([]*ticket.Inbound, []*ticket.Notice, error) {
 	ins, outs := []*ticket.Inbound{}, []*ticket.Notice{}
-	box, err := s.mailboxKey(ctx, false)
-	if err != nil || box == "" {
-		return ins, outs, err
-	}
 	rec, err := s.requestRecord(ctx, request)
 	if err != nil {
 		return nil, nil, err
+	}
+	if len(rec.MailIn)+len(rec.MailOut) == 0 {
+		return ins, outs, nil // no search for the mailbox
+	}
+	box, err := s.mailboxKey(ctx, false)
+	if err != nil || box == "" {
+		return ins, outs, err
 	}
 	for _, id := range rec.MailIn {
 		in, err := s.inbound(ctx, box, id)

@@ -446,3 +446,19 @@ func TestIntakeOnJira(t *testing.T) {
 		t.Errorf("notices: %+v", outs)
 	}
 }
+
+// A request without mail is shown without looking for the mailbox.
+func TestRequestWithoutMailCostsNoSearch(t *testing.T) {
+	s, srv := newStore(t)
+	create(t, s)
+	ins, outs, err := s.RequestMail(ctx, "SUP-1")
+	if err != nil || len(ins) != 0 || len(outs) != 0 {
+		t.Errorf("mail: %v %v %v", ins, outs, err)
+	}
+	if last, err := s.LastInbound(ctx, "SUP-1"); last != "" || err != nil {
+		t.Errorf("last inbound %q %v", last, err)
+	}
+	if n := srv.Count("GET /rest/api/2/search"); n != 0 {
+		t.Errorf("%d searches", n)
+	}
+}

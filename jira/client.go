@@ -389,23 +389,29 @@ func (c *Client) Transition(ctx context.Context, key, id string, fields map[stri
 
 // Attach uploads a file to an issue.
 func (c *Client) Attach(ctx context.Context, key, name string, data []byte) (*Attachment, error) {
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	part, err := mw.CreateFormFile("file", name)
-	if err != nil {
+	// The body is the part's header, the data itself and the closing
+	// boundary: a large message is never copied into a second buffer, and
+	// a retry reads the same three again.
+	var head bytes.Buffer
+	mw := multipart.NewWriter(&head)
+	if _, err := mw.CreateFormFile("file", name); err != nil {
 		return nil, err
 	}
-	if _, err := part.Write(data); err != nil {
-		return nil, err
-	}
+	n := head.Len()
 	if err := mw.Close(); err != nil {
 		return nil, err
 	}
+	start, tail := head.Bytes()[:n], head.Bytes()[n:]
+	open := func() io.Reader {
+		return io.MultiReader(bytes.NewReader(start), bytes.NewReader(data), bytes.NewReader(tail))
+	}
 	path := "rest/api/2/issue/" + url.PathEscape(key) + "/attachments"
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base.String()+"/"+path, bytes.NewReader(body.Bytes()))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base.String()+"/"+path, open())
 	if err != nil {
 		return nil, err
 	}
+	req.ContentLength = int64(len(start) + len(data) + len(tail))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(open()), nil }
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("X-Atlassian-Token", "no-check") // Jira's XSRF check for uploads
 	req.Header.Set("Accept", "application/json")

@@ -480,7 +480,12 @@ func (s *Store) index(ctx context.Context, box string, in *ticket.Inbound, reque
 		return nil
 	}
 	was := e
-	e.Inbound, e.Request, e.Decision, e.As = in.ID, request, in.Decision, in.As
+	e.Inbound, e.Decision, e.As = in.ID, in.Decision, in.As
+	if request != "" {
+		// Never cleared: our own notice with this Message-ID coming back
+		// (a loop, ignored) must not unthread the replies to it.
+		e.Request = request
+	}
 	if seq > 0 {
 		e.Seq = seq
 	}

@@ -462,3 +462,23 @@ func TestRequestWithoutMailCostsNoSearch(t *testing.T) {
 		t.Errorf("%d searches", n)
 	}
 }
+
+// Our own notice coming back (a mail loop, ignored) keeps the replies to it
+// threaded.
+func TestLoopedNoticeKeepsItsThread(t *testing.T) {
+	s, _ := newStore(t)
+	if _, err := openByMail(t, s, receive(t, s, msg1)); err != nil {
+		t.Fatal(err)
+	}
+	back := receive(t, s, "Message-ID: <sup-2.1@desk.test>\r\nX-Loop: support@desk.test\r\n\r\nregistration\r\n")
+	back.MessageID, back.Decision, back.Reason = "sup-2.1@desk.test", ticket.DecisionIgnored, "loop"
+	if err := s.Decide(ctx, back, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.ThreadOf(ctx, []string{"sup-2.1@desk.test"}); got != "SUP-2" || err != nil {
+		t.Errorf("thread %q %v", got, err)
+	}
+	if n, err := s.NoticeByMessageID(ctx, "sup-2.1@desk.test"); n == nil || err != nil {
+		t.Errorf("notice %v %v", n, err)
+	}
+}

@@ -52,6 +52,9 @@ const MailboxLabel = "sustain-mailbox"
 const (
 	mailboxSummary = "sustain mailbox: intake log and outbox (keep open)"
 	pendingKey     = "sustain.pending"
+	// quarantinedKey lists the messages in quarantine, so listing them
+	// reads those records only, not the whole log.
+	quarantinedKey = "sustain.quarantined"
 	queuedKey      = "sustain.queued"
 	// claimLease is how long a sender holds a claimed notice; a sender
 	// killed mid-send leaves it to the next run after this.
@@ -124,7 +127,7 @@ func errNoNotice(id int64) error {
 	return problem.New(problem.NotFound, "see the outbox with: sustain mail outbox list", "no notice %d in the outbox", id)
 }
 
-// mailbox finds the mailbox issue: the oldest issue of the project with
+// mailboxKey finds the mailbox issue: the oldest issue of the project with
 // the label, made on first use when create is set; "" when there is none
 // and create is not.
 func (s *Store) mailboxKey(ctx context.Context, create bool) (string, error) {
@@ -399,7 +402,14 @@ func (s *Store) InboundList(ctx context.Context, decision string, limit int) ([]
 	if err != nil || box == "" {
 		return out, err
 	}
-	ids, err := s.ids(ctx, box, "sustain.in.")
+	var ids []int64
+	switch decision {
+	case ticket.DecisionQuarantined:
+		ids, err = s.list(ctx, box, quarantinedKey)
+		slices.Reverse(ids)
+	default:
+		ids, err = s.ids(ctx, box, "sustain.in.")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -456,6 +466,9 @@ func (s *Store) recordInbound(ctx context.Context, box string, in *ticket.Inboun
 		}); err != nil {
 			return err
 		}
+	}
+	if err := s.editList(ctx, box, quarantinedKey, in.ID, in.Decision == ticket.DecisionQuarantined); err != nil {
+		return err
 	}
 	return s.editList(ctx, box, pendingKey, in.ID, false)
 }
@@ -993,7 +1006,8 @@ func (s *Store) afterApply(ctx context.Context, box string, r *ticket.Request, e
 // attachFiles uploads the files that came with a message, a taken name
 // getting -2, -3... as on the SQLite store.
 func (s *Store) attachFiles(ctx context.Context, key string, files []ticket.File, at time.Time) error {
-	return s.updateRecord(ctx, key, func(rec *record, is *jiraclient.Issue) (bool, error) {
+	var failed error
+	err := s.updateRecord(ctx, key, func(rec *record, is *jiraclient.Issue) (bool, error) {
 		taken := map[string]bool{}
 		for _, a := range is.Attachments {
 			taken[a.Filename] = true
@@ -1007,9 +1021,10 @@ func (s *Store) attachFiles(ctx context.Context, key string, files []ticket.File
 				name = fmt.Sprintf("%s-%d%s", strings.TrimSuffix(f.Name, ext), k, ext)
 			}
 			if _, err := s.api.Attach(ctx, key, name, f.Data); err != nil {
-				// What was uploaded so far is recorded by the caller's
-				// retry; say which file failed.
-				return false, fmt.Errorf("%s: %w", name, err)
+				// The files uploaded before it are still recorded, with
+				// their checksums.
+				failed = fmt.Errorf("%s: %w", name, err)
+				break
 			}
 			taken[name] = true
 			sum := sha256.Sum256(f.Data)
@@ -1017,6 +1032,10 @@ func (s *Store) attachFiles(ctx context.Context, key string, files []ticket.File
 		}
 		return true, nil
 	})
+	if err != nil {
+		return err
+	}
+	return failed
 }
 
 // finishMail queues the event's notices and records the inbound decision.

@@ -148,6 +148,20 @@ func TestDecideIndexesAndFinds(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].ID != in.ID {
 		t.Errorf("quarantined: %+v %v", list, err)
 	}
+	if q := ids(t, srv, "SUP-1", quarantinedKey); len(q) != 1 || q[0] != in.ID {
+		t.Errorf("the quarantine list: %v", q)
+	}
+	if all, err := s.InboundList(ctx, "", 0); err != nil || len(all) != 3 {
+		t.Errorf("all: %d %v", len(all), err)
+	}
+	// Released (decided again), it leaves the quarantine list.
+	in.Decision, in.HandledBy = ticket.DecisionDropped, "anna"
+	if err := s.Decide(ctx, in, nil); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := s.InboundList(ctx, ticket.DecisionQuarantined, 0); len(list) != 0 {
+		t.Errorf("still quarantined: %+v", list)
+	}
 }
 
 // notify makes one notice per event, numbered like the real ones.

@@ -212,6 +212,7 @@ func (s *Store) ReceiveRaw(ctx context.Context, r io.Reader, source string, at t
 	if err != nil {
 		return nil, err
 	}
+	s.remember(id, data)
 	in := &ticket.Inbound{ID: id, ReceivedAt: at, Source: source, SHA256: sum, Size: int64(len(data))}
 	if err := s.putInbound(ctx, box, in); err != nil {
 		return nil, fmt.Errorf("the message is attached to %s (%d), but its intake record could not be written: %w", box, id, err)
@@ -290,13 +291,39 @@ func (s *Store) list(ctx context.Context, box, name string) ([]int64, error) {
 	return l.IDs, err
 }
 
-// RawReader downloads the attachment when first read.
+// recentMax is the largest message kept in memory for reading back: most
+// are a few kilobytes, and a large one is not held twice.
+const recentMax = 1 << 20
+
+func (s *Store) remember(id int64, data []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(data) <= recentMax {
+		s.recent.id, s.recent.data = id, data
+	}
+}
+
+func (s *Store) recalled(id int64) []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.recent.id == id {
+		return s.recent.data
+	}
+	return nil
+}
+
+// RawReader downloads the attachment when first read (the last small
+// message is read from memory).
 func (s *Store) RawReader(ctx context.Context, id, size int64) io.Reader {
 	return &lazyReader{open: func() (io.Reader, error) {
+		if data := s.recalled(id); data != nil && int64(len(data)) == size {
+			return bytes.NewReader(data), nil
+		}
 		data, err := s.api.AttachmentContent(ctx, strconv.FormatInt(id, 10))
 		if err != nil {
 			return nil, err
 		}
+		s.remember(id, data)
 		if int64(len(data)) != size {
 			return nil, fmt.Errorf("message %d is damaged in Jira: %d bytes kept, %d received", id, len(data), size)
 		}

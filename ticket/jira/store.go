@@ -58,6 +58,12 @@ type Store struct {
 	// mailbox caches the key of the mailbox issue (mail.go) for the process.
 	mu      sync.Mutex
 	mailbox string
+	// recent keeps the bytes of the last small message kept or read, which
+	// the intake reads back (more than once) right after keeping it.
+	recent struct {
+		id   int64
+		data []byte
+	}
 }
 
 // New makes the store; it sends nothing until used.

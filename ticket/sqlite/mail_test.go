@@ -71,7 +71,7 @@ func TestRequestAndNoticeInOneTransaction(t *testing.T) {
 	if last, _ := s.LastInbound(ctx, r.ID); last != "a1@acme.test" {
 		t.Errorf("LastInbound = %q", last)
 	}
-	if dup, _ := s.FindMessageID(ctx, "a1@acme.test"); dup == nil || dup.ID != in.ID {
+	if dup, _ := s.FindMessageID(ctx, "a1@acme.test", ""); dup == nil || dup.ID != in.ID {
 		t.Errorf("FindMessageID = %v", dup)
 	}
 	n, err := s.NoticeByMessageID(ctx, "<sup-1.1@desk.test>")

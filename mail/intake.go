@@ -473,7 +473,9 @@ func (i *Intake) duplicateOf(ctx context.Context, in *ticket.Inbound) (*ticket.I
 	if err != nil {
 		return nil, err
 	}
-	if (dup == nil || dup.ID == in.ID) && in.MessageID != "" {
+	// Without a From (unreadable mail) the sender is unknown: only the
+	// same bytes make a duplicate.
+	if (dup == nil || dup.ID == in.ID) && in.MessageID != "" && in.From != "" {
 		if dup, err = i.Store.FindMessageID(ctx, in.MessageID, in.From); err != nil {
 			return nil, err
 		}
@@ -658,7 +660,12 @@ func (i *Intake) record(ctx context.Context, in *ticket.Inbound, notices []ticke
 		}
 	}
 	if err != nil {
-		return nil, tempFail(err, "the message is kept but not decided")
+		// A problem stays as it is for staff commands (release); mail
+		// ingest makes it temporary.
+		if pe := (*problem.Error)(nil); !errors.As(err, &pe) {
+			err = tempFail(err, "the message is kept but not decided")
+		}
+		return nil, err
 	}
 	return in, nil
 }

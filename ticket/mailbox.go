@@ -106,8 +106,8 @@ type MailStore interface {
 	// from this sender (From): a stranger reusing a customer's Message-ID
 	// makes no duplicate of the customer's message.
 	FindMessageID(ctx context.Context, messageID, from string) (*Inbound, error)
-	// FindSHA256 finds a decided inbound message with these exact bytes;
-	// duplicates without a Message-ID are found by it.
+	// FindSHA256 finds a decided inbound message with these exact bytes:
+	// the same bytes are a duplicate whatever their headers say.
 	FindSHA256(ctx context.Context, sum string) (*Inbound, error)
 	// ThreadOf returns the request that any of ids belongs to, among stored
 	// inbound and outbound messages; "" when none.

@@ -89,7 +89,6 @@ func (i *Intake) keep(ctx context.Context, r io.Reader, source string, raw []byt
 	if err != nil {
 		return nil, tempFail(err, "could not store the message now")
 	}
-	in.Was = ticket.DecisionPending
 	if i.AfterStore != nil {
 		i.AfterStore()
 	}
@@ -234,6 +233,9 @@ func keptByLiveRun(p *ticket.Inbound) bool {
 		return false
 	}
 	at := strings.LastIndexByte(p.KeptBy, '/')
+	if at < 0 {
+		return false
+	}
 	host, _ := os.Hostname()
 	if p.KeptBy[:at] != host {
 		return true
@@ -284,8 +286,8 @@ func (i *Intake) Drop(ctx context.Context, id int64, actor string) (*ticket.Inbo
 	err = i.Store.Decide(ctx, in, nil)
 	if errors.Is(err, ticket.ErrHandledElsewhere) {
 		// Decided by a run in the meantime.
-		if now, _ := i.record1(ctx, id); now != nil {
-			return nil, notDroppable(id, now)
+		if other, _ := i.record1(ctx, id); other != nil {
+			return nil, notDroppable(id, other)
 		}
 	}
 	return in, err

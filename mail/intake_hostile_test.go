@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"github.com/sustain-cli/sustain/internal/problem"
 	"github.com/sustain-cli/sustain/mail"
@@ -279,5 +282,32 @@ func TestManyPartsAreCapped(t *testing.T) {
 	}
 	if len(seen) != mail.MaxAttachments || !seen["a.log"] || !seen[fmt.Sprintf("a-%d.log", mail.MaxAttachments)] {
 		t.Errorf("%d distinct names of %d files", len(seen), len(v.Attachments))
+	}
+}
+
+// TestResumeLeavesLiveRunsAlone: a pending message kept by a live process
+// of this host is left to it; one kept by a process that has ended, or by
+// a keeper the store does not name, is resumed.
+func TestResumeLeavesLiveRunsAlone(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("whether a process runs is known on Unix only")
+	}
+	d := newDesk(t)
+	host, _ := os.Hostname()
+	live := &ticket.Inbound{ID: 1, KeptBy: fmt.Sprintf("%s/%d", host, os.Getppid()), KeptAt: time.Now()}
+	gone := &ticket.Inbound{ID: 2, KeptBy: host + "/2147483646", KeptAt: time.Now()}
+	odd := &ticket.Inbound{ID: 3, KeptBy: "no-slash", KeptAt: time.Now()}
+	intake := *d.intake
+	intake.Store = pendingOnce{d.store, []*ticket.Inbound{live, gone, odd}}
+	done, err := intake.Resume(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, in := range done {
+		ids = append(ids, in.ID)
+	}
+	if fmt.Sprint(ids) != "[2 3]" {
+		t.Errorf("resumed %v, want [2 3]", ids)
 	}
 }

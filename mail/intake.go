@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +44,16 @@ const (
 	AsConfirmation = "confirmation" // of the answer (A12)
 	AsDispute      = "dispute"      // a reasoned disagreement (A11)
 )
+
+// MaxAttachments is the most files one message may bring: above it the
+// message is quarantined, so a message of ten thousand tiny parts never
+// becomes a request with ten thousand attachments.
+const MaxAttachments = 100
+
+// keptLease is how long Resume leaves a pending message to a run of
+// another process that kept it and may still be deciding it; past it (a
+// hung run, a reused process ID) any run takes the message over.
+const keptLease = 10 * time.Minute
 
 // refusalInterval is how often one address may be refused: once a day, so
 // a misconfigured client cannot make the desk a mail cannon.
@@ -84,7 +96,13 @@ func (i *Intake) keep(ctx context.Context, r io.Reader, source string, raw []byt
 	if raw == nil {
 		src = &rawSource{store: i.Store, ctx: ctx, id: in.ID, size: in.Size}
 	}
-	return i.decide(ctx, in, src, "")
+	out, err := i.decide(ctx, in, src, "")
+	if err != nil {
+		// Whatever kept it from being decided, the message is kept: the
+		// next run decides it, so the MTA may as well retry.
+		return nil, tempFail(err, "the message is kept but not decided")
+	}
+	return out, nil
 }
 
 // readPieces reads r to the end in pieces that grow to rawPiece: no
@@ -160,37 +178,77 @@ func (t *trapReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// tempFail makes a store failure while a message is kept or decided —
+// disk full, busy, I/O, read-only — a temporary one (exit 75): a retry
+// may succeed once the store is fixed, so an MTA must keep the message
+// rather than bounce it. A problem keeps its message and hint.
 func tempFail(err error, what string) error {
 	var pe *problem.Error
 	if errors.As(err, &pe) {
-		if pe.Kind == problem.Unavailable || pe.Kind == problem.Auth {
-			// A store that is a remote service (Jira) down or refusing the
-			// account: the MTA must retry, not bounce.
-			return problem.New(problem.TempFail, strings.TrimPrefix(pe.Hint+"; nothing is lost: the sender (or the MTA) retries, or run the command again", "; "),
-				"%s: %s", what, pe.Msg)
+		if pe.Kind == problem.TempFail || pe.Kind == 0 {
+			// Kind 0 is a plain refusal of this very message (Jira's 413
+			// for an attachment over the site's limit): no retry fixes it,
+			// so the MTA should return it to the sender now.
+			return err
 		}
-		return err
+		// Anything else the store says while keeping or deciding — busy,
+		// full, read-only, damaged, Jira down or refusing the account — is
+		// the store's trouble, not the message's: the MTA must retry, not
+		// bounce.
+		hint := "nothing is lost: the MTA retries"
+		if pe.Hint != "" {
+			hint = pe.Hint + "; " + hint
+		}
+		return &problem.Error{Kind: problem.TempFail, Msg: pe.Msg, Hint: hint}
 	}
 	return problem.New(problem.TempFail, "nothing is lost: the sender (or the MTA) retries, or run the command again", "%s: %v", what, err)
 }
 
 // Resume decides the messages kept but never decided (a process killed
-// between keeping and deciding), oldest first.
+// between keeping and deciding), oldest first, leaving alone those a live
+// run of another process kept and may be deciding now. Each is decided on
+// its own: one that cannot be decided is returned still pending, with why
+// in its Reason, and the others (and the caller's own message) go on. The
+// error is only for a store that cannot list them.
 func (i *Intake) Resume(ctx context.Context) ([]*ticket.Inbound, error) {
 	pending, err := i.Store.PendingInbound(ctx)
 	if err != nil {
-		return nil, err
+		return nil, tempFail(err, "could not read the messages left pending")
 	}
 	out := make([]*ticket.Inbound, 0, len(pending))
 	for _, p := range pending {
+		if keptByLiveRun(p) {
+			continue
+		}
+		was := *p
 		// Read back from the store piece by piece, as IngestFrom does.
 		in, err := i.decide(ctx, p, &rawSource{store: i.Store, ctx: ctx, id: p.ID, size: p.Size}, "")
 		if err != nil {
-			return out, err
+			was.Reason = "kept, not decided now: " + err.Error()
+			in = &was
 		}
 		out = append(out, in)
 	}
 	return out, nil
+}
+
+// keptByLiveRun reports whether a pending message was kept by another
+// process that is still running (on this host; on another, within the
+// lease), which decides it itself.
+func keptByLiveRun(p *ticket.Inbound) bool {
+	if p.KeptBy == "" || p.KeptBy == ticket.ThisProcess() || time.Since(p.KeptAt) > keptLease {
+		return false
+	}
+	at := strings.LastIndexByte(p.KeptBy, '/')
+	if at < 0 {
+		return false
+	}
+	host, _ := os.Hostname()
+	if p.KeptBy[:at] != host {
+		return true
+	}
+	pid, err := strconv.Atoi(p.KeptBy[at+1:])
+	return err == nil && processAlive(pid)
 }
 
 // Release decides a quarantined message again, e.g. after its sender was
@@ -210,20 +268,63 @@ func (i *Intake) Release(ctx context.Context, id int64, customer, actor string) 
 	}
 	// The log keeps why it was held, next to what it became.
 	out.Reason = strings.TrimPrefix(out.Reason+"; released from quarantine (was: "+was+")", "; ")
-	return out, i.record(ctx, out, nil)
+	out.Was = out.Decision // written by this run just now
+	return i.record(ctx, out, nil)
 }
 
-// Drop gives up on a quarantined message, keeping the record of it, its
-// bytes and who dropped it.
+// Drop gives up on a quarantined message, or on one left pending (one that
+// cannot be decided), keeping the record of it, its bytes and who dropped it.
 func (i *Intake) Drop(ctx context.Context, id int64, actor string) (*ticket.Inbound, error) {
-	in, _, err := i.quarantined(ctx, id)
+	in, _, err := i.Store.InboundMessage(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	if in.Decision != ticket.DecisionQuarantined && in.Decision != ticket.DecisionPending {
+		return nil, notDroppable(id, in)
+	}
 	now := i.Service.Now()
+	in.Was = in.Decision
+	if in.Decision == ticket.DecisionPending {
+		in.Reason = "was pending"
+	} else {
+		in.Reason = strings.TrimSpace("was quarantined: " + in.Reason)
+	}
 	in.Decision, in.HandledAt, in.HandledBy = ticket.DecisionDropped, &now, actor
-	in.Reason = strings.TrimSpace("was quarantined: " + in.Reason)
-	return in, i.Store.Decide(ctx, in, nil)
+	err = i.Store.Decide(ctx, in, nil)
+	if errors.Is(err, ticket.ErrHandledElsewhere) {
+		// Decided by a run in the meantime.
+		if other, _ := i.record1(ctx, id); other != nil {
+			return nil, notDroppable(id, other)
+		}
+	}
+	return in, err
+}
+
+func notDroppable(id int64, in *ticket.Inbound) error {
+	return problem.New(problem.Refused, "see the quarantine with: sustain mail quarantine list",
+		"message %d is neither in quarantine nor pending (it was %s)", id, describe(in))
+}
+
+// record1 reads one record of the intake log, without its bytes when the
+// store can.
+func (i *Intake) record1(ctx context.Context, id int64) (*ticket.Inbound, error) {
+	if s, ok := i.Store.(interface {
+		Inbound(context.Context, int64) (*ticket.Inbound, error)
+	}); ok {
+		return s.Inbound(ctx, id)
+	}
+	in, _, err := i.Store.InboundMessage(ctx, id)
+	return in, err
+}
+
+// decidedElsewhere is the decision another run wrote on in's record since
+// it was read, nil when there is none.
+func (i *Intake) decidedElsewhere(ctx context.Context, in *ticket.Inbound) (*ticket.Inbound, error) {
+	now, err := i.record1(ctx, in.ID)
+	if err != nil || now.Decision == in.Was {
+		return nil, err
+	}
+	return now, nil
 }
 
 func (i *Intake) quarantined(ctx context.Context, id int64) (*ticket.Inbound, []byte, error) {
@@ -251,6 +352,7 @@ func describe(in *ticket.Inbound) string {
 
 // decide applies the rules to a kept message and records the decision.
 func (i *Intake) decide(ctx context.Context, in *ticket.Inbound, raw *rawSource, customer string) (*ticket.Inbound, error) {
+	in.Was = in.Decision
 	now := i.Service.Now()
 	in.HandledAt = &now
 	in.Request, in.As, in.Reason = "", "", ""
@@ -260,6 +362,13 @@ func (i *Intake) decide(ctx context.Context, in *ticket.Inbound, raw *rawSource,
 	}
 	if err != nil {
 		in.MessageID = HeaderMessageID(raw.header())
+		// The same bytes delivered again are the same message, even one
+		// that cannot be read.
+		if dup, err := i.duplicateOf(ctx, in); err != nil {
+			return nil, err
+		} else if dup != nil {
+			return i.duplicate(ctx, in, dup)
+		}
 		var tl *TooLargeError
 		switch {
 		case errors.As(err, &tl):
@@ -277,8 +386,10 @@ func (i *Intake) decide(ctx context.Context, in *ticket.Inbound, raw *rawSource,
 	if dup, err := i.duplicateOf(ctx, in); err != nil {
 		return nil, err
 	} else if dup != nil {
-		in.Decision, in.Request, in.Reason = ticket.DecisionDuplicate, dup.Request, fmt.Sprintf("duplicate of %d", dup.ID)
-		return in, i.record(ctx, in, nil)
+		return i.duplicate(ctx, in, dup)
+	}
+	if len(m.Attachments) > MaxAttachments {
+		return i.quarantine(ctx, in, nil, fmt.Sprintf("%d attachments, above the limit of %d", len(m.Attachments), MaxAttachments))
 	}
 
 	cust, why, err := i.sender(ctx, m.From, customer)
@@ -288,8 +399,12 @@ func (i *Intake) decide(ctx context.Context, in *ticket.Inbound, raw *rawSource,
 	if cust == nil {
 		var notices []ticket.Notice
 		if why == unknownSender {
-			if notices, err = i.refusal(ctx, in, m); err != nil {
+			var note string
+			if notices, note, err = i.refusal(ctx, in, m); err != nil {
 				return nil, err
+			}
+			if note != "" {
+				why += "; " + note
 			}
 		}
 		return i.quarantine(ctx, in, notices, why)
@@ -320,7 +435,16 @@ func (i *Intake) machine(ctx context.Context, in *ticket.Inbound, m *Message) (*
 		if err != nil {
 			return nil, err
 		}
-		if n != nil {
+		switch {
+		case n == nil:
+		case n.Status != ticket.NoticeSent:
+			// Anyone can quote a Message-ID: a report about a notice we
+			// never sent must not cancel it (the customer is owed A8).
+			in.Reason += fmt.Sprintf("; names notice %d (%s), which is %s, not sent: left as it is", n.ID, n.Kind, n.Status)
+		case !anyRecipient(m.Report.Failed, n.To):
+			in.Reason += fmt.Sprintf("; names notice %d (%s), but its failed recipients (%s) are not the notice's (%s): left as it is",
+				n.ID, n.Kind, strings.Join(m.Report.Failed, ", "), strings.Join(n.To, ", "))
+		default:
 			n.Status = ticket.NoticeFailed
 			n.Error = strings.TrimSpace("bounced: " + m.Report.Status + " " + strings.Join(m.Report.Failed, ", "))
 			if err := i.Store.MarkNotice(ctx, n); err != nil {
@@ -330,19 +454,43 @@ func (i *Intake) machine(ctx context.Context, in *ticket.Inbound, m *Message) (*
 			in.Reason += fmt.Sprintf("; notice %d (%s) marked failed", n.ID, n.Kind)
 		}
 	}
-	return in, i.record(ctx, in, nil)
+	return i.record(ctx, in, nil)
 }
 
-func (i *Intake) duplicateOf(ctx context.Context, in *ticket.Inbound) (*ticket.Inbound, error) {
-	var dup *ticket.Inbound
-	var err error
-	if in.MessageID != "" {
-		dup, err = i.Store.FindMessageID(ctx, in.MessageID)
-	} else {
-		dup, err = i.Store.FindSHA256(ctx, in.SHA256)
+// anyRecipient reports whether one of the failed addresses is one of to.
+func anyRecipient(failed, to []string) bool {
+	for _, f := range failed {
+		for _, t := range to {
+			if strings.EqualFold(strings.TrimSpace(f), strings.TrimSpace(t)) {
+				return true
+			}
+		}
 	}
-	if err != nil || dup == nil || dup.ID == in.ID {
+	return false
+}
+
+func (i *Intake) duplicate(ctx context.Context, in, dup *ticket.Inbound) (*ticket.Inbound, error) {
+	in.Decision, in.Request, in.As, in.Reason = ticket.DecisionDuplicate, dup.Request, "", fmt.Sprintf("duplicate of %d", dup.ID)
+	return i.record(ctx, in, nil)
+}
+
+// duplicateOf finds an earlier delivery of in: the same bytes whatever their
+// headers, or the same Message-ID from the same sender (a stranger reusing
+// a customer's Message-ID makes no duplicate of the customer's message).
+func (i *Intake) duplicateOf(ctx context.Context, in *ticket.Inbound) (*ticket.Inbound, error) {
+	dup, err := i.Store.FindSHA256(ctx, in.SHA256)
+	if err != nil {
 		return nil, err
+	}
+	// Without a From (unreadable mail) the sender is unknown: only the
+	// same bytes make a duplicate.
+	if (dup == nil || dup.ID == in.ID) && in.MessageID != "" && in.From != "" {
+		if dup, err = i.Store.FindMessageID(ctx, in.MessageID, in.From); err != nil {
+			return nil, err
+		}
+	}
+	if dup == nil || dup.ID == in.ID {
+		return nil, nil
 	}
 	return dup, nil
 }
@@ -433,7 +581,7 @@ func (i *Intake) open(ctx context.Context, in *ticket.Inbound, m *Message, c *ti
 	if related != "" {
 		in.Reason = fmt.Sprintf("a reply to %s, which is closed: a new request related to it (A6)", related)
 	}
-	_, err := i.Service.Open(ctx, ticket.OpenInput{Customer: c.Code, Subject: subject, Description: m.Text,
+	_, err := i.service(in).Open(ctx, ticket.OpenInput{Customer: c.Code, Subject: subject, Description: m.Text,
 		Channel: "email", From: m.From, Related: related, Files: files, Actor: i.Actor, Inbound: in})
 	return i.settle(ctx, in, err)
 }
@@ -472,7 +620,7 @@ func (i *Intake) appendTo(ctx context.Context, in *ticket.Inbound, m *Message, c
 	if act.Text == "" {
 		act.Text = "(the message has no text; see sustain mail show " + fmt.Sprint(in.ID) + ")"
 	}
-	_, err := i.Service.Act(ctx, r.ID, act)
+	_, err := i.service(in).Act(ctx, r.ID, act)
 	return i.settle(ctx, in, err)
 }
 
@@ -484,13 +632,15 @@ func (i *Intake) settle(ctx context.Context, in *ticket.Inbound, err error) (*ti
 	case err == nil:
 		return in, nil
 	case errors.Is(err, ticket.ErrHandledElsewhere):
+		if other, oerr := i.decidedElsewhere(ctx, in); oerr != nil || other != nil {
+			return other, oerr
+		}
 		in.Request, in.As, in.Reason = "", "", ""
 		dup, derr := i.duplicateOf(ctx, in)
 		if derr != nil || dup == nil {
 			return nil, tempFail(cmpErr(derr, err), "the message is kept but not decided")
 		}
-		in.Decision, in.Request, in.Reason = ticket.DecisionDuplicate, dup.Request, fmt.Sprintf("duplicate of %d", dup.ID)
-		return in, i.record(ctx, in, nil)
+		return i.duplicate(ctx, in, dup)
 	case errors.As(err, &pe) && pe.Kind != problem.TempFail && pe.Kind != problem.Unavailable && pe.Kind != problem.Auth:
 		// Jira unreachable or refusing the account is the store's trouble,
 		// not the message's: it stays pending (the default below).
@@ -501,39 +651,83 @@ func (i *Intake) settle(ctx context.Context, in *ticket.Inbound, err error) (*ti
 		}
 		return i.quarantine(ctx, in, nil, reason)
 	default:
+		// The store busy, full or failing is no reason to hold a message.
 		return nil, tempFail(err, "the message is kept but not decided")
 	}
 }
 
 func (i *Intake) quarantine(ctx context.Context, in *ticket.Inbound, notices []ticket.Notice, reason string) (*ticket.Inbound, error) {
 	in.Decision, in.Reason = ticket.DecisionQuarantined, reason
-	return in, i.record(ctx, in, notices)
+	return i.record(ctx, in, notices)
 }
 
-func (i *Intake) record(ctx context.Context, in *ticket.Inbound, notices []ticket.Notice) error {
-	if err := i.Store.Decide(ctx, in, notices); err != nil {
-		return tempFail(err, "the message is kept but not decided")
+// record writes a decision that changes no request; when another run has
+// decided the message meanwhile, that decision is the outcome.
+func (i *Intake) record(ctx context.Context, in *ticket.Inbound, notices []ticket.Notice) (*ticket.Inbound, error) {
+	err := i.Store.Decide(ctx, in, notices)
+	if errors.Is(err, ticket.ErrHandledElsewhere) {
+		if other, oerr := i.decidedElsewhere(ctx, in); oerr != nil || other != nil {
+			return other, oerr
+		}
 	}
-	return nil
+	if err != nil {
+		// A problem stays as it is for staff commands (release); mail
+		// ingest makes it temporary.
+		if pe := (*problem.Error)(nil); !errors.As(err, &pe) {
+			err = tempFail(err, "the message is kept but not decided")
+		}
+		return nil, err
+	}
+	return in, nil
+}
+
+// service is the desk's service for deciding in: a notice that cannot be
+// made (an address the notice cannot be written to) never stops the
+// decision; it is made without the notice, and in's reason says why.
+func (i *Intake) service(in *ticket.Inbound) *ticket.Service {
+	if i.Service.Notifier == nil {
+		return i.Service
+	}
+	svc := *i.Service
+	svc.Notifier = &lenientNotifier{Notifier: i.Service.Notifier, in: in, reason: in.Reason}
+	return &svc
+}
+
+type lenientNotifier struct {
+	ticket.Notifier
+	in     *ticket.Inbound
+	reason string // in's reason before any notice was made
+}
+
+func (l *lenientNotifier) Notices(nc ticket.NoticeContext) ([]ticket.Notice, error) {
+	ns, err := l.Notifier.Notices(nc)
+	// Set afresh each time: a store retrying its transaction asks again.
+	l.in.Reason = l.reason
+	if err != nil {
+		l.in.Reason = strings.TrimPrefix(l.reason+"; no notice sent: "+err.Error(), "; ")
+		return nil, nil
+	}
+	return ns, nil
 }
 
 // refusal is the notice to an unknown sender: how to get registered. At
-// most one per address a day.
-func (i *Intake) refusal(ctx context.Context, in *ticket.Inbound, m *Message) ([]ticket.Notice, error) {
+// most one per address a day. One that cannot be made (an address no
+// notice can be written to) is left out, and note says why.
+func (i *Intake) refusal(ctx context.Context, in *ticket.Inbound, m *Message) (notices []ticket.Notice, note string, err error) {
 	// The refusal says mail is accepted only from registered addresses,
 	// which is true only under a regulation that says so (Q10).
 	if i.Notifier == nil || m.From == "" || !i.Service.Policy.EmailRequiresRegisteredSender {
-		return nil, nil
+		return nil, "", nil
 	}
 	sent, err := i.Store.RefusedSince(ctx, m.From, i.Service.Now().Add(-refusalInterval))
 	if err != nil || sent {
-		return nil, err
+		return nil, "", err
 	}
 	n, err := i.Notifier.Refusal(in, m)
 	if err != nil {
-		return nil, err
+		return nil, "no refusal sent: " + err.Error(), nil
 	}
-	return []ticket.Notice{n}, nil
+	return []ticket.Notice{n}, "", nil
 }
 
 func cmpErr(a, b error) error {

@@ -36,6 +36,7 @@ func corpusDesk(t *testing.T) *desk {
 	d.act("SUP-12", ticket.ActRequestInfo, "Which licence?")
 	d.want(d.ingest(msg("From: ivan@acme.test", "Message-ID: <CAF1x2@mail.acme.test>", "Subject: licence")),
 		ticket.DecisionOpened, "SUP-13", "")
+	d.sendAll()
 	return d
 }
 

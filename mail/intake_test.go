@@ -116,6 +116,21 @@ func (d *desk) notices() []*ticket.Notice {
 	return ns
 }
 
+// sendAll marks every queued notice sent, as mail send would: only a sent
+// notice can bounce.
+func (d *desk) sendAll() {
+	d.t.Helper()
+	at := d.now
+	for _, n := range d.notices() {
+		if n.Status == ticket.NoticeQueued {
+			n.Status, n.SentAt, n.Attempts = ticket.NoticeSent, &at, 1
+			if err := d.store.MarkNotice(ctx, n); err != nil {
+				d.t.Fatal(err)
+			}
+		}
+	}
+}
+
 func (d *desk) raw(n *ticket.Notice) string {
 	d.t.Helper()
 	full, err := d.store.Notice(ctx, n.ID)
@@ -239,6 +254,7 @@ func TestSendersAndMachines(t *testing.T) {
 		t.Fatalf("an auto-reply moved the request to %s", st)
 	}
 	answer := d.notices()[0]
+	d.sendAll()
 	bounce := fmt.Sprintf("From: MAILER-DAEMON@mx.both.test\r\nTo: support@desk.test\r\nMessage-ID: <b1@mx.both.test>\r\n"+
 		"Subject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\n"+
 		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n"+

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"strconv"
 	"time"
 )
 
@@ -25,6 +27,24 @@ type Inbound struct {
 	Reason     string     `json:"reason"`   // why quarantined or ignored; "duplicate of N"
 	HandledAt  *time.Time `json:"handled_at"`
 	HandledBy  string     `json:"handled_by"` // who released or dropped it from quarantine
+
+	// Was is the decision the record had when it was read ("" pending). A
+	// store writes a new decision only while the record still has it, and
+	// returns ErrHandledElsewhere otherwise: two runs never both decide
+	// one message.
+	Was string `json:"-"`
+	// KeptBy (ThisProcess of the run that kept it) and KeptAt (the wall
+	// clock) let Resume leave a message to the live run still deciding it;
+	// a store that does not fill them has every pending message resumed.
+	KeptBy string    `json:"-"`
+	KeptAt time.Time `json:"-"`
+}
+
+// ThisProcess names the running process among those sharing a store:
+// host and process ID.
+func ThisProcess() string {
+	host, _ := os.Hostname()
+	return host + "/" + strconv.Itoa(os.Getpid())
 }
 
 // Intake decisions.
@@ -78,12 +98,16 @@ type MailStore interface {
 	// InboundList lists the intake log, newest first; decision "" lists all.
 	InboundList(ctx context.Context, decision string, limit int) ([]*Inbound, error)
 	// Decide records a decision that changes no request (quarantined,
-	// ignored, duplicate, dropped), with any notices it causes, at once.
+	// ignored, duplicate, dropped), with any notices it causes, at once;
+	// ErrHandledElsewhere when the record no longer has the decision in.Was
+	// (another run decided it), and then nothing is written.
 	Decide(ctx context.Context, in *Inbound, notices []Notice) error
-	// FindMessageID finds a handled inbound message with this Message-ID.
-	FindMessageID(ctx context.Context, messageID string) (*Inbound, error)
-	// FindSHA256 finds a decided inbound message with these exact bytes;
-	// duplicates without a Message-ID are found by it.
+	// FindMessageID finds a handled inbound message with this Message-ID
+	// from this sender (From): a stranger reusing a customer's Message-ID
+	// makes no duplicate of the customer's message.
+	FindMessageID(ctx context.Context, messageID, from string) (*Inbound, error)
+	// FindSHA256 finds a decided inbound message with these exact bytes:
+	// the same bytes are a duplicate whatever their headers say.
 	FindSHA256(ctx context.Context, sum string) (*Inbound, error)
 	// ThreadOf returns the request that any of ids belongs to, among stored
 	// inbound and outbound messages; "" when none.
@@ -163,9 +187,9 @@ type Notifier interface {
 	Notices(nc NoticeContext) ([]Notice, error)
 }
 
-// ErrHandledElsewhere is returned by a store when an inbound message's
-// Message-ID (without one, its SHA-256) was already handled by another
-// process in the meantime (two deliveries of one message taken in at once):
-// the change is not made, and
-// the intake records the message as a duplicate instead.
+// ErrHandledElsewhere is returned by a store when another run decided the
+// inbound record itself in the meantime (see Inbound.Was), or handled the
+// same message (the same SHA-256, or the same Message-ID from the same
+// sender) delivered twice and taken in at once: the change is not made,
+// and the intake reports the other run's decision, or a duplicate.
 var ErrHandledElsewhere = errors.New("the message was handled by another run")

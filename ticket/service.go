@@ -133,20 +133,14 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (*Request, error) {
 
 // checkFiles applies the size limit and sanitises names (Q9, A7).
 func (s *Service) checkFiles(in []File) ([]File, error) {
-	seen := map[string]bool{}
+	names := NewNames()
 	out := make([]File, 0, len(in))
 	for _, f := range in {
 		if s.Policy.AttachmentMaxBytes > 0 && int64(len(f.Data)) > s.Policy.AttachmentMaxBytes {
 			return nil, problem.New(problem.Refused, "compress it, or raise support.attachment_max_mb",
 				"attachment %s is %s, over the limit of %s", f.Name, size(int64(len(f.Data))), size(s.Policy.AttachmentMaxBytes))
 		}
-		name := SanitizeName(f.Name)
-		for base, i := name, 2; seen[name]; i++ {
-			ext := filepath.Ext(base)
-			name = fmt.Sprintf("%s-%d%s", strings.TrimSuffix(base, ext), i, ext)
-		}
-		seen[name] = true
-		out = append(out, File{Name: name, Data: f.Data})
+		out = append(out, File{Name: names.Free(SanitizeName(f.Name)), Data: f.Data})
 	}
 	return out, nil
 }
@@ -186,6 +180,40 @@ func SanitizeName(name string) string {
 		name = string(runes[:maxRunes-len(ext)]) + string(ext)
 	}
 	return name
+}
+
+// Names hands out the file names of one request: a name already taken
+// gets -2, -3... before its extension. Each base name remembers where its
+// suffixes stopped, so many files of one name cost linear time, not
+// quadratic.
+type Names struct {
+	taken map[string]bool
+	next  map[string]int
+}
+
+// NewNames is an empty set of names.
+func NewNames() *Names { return &Names{taken: map[string]bool{}, next: map[string]int{}} }
+
+// Take marks a name as taken.
+func (n *Names) Take(name string) { n.taken[name] = true }
+
+// Free returns name, or the first free name-K.ext after it, and takes it.
+func (n *Names) Free(name string) string {
+	if !n.taken[name] {
+		n.taken[name] = true
+		return name
+	}
+	ext := filepath.Ext(name)
+	base := strings.TrimSuffix(name, ext)
+	k := max(n.next[name], 2)
+	free := fmt.Sprintf("%s-%d%s", base, k, ext)
+	for n.taken[free] {
+		k++
+		free = fmt.Sprintf("%s-%d%s", base, k, ext)
+	}
+	n.next[name] = k + 1
+	n.taken[free] = true
+	return free
 }
 
 func size(n int64) string {

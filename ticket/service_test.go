@@ -432,3 +432,26 @@ func TestConcurrentSweepsCloseEachOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestNamesAreHandedOutOnce: many files of one name get -2, -3... in order,
+// skipping a name already taken, each name once.
+func TestNamesAreHandedOutOnce(t *testing.T) {
+	names := ticket.NewNames()
+	names.Take("a-3.log")
+	seen := map[string]bool{"a-3.log": true}
+	for k := range 10000 {
+		name := names.Free("a.log")
+		if seen[name] {
+			t.Fatalf("file %d: %s handed out twice", k, name)
+		}
+		seen[name] = true
+	}
+	for _, want := range []string{"a.log", "a-2.log", "a-4.log", "a-10001.log"} {
+		if !seen[want] {
+			t.Errorf("%s not handed out", want)
+		}
+	}
+	if got := names.Free("a-2.log"); got != "a-2-2.log" {
+		t.Errorf("a taken suffixed name became %s", got)
+	}
+}

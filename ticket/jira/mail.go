@@ -356,6 +356,7 @@ func (s *Store) inbound(ctx context.Context, box string, id int64) (*ticket.Inbo
 	if !found {
 		return nil, errNoInbound(id)
 	}
+	in.Was = in.Decision
 	return &in, nil
 }
 
@@ -463,6 +464,14 @@ func (s *Store) Decide(ctx context.Context, in *ticket.Inbound, notices []ticket
 	if err != nil {
 		return err
 	}
+	// Decided only while the record is as it was read, as in SQLite; Jira
+	// has no compare-and-set, so two runs within the same moment can still
+	// both pass here (see the README).
+	if cur, err := s.inbound(ctx, box, in.ID); err != nil {
+		return err
+	} else if cur.Decision != in.Was {
+		return ticket.ErrHandledElsewhere
+	}
 	for i := range notices {
 		if err := s.queueNotice(ctx, box, &notices[i]); err != nil {
 			return fmt.Errorf("message %d: queue the %s notice: %w", in.ID, notices[i].Kind, err)
@@ -545,11 +554,15 @@ func (s *Store) entry(ctx context.Context, box, key string) (*indexEntry, error)
 }
 
 // FindMessageID finds the decided message that owns a Message-ID.
-func (s *Store) FindMessageID(ctx context.Context, messageID string) (*ticket.Inbound, error) {
+func (s *Store) FindMessageID(ctx context.Context, messageID, from string) (*ticket.Inbound, error) {
 	if messageID == "" {
 		return nil, nil
 	}
-	return s.findBy(ctx, midKey(messageID))
+	in, err := s.findBy(ctx, midKey(messageID))
+	if err != nil || in == nil || !strings.EqualFold(in.From, from) {
+		return nil, err // another sender's message with that ID is no duplicate
+	}
+	return in, nil
 }
 
 // FindSHA256 finds the decided message without a Message-ID with these bytes.

@@ -9,7 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -24,17 +24,21 @@ var _ ticket.MailStore = (*Store)(nil)
 const claimLease = 5 * time.Minute
 
 const inboundColumns = `id, received_at, source, sha256, size, message_id, sender, subject, decision, request,
-	as_kind, reason, handled_at, handled_by`
+	as_kind, reason, handled_at, handled_by, kept_by, kept_at`
 
 func scanInbound(row scanner) (*ticket.Inbound, error) {
 	var in ticket.Inbound
 	var received int64
-	var handled sql.NullInt64
+	var handled, kept sql.NullInt64
 	if err := row.Scan(&in.ID, &received, &in.Source, &in.SHA256, &in.Size, &in.MessageID, &in.From, &in.Subject,
-		&in.Decision, &in.Request, &in.As, &in.Reason, &handled, &in.HandledBy); err != nil {
+		&in.Decision, &in.Request, &in.As, &in.Reason, &handled, &in.HandledBy, &in.KeptBy, &kept); err != nil {
 		return nil, err
 	}
 	in.ReceivedAt, in.HandledAt = fromDBTime(received), fromNullDBTime(handled)
+	if kept.Valid {
+		in.KeptAt = fromDBTime(kept.Int64)
+	}
+	in.Was = in.Decision
 	return &in, nil
 }
 
@@ -49,7 +53,7 @@ func errNoInbound(id int64) error {
 // gives a reader that does not stall (the bytes already received): the
 // store's write lock is held while it is read.
 func (s *Store) ReceiveRaw(ctx context.Context, r io.Reader, source string, at time.Time) (*ticket.Inbound, error) {
-	in := &ticket.Inbound{ReceivedAt: at, Source: source}
+	in := &ticket.Inbound{ReceivedAt: at, Source: source, KeptBy: ticket.ThisProcess(), KeptAt: time.Now()}
 	// The buffer grows to rawChunk only for a message that needs it: most
 	// are a few kilobytes, and a Maildir run takes thousands of them.
 	buf := make([]byte, 64<<10)
@@ -61,8 +65,8 @@ func (s *Store) ReceiveRaw(ctx context.Context, r io.Reader, source string, at t
 			return problem.New(problem.TempFail, "try again", "the store %s was busy while the message was written", s.path)
 		}
 		read = true
-		if err := tx.QueryRowContext(ctx, `INSERT INTO inbound (received_at, source, sha256, size) VALUES (?, ?, '', 0)
-			RETURNING id`, dbTime(at), source).Scan(&in.ID); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO inbound (received_at, source, sha256, size, kept_by, kept_at)
+			VALUES (?, ?, '', 0, ?, ?) RETURNING id`, dbTime(at), source, in.KeptBy, dbTime(in.KeptAt)).Scan(&in.ID); err != nil {
 			return err
 		}
 		h := sha256.New()
@@ -164,6 +168,15 @@ func (s *Store) inbounds(ctx context.Context, query string, args ...any) ([]*tic
 // rawChunk is the size of the pieces a raw message is kept in.
 const rawChunk = 1 << 20
 
+// Inbound returns a record without its bytes.
+func (s *Store) Inbound(ctx context.Context, id int64) (*ticket.Inbound, error) {
+	in, err := scanInbound(s.db.QueryRowContext(ctx, "SELECT "+inboundColumns+" FROM inbound WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoInbound(id)
+	}
+	return in, err
+}
+
 // InboundMessage returns a record and its raw bytes.
 func (s *Store) InboundMessage(ctx context.Context, id int64) (*ticket.Inbound, []byte, error) {
 	in, err := scanInbound(s.db.QueryRowContext(ctx, "SELECT "+inboundColumns+" FROM inbound WHERE id = ?", id))
@@ -223,34 +236,40 @@ func (s *Store) Decide(ctx context.Context, in *ticket.Inbound, notices []ticket
 func recordInbound(ctx context.Context, tx *sql.Tx, in *ticket.Inbound) error {
 	if in.Decision == ticket.DecisionOpened || in.Decision == ticket.DecisionAppended {
 		// Checked inside the write transaction, so two runs taking in two
-		// deliveries of one message at once cannot both act on it. Without
-		// a Message-ID, the same bytes are the same message, as for the
-		// intake's own duplicate check.
-		query, key := `SELECT count(*) FROM inbound WHERE message_id = ? AND id <> ? AND decision IN ('opened', 'appended')`, in.MessageID
-		if key == "" {
-			query, key = `SELECT count(*) FROM inbound WHERE sha256 = ? AND message_id = '' AND id <> ?
-				AND decision IN ('opened', 'appended')`, in.SHA256
-		}
+		// deliveries of one message at once cannot both act on it: the
+		// same bytes, or the same Message-ID from the same sender, as for
+		// the intake's own duplicate check.
 		var n int
-		if key != "" {
-			if err := tx.QueryRowContext(ctx, query, key, in.ID).Scan(&n); err != nil {
-				return err
-			}
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM inbound WHERE id <> ? AND decision IN ('opened', 'appended')
+			AND (sha256 = ? OR (message_id = ? AND message_id <> '' AND sender = ?))`,
+			in.ID, in.SHA256, in.MessageID, in.From).Scan(&n); err != nil {
+			return err
 		}
 		if n > 0 {
 			return ticket.ErrHandledElsewhere
 		}
 	}
+	// Written only while the record is as it was read: a run that resumed
+	// a message another live run was deciding loses here, not with a
+	// second request.
 	res, err := tx.ExecContext(ctx, `UPDATE inbound SET message_id = ?, sender = ?, subject = ?, decision = ?, request = ?,
-		as_kind = ?, reason = ?, handled_at = ?, handled_by = ? WHERE id = ?`,
-		in.MessageID, in.From, in.Subject, in.Decision, in.Request, in.As, in.Reason, nullDBTime(in.HandledAt), in.HandledBy, in.ID)
+		as_kind = ?, reason = ?, handled_at = ?, handled_by = ? WHERE id = ? AND decision = ?`,
+		in.MessageID, in.From, in.Subject, in.Decision, in.Request, in.As, in.Reason, nullDBTime(in.HandledAt), in.HandledBy,
+		in.ID, in.Was)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return errNoInbound(in.ID)
+		var exists int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM inbound WHERE id = ?", in.ID).Scan(&exists); err != nil {
+			return err
+		}
+		if exists == 0 {
+			return errNoInbound(in.ID)
+		}
+		return ticket.ErrHandledElsewhere
 	}
-	if in.Request != "" && in.MessageID != "" && in.Decision != ticket.DecisionDuplicate {
+	if in.Request != "" && in.MessageID != "" && in.Decision != ticket.DecisionDuplicate && !ourForm(in.MessageID) {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO message_ids (message_id, request, direction) VALUES (?, ?, 'in')
 			ON CONFLICT (message_id) DO NOTHING`, in.MessageID, in.Request); err != nil {
 			return err
@@ -258,6 +277,13 @@ func recordInbound(ctx context.Context, tx *sql.Tx, in *ticket.Inbound) error {
 	}
 	return nil
 }
+
+// ourIDForm is the form of our notices' Message-IDs (sup-12.3@domain,
+// refusal-7@domain). A customer's message claiming one is never indexed,
+// so no one can take over the thread of another customer's notice.
+var ourIDForm = regexp.MustCompile(`^(?i:[a-z][a-z0-9_]*-[0-9]+\.[0-9]+|refusal-[0-9]+)@`)
+
+func ourForm(messageID string) bool { return ourIDForm.MatchString(messageID) }
 
 func queueNotices(ctx context.Context, tx *sql.Tx, notices []ticket.Notice) error {
 	for i := range notices {
@@ -273,8 +299,9 @@ func queueNotices(ctx context.Context, tx *sql.Tx, notices []ticket.Notice) erro
 			return fmt.Errorf("queue the %s notice: %w", n.Kind, err)
 		}
 		if n.Request != "" {
+			// Our own notice's ID always threads to its request.
 			if _, err := tx.ExecContext(ctx, `INSERT INTO message_ids (message_id, request, direction) VALUES (?, ?, 'out')
-				ON CONFLICT (message_id) DO NOTHING`, n.MessageID, n.Request); err != nil {
+				ON CONFLICT (message_id) DO UPDATE SET request = excluded.request, direction = 'out'`, n.MessageID, n.Request); err != nil {
 				return err
 			}
 		}
@@ -288,30 +315,47 @@ func applyMail(ctx context.Context, tx *sql.Tx, r *ticket.Request, ev ticket.Eve
 	if m == nil {
 		return nil
 	}
+	// The notices are made before the decision is written: a notifier
+	// that leaves a notice out says why in the decision's reason.
+	var notices []ticket.Notice
+	if m.Notify != nil {
+		var err error
+		if notices, err = m.Notify(r, ev); err != nil {
+			return err
+		}
+	}
 	if m.Inbound != nil {
 		m.Inbound.Request = r.ID
 		if err := recordInbound(ctx, tx, m.Inbound); err != nil {
 			return err
 		}
 	}
-	for _, f := range m.Files {
-		if err := attachFile(ctx, tx, r, f, ev.At); err != nil {
+	if len(m.Files) > 0 {
+		names, err := attachmentNames(ctx, tx, r.Number)
+		if err != nil {
 			return err
 		}
-	}
-	if m.Notify == nil {
-		return nil
-	}
-	notices, err := m.Notify(r, ev)
-	if err != nil {
-		return err
+		for _, f := range m.Files {
+			if err := attachFile(ctx, tx, r, names, f, ev.At); err != nil {
+				return err
+			}
+		}
 	}
 	return queueNotices(ctx, tx, notices)
 }
 
-// FindMessageID finds a decided inbound message with this Message-ID.
-func (s *Store) FindMessageID(ctx context.Context, messageID string) (*ticket.Inbound, error) {
-	return s.findInbound(ctx, "message_id", messageID)
+// FindMessageID finds a decided inbound message with this Message-ID from
+// this sender.
+func (s *Store) FindMessageID(ctx context.Context, messageID, from string) (*ticket.Inbound, error) {
+	if messageID == "" {
+		return nil, nil
+	}
+	in, err := scanInbound(s.db.QueryRowContext(ctx, "SELECT "+inboundColumns+` FROM inbound WHERE message_id = ?
+		AND sender = ? AND decision NOT IN ('', 'duplicate') ORDER BY id LIMIT 1`, messageID, from))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return in, err
 }
 
 // FindSHA256 finds a decided inbound message with these exact bytes.
@@ -320,6 +364,7 @@ func (s *Store) FindSHA256(ctx context.Context, sum string) (*ticket.Inbound, er
 }
 
 func (s *Store) findInbound(ctx context.Context, column, value string) (*ticket.Inbound, error) {
+	// column is ours, never the caller's.
 	if value == "" {
 		return nil, nil
 	}
@@ -524,21 +569,29 @@ func (s *Store) SetIMAPPosition(ctx context.Context, mailbox string, uidValidity
 	})
 }
 
+// attachmentNames are the names a request's files have, read once for all
+// the files of a message.
+func attachmentNames(ctx context.Context, tx *sql.Tx, number int) (*ticket.Names, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT name FROM attachments WHERE number = ?", number)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	names := ticket.NewNames()
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		names.Take(name)
+	}
+	return names, rows.Err()
+}
+
 // attachFile adds a file that came with a message to a request, under a
 // name the request does not have yet.
-func attachFile(ctx context.Context, tx *sql.Tx, r *ticket.Request, f ticket.File, at time.Time) error {
-	name := f.Name
-	ext := filepath.Ext(name)
-	for k := 2; ; k++ {
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM attachments WHERE number = ? AND name = ?", r.Number, name).Scan(&n); err != nil {
-			return err
-		}
-		if n == 0 {
-			break
-		}
-		name = fmt.Sprintf("%s-%d%s", strings.TrimSuffix(f.Name, ext), k, ext)
-	}
+func attachFile(ctx context.Context, tx *sql.Tx, r *ticket.Request, names *ticket.Names, f ticket.File, at time.Time) error {
+	name := names.Free(f.Name)
 	sum := sha256.Sum256(f.Data)
 	a := ticket.Attachment{Name: name, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:]), AddedAt: at}
 	if err := insertAttachment(ctx, tx, r.Number, a, f.Data); err != nil {

@@ -71,7 +71,7 @@ func TestRequestAndNoticeInOneTransaction(t *testing.T) {
 	if last, _ := s.LastInbound(ctx, r.ID); last != "a1@acme.test" {
 		t.Errorf("LastInbound = %q", last)
 	}
-	if dup, _ := s.FindMessageID(ctx, "a1@acme.test"); dup == nil || dup.ID != in.ID {
+	if dup, _ := s.FindMessageID(ctx, "a1@acme.test", ""); dup == nil || dup.ID != in.ID {
 		t.Errorf("FindMessageID = %v", dup)
 	}
 	n, err := s.NoticeByMessageID(ctx, "<sup-1.1@desk.test>")
@@ -289,3 +289,66 @@ func TestReceiveRawFailingReaderKeepsNothing(t *testing.T) {
 type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, errors.New("pipe broke") }
+
+// TestDecisionOnlyWhileUndecided: two runs hold the same pending record;
+// once one has decided it, the other's decision — with a request and a
+// notice, or without — is refused with ErrHandledElsewhere and leaves
+// nothing behind.
+func TestDecisionOnlyWhileUndecided(t *testing.T) {
+	s := openStore(t, filepath.Join(t.TempDir(), "sustain.db"))
+	seed(t, s)
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	in, err := s.ReceiveRaw(ctx, strings.NewReader("From: ops@acme.test\r\n\r\nhi\r\n"), "stdin", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.KeptBy != ticket.ThisProcess() || in.KeptAt.IsZero() {
+		t.Errorf("kept by %q at %v", in.KeptBy, in.KeptAt)
+	}
+	first, second := *in, *in
+	first.Decision, first.Reason = ticket.DecisionQuarantined, "unknown sender"
+	if err := s.Decide(ctx, &first, nil); err != nil {
+		t.Fatal(err)
+	}
+	second.Decision = ticket.DecisionOpened
+	notify := func(r *ticket.Request, ev ticket.Event) ([]ticket.Notice, error) {
+		return []ticket.Notice{{Request: r.ID, Kind: "registration", To: []string{"ops@acme.test"}, MessageID: "sup-1.1@desk.test",
+			Raw: []byte("x"), QueuedAt: at}}, nil
+	}
+	_, err = s.CreateRequest(ctx, "SUP", newRequest("x"), nil, ticket.Event{At: at, Action: "open", To: ticket.StatusNew,
+		Mail: &ticket.MailEffects{Inbound: &second, Notify: notify}})
+	if !errors.Is(err, ticket.ErrHandledElsewhere) {
+		t.Fatalf("second decision: %v, want ErrHandledElsewhere", err)
+	}
+	second.Decision = ticket.DecisionIgnored
+	if err := s.Decide(ctx, &second, nil); !errors.Is(err, ticket.ErrHandledElsewhere) {
+		t.Fatalf("second Decide: %v, want ErrHandledElsewhere", err)
+	}
+	rs, _ := s.Requests(ctx, ticket.Filter{})
+	ns, _ := s.Notices(ctx, "", 0)
+	now, _ := s.Inbound(ctx, in.ID)
+	if len(rs) != 0 || len(ns) != 0 || now.Decision != ticket.DecisionQuarantined {
+		t.Fatalf("%d requests, %d notices, decision %s; want none, none, quarantined", len(rs), len(ns), now.Decision)
+	}
+}
+
+// TestOurNoticeIDsAreNotTakenFromOutside: a received message claiming the
+// form of our notices' Message-IDs is not indexed, and our notice with
+// that ID threads to its own request.
+func TestOurNoticeIDsAreNotTakenFromOutside(t *testing.T) {
+	s := openStore(t, filepath.Join(t.TempDir(), "sustain.db"))
+	seed(t, s)
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	in, err := s.ReceiveRaw(ctx, strings.NewReader("claim"), "stdin", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.MessageID, in.From, in.Decision = "sup-7.2@desk.test", "ops@acme.test", ticket.DecisionOpened
+	if _, err := s.CreateRequest(ctx, "SUP", newRequest("claim"), nil, ticket.Event{At: at, Action: "open", To: ticket.StatusNew,
+		Mail: &ticket.MailEffects{Inbound: in}}); err != nil {
+		t.Fatal(err)
+	}
+	if req, _ := s.ThreadOf(ctx, []string{"sup-7.2@desk.test"}); req != "" {
+		t.Fatalf("a customer's message took our notice's ID for %s", req)
+	}
+}

@@ -126,11 +126,11 @@ func ParseFrom(open func() io.Reader, opts ParseOptions) (m *Message, err error)
 	if len(m.MessageIDs) > 0 {
 		m.MessageID = m.MessageIDs[0]
 	}
-	from := head.addresses("From")
-	if len(from) == 0 {
-		return nil, &ParseError{Reason: "no From address"}
+	from, err := head.sender()
+	if err != nil {
+		return nil, err
 	}
-	m.From, m.FromName = from[0].Address, from[0].Name
+	m.From, m.FromName = from.Address, from.Name
 	for _, a := range head.addresses("To") {
 		m.To = append(m.To, a.Address)
 	}
@@ -626,9 +626,41 @@ func (r headerReader) to8(v string) string {
 	return decodeCharset(cs, []byte(v))
 }
 
+// sender is the one mailbox of the one From header. From decides who may
+// open and confirm (Q10, A12), so it is read strictly: a header that does
+// not parse as exactly one mailbox is refused, never guessed at, since any
+// guess lets a display name such as "ivan@acme.test <evil@x.test>" pose
+// as a registered sender.
+func (r headerReader) sender() (*netmail.Address, error) {
+	vals := r.rawAll("From")
+	switch {
+	case len(vals) == 0 || len(vals) == 1 && strings.TrimSpace(vals[0]) == "":
+		return nil, &ParseError{Reason: "no From address"}
+	case len(vals) > 1:
+		return nil, &ParseError{Reason: fmt.Sprintf("From cannot be read: %d From headers", len(vals))}
+	}
+	v := strings.TrimSpace(r.to8(vals[0]))
+	// net/mail decodes RFC 2047 words only in the display name, so an
+	// encoded word can never become the address.
+	list, err := (&netmail.AddressParser{WordDecoder: wordDecoder}).ParseList(v)
+	if err != nil {
+		return nil, &ParseError{Reason: "From cannot be read: " + validUTF8(err.Error()) + ": " + validUTF8(v)}
+	}
+	if len(list) != 1 {
+		return nil, &ParseError{Reason: fmt.Sprintf("From cannot be read: %d addresses, want one: %s", len(list), validUTF8(v))}
+	}
+	a := list[0]
+	a.Address = strings.ToLower(strings.TrimSpace(validUTF8(a.Address)))
+	a.Name = cleanLine(validUTF8(a.Name))
+	if a.Address == "" || strings.Contains(a.Address, "=?") {
+		return nil, &ParseError{Reason: "From cannot be read: " + validUTF8(v)}
+	}
+	return a, nil
+}
+
 // addresses parses an address header; names are decoded, addresses are
 // bare and lower-case. An unparsable header still yields the addresses
-// that can be found in it.
+// that can be found in it: To and Cc are only shown, never trusted.
 func (r headerReader) addresses(name string) []*netmail.Address {
 	var out []*netmail.Address
 	for _, v := range r.rawAll(name) {

@@ -32,18 +32,30 @@ type ParseOptions struct {
 	// LoopID is the value of our own X-Loop header; a message carrying it
 	// is one of our notices coming back (Machine = Loop).
 	LoopID string
+	// Limit, when its message was cut (Over), makes Parse refuse the kept
+	// start with Limit.Reason: a part of a message must not be decided as
+	// if it were the whole.
+	Limit *MessageLimit
 }
 
 // ParseError says a message could not be read at all. The intake
 // quarantines such a message; its raw bytes are already stored.
 type ParseError struct {
 	Reason string
+	// plain drops "cannot parse message" from Error: the reason says
+	// what happened to a message that was not even read whole.
+	plain bool
 	// panicked marks a failure of the parser itself, which the fuzz test
 	// must see even though Parse recovers from it.
 	panicked bool
 }
 
-func (e *ParseError) Error() string { return "mail: cannot parse message: " + e.Reason }
+func (e *ParseError) Error() string {
+	if e.plain {
+		return "mail: " + e.Reason
+	}
+	return "mail: cannot parse message: " + e.Reason
+}
 
 // TooLargeError says an attachment is above ParseOptions.MaxAttachmentBytes.
 type TooLargeError struct {
@@ -89,6 +101,9 @@ func ParseFrom(open func() io.Reader, opts ParseOptions) (m *Message, err error)
 			m, err = nil, &ParseError{Reason: fmt.Sprintf("parser failure: %v", r), panicked: true}
 		}
 	}()
+	if opts.Limit.Over() {
+		return nil, &ParseError{Reason: opts.Limit.Reason(), plain: true}
+	}
 	if blank(open()) {
 		return nil, &ParseError{Reason: "empty message"}
 	}

@@ -322,3 +322,21 @@ func TestIMAPSilentServerTimesOut(t *testing.T) {
 		t.Errorf("err = %v; want a timeout that says what to check", err)
 	}
 }
+
+// TestIMAPLoginEchoNeverShowsQuotedPassword: a server that echoes the LOGIN
+// command shows the password quoted, with " and \ escaped; that form is
+// redacted too.
+func TestIMAPLoginEchoNeverShowsQuotedPassword(t *testing.T) {
+	const pw = `p"w\d`
+	srv := mailtest.StartIMAP(t, mailtest.IMAPOptions{TLS: "none", User: "desk", Password: "the-right-one", EchoLoginCommand: true})
+	cfg := imapCfg(srv, "none")
+	cfg.Password = pw
+	_, err := FetchIMAP(imapCtx(t), cfg, &memPosition{}, func(context.Context, []byte, uint32, uint32) error { return nil })
+	if err == nil {
+		t.Fatal("login with a wrong password succeeded")
+	}
+	msg := err.Error()
+	if strings.Contains(msg, `p\"w\\d`) || strings.Contains(msg, pw) || !strings.Contains(msg, "[password redacted]") {
+		t.Errorf("error %q: the password must be redacted", msg)
+	}
+}

@@ -3,6 +3,7 @@ package mail
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -32,6 +33,9 @@ type ParseOptions struct {
 	// LoopID is the value of our own X-Loop header; a message carrying it
 	// is one of our notices coming back (Machine = Loop).
 	LoopID string
+	// MaxParts is the most MIME parts a message may have; 0 means
+	// DefaultMaxParts. Over it Parse refuses the message unparsed.
+	MaxParts int
 	// Limit, when its message was cut (Over), makes Parse refuse the kept
 	// start with Limit.Reason: a part of a message must not be decided as
 	// if it were the whole.
@@ -106,6 +110,10 @@ func ParseFrom(open func() io.Reader, opts ParseOptions) (m *Message, err error)
 	}
 	if blank(open()) {
 		return nil, &ParseError{Reason: "empty message"}
+	}
+	maxParts := cmp.Or(opts.MaxParts, DefaultMaxParts)
+	if countParts(open(), maxParts) > maxParts {
+		return nil, tooManyParts(maxParts)
 	}
 	p := enmime.NewParser(
 		enmime.SkipMalformedParts(true),

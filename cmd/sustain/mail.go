@@ -38,6 +38,9 @@ dispute), quarantined, ignored (machine mail) or duplicate. Notices queued
 by staff actions (mail.notify) wait in the outbox until 'mail send'.
 
 ` + exitStatusHelp,
+		Example: `  sustain mail ingest < message.eml
+  */5 * * * *  sustain mail fetch && sustain mail send
+  sustain mail quarantine list`,
 		Args: cobra.ArbitraryArgs,
 		RunE: groupRun,
 	}
@@ -545,6 +548,8 @@ func newMailQuarantineCmd(a *app) *cobra.Command {
 		Long: `Messages the intake could not take on its own stay here, with the reason,
 until released (decided again, e.g. after 'customer edit --add-email') or
 dropped (the record and the bytes are kept, with who dropped it).`,
+		Example: `  sustain mail quarantine list
+  sustain customer edit ACME --add-email new@acme.test && sustain mail quarantine release 7`,
 		Args: cobra.ArbitraryArgs,
 		RunE: groupRun,
 	}
@@ -641,8 +646,10 @@ func newMailOutboxCmd(a *app) *cobra.Command {
 		Use:   "outbox",
 		Short: "Notices to customers: queued, sent (with the server's reply) or failed",
 		Long:  "The record that the customer was told (A8): every notice, when it was sent and what the server said.",
-		Args:  cobra.ArbitraryArgs,
-		RunE:  groupRun,
+		Example: `  sustain mail outbox list --status failed
+  sustain mail outbox show 3 --raw`,
+		Args: cobra.ArbitraryArgs,
+		RunE: groupRun,
 	}
 	cmd.AddCommand(NewCmdMailOutbox(a, false, nil), NewCmdMailOutbox(a, true, nil))
 	return cmd

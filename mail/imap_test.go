@@ -340,3 +340,29 @@ func TestIMAPLoginEchoNeverShowsQuotedPassword(t *testing.T) {
 		t.Errorf("error %q: the password must be redacted", msg)
 	}
 }
+
+// TestIMAPBodyReadIsBounded: a body longer than the limit (a server that
+// announced a smaller RFC822.SIZE) is never read into memory past it, and
+// the session stays usable for the next message.
+func TestIMAPBodyReadIsBounded(t *testing.T) {
+	srv := mailtest.StartIMAP(t, mailtest.IMAPOptions{TLS: "none", User: "desk", Password: "imap-pw"})
+	srv.Append(t, "INBOX", imapMsg(1)+strings.Repeat("attachment line\r\n", 100))
+	srv.Append(t, "INBOX", imapMsg(2))
+	cfg := imapCfg(srv, "none")
+	s := &imapSession{cfg: cfg, server: fmt.Sprintf("%s:%d", cfg.Host, cfg.Port)}
+	if err := s.connect(imapCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	if _, err := s.selectMailbox("INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	raw, gone, over, err := s.body(1, 500)
+	if err != nil || gone || !over || raw != nil {
+		t.Fatalf("over the limit: %d bytes, gone %v, over %v, %v", len(raw), gone, over, err)
+	}
+	raw, gone, over, err = s.body(2, 500)
+	if err != nil || gone || over || string(raw) != imapMsg(2) {
+		t.Fatalf("under the limit: %q, gone %v, over %v, %v", raw, gone, over, err)
+	}
+}

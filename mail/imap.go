@@ -69,7 +69,7 @@ type IMAPTooLarge struct {
 }
 
 func (t IMAPTooLarge) String() string {
-	return fmt.Sprintf("UID %d (%d bytes): larger than mail.imap.max_message_bytes; left unread on the server: "+
+	return fmt.Sprintf("UID %d (%d bytes): larger than mail.max_message_mb; left unread on the server: "+
 		"raise the limit, then move the message out of the mailbox and back (it gets a new UID), or handle it by hand", t.UID, t.Size)
 }
 

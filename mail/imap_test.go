@@ -248,7 +248,7 @@ func TestIMAPTooLargeIsLeftOnTheServer(t *testing.T) {
 	if !slices.Equal(g.uids, []uint32{1, 3}) || len(res.TooLarge) != 1 || res.TooLarge[0].UID != 2 || res.TooLarge[0].Size < 1700 {
 		t.Fatalf("handled %v, too large %+v", g.uids, res.TooLarge)
 	}
-	if s := res.TooLarge[0].String(); !strings.Contains(s, "max_message_bytes") {
+	if s := res.TooLarge[0].String(); !strings.Contains(s, "mail.max_message_mb") {
 		t.Errorf("advice %q", s)
 	}
 	if _, unseen, _ := srv.Status(t, "INBOX"); unseen != 1 {

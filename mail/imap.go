@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"slices"
@@ -68,7 +69,7 @@ type IMAPTooLarge struct {
 }
 
 func (t IMAPTooLarge) String() string {
-	return fmt.Sprintf("UID %d (%d bytes): larger than mail.imap.max_message_bytes; left unread on the server: "+
+	return fmt.Sprintf("UID %d (%d bytes): larger than mail.max_message_mb; left unread on the server: "+
 		"raise the limit, then move the message out of the mailbox and back (it gets a new UID), or handle it by hand", t.UID, t.Size)
 }
 
@@ -164,11 +165,13 @@ func FetchIMAP(ctx context.Context, cfg IMAPConfig, pos IMAPPosition,
 		if m.RFC822Size > cfg.MaxMessageBytes {
 			res.TooLarge = append(res.TooLarge, IMAPTooLarge{UID: uid, Size: m.RFC822Size})
 		} else {
-			raw, gone, err := s.body(m.UID)
+			raw, gone, over, err := s.body(m.UID, cfg.MaxMessageBytes)
 			if err != nil {
 				return res, err
 			}
-			if !gone {
+			if over {
+				res.TooLarge = append(res.TooLarge, IMAPTooLarge{UID: uid, Size: cfg.MaxMessageBytes + 1})
+			} else if !gone {
 				if err := handle(ctx, raw, sel.UIDValidity, uid); err != nil {
 					return res, fmt.Errorf("imap %s: message UID %d in %s was not kept, and stays for the next run: %w",
 						s.server, uid, cfg.Mailbox, err)
@@ -344,22 +347,41 @@ func (s *imapSession) selectMailbox(name string) (*imap.SelectData, error) {
 	return sel, nil
 }
 
-// body downloads one message; gone when it was expunged meanwhile.
-func (s *imapSession) body(uid imap.UID) (raw []byte, gone bool, err error) {
+// body downloads one message; gone when it was expunged meanwhile. At most
+// max bytes are read into memory: a server may send more than the size it
+// announced, and then over is set and the rest is skipped unread into
+// memory (the client discards it as it arrives).
+func (s *imapSession) body(uid imap.UID, max int64) (raw []byte, gone, over bool, err error) {
 	section := &imap.FetchItemBodySection{Peek: true}
 	err = s.do(fmt.Sprintf("reading message UID %d", uid), func() error {
-		msgs, err := s.c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
-		if err != nil {
-			return err
-		}
-		for _, m := range msgs {
-			if m.UID == uid {
-				raw = m.FindBodySection(section)
+		cmd := s.c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
+		for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+			var got imap.UID
+			var body []byte
+			var big bool
+			for item := msg.Next(); item != nil; item = msg.Next() {
+				switch it := item.(type) {
+				case imapclient.FetchItemDataUID:
+					got = it.UID
+				case imapclient.FetchItemDataBodySection:
+					b, rerr := io.ReadAll(io.LimitReader(it.Literal, max+1))
+					if rerr != nil {
+						cmd.Close()
+						return rerr
+					}
+					body, big = b, int64(len(b)) > max
+					if big {
+						body = nil
+					}
+				}
+			}
+			if got == uid && (body != nil || big) {
+				raw, over = body, big
 			}
 		}
-		return nil
+		return cmd.Close()
 	})
-	return raw, raw == nil && err == nil, err
+	return raw, raw == nil && !over && err == nil, over, err
 }
 
 // markDone marks a kept message \Seen, or moves it to DoneMailbox: MOVE

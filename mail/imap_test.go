@@ -248,7 +248,7 @@ func TestIMAPTooLargeIsLeftOnTheServer(t *testing.T) {
 	if !slices.Equal(g.uids, []uint32{1, 3}) || len(res.TooLarge) != 1 || res.TooLarge[0].UID != 2 || res.TooLarge[0].Size < 1700 {
 		t.Fatalf("handled %v, too large %+v", g.uids, res.TooLarge)
 	}
-	if s := res.TooLarge[0].String(); !strings.Contains(s, "max_message_bytes") {
+	if s := res.TooLarge[0].String(); !strings.Contains(s, "mail.max_message_mb") {
 		t.Errorf("advice %q", s)
 	}
 	if _, unseen, _ := srv.Status(t, "INBOX"); unseen != 1 {
@@ -320,5 +320,49 @@ func TestIMAPSilentServerTimesOut(t *testing.T) {
 	_, err = FetchIMAP(imapCtx(t), cfg, &memPosition{}, func(context.Context, []byte, uint32, uint32) error { return nil })
 	if err == nil || !strings.Contains(err.Error(), "no answer within") {
 		t.Errorf("err = %v; want a timeout that says what to check", err)
+	}
+}
+
+// TestIMAPLoginEchoNeverShowsQuotedPassword: a server that echoes the LOGIN
+// command shows the password quoted, with " and \ escaped; that form is
+// redacted too.
+func TestIMAPLoginEchoNeverShowsQuotedPassword(t *testing.T) {
+	const pw = `p"w\d`
+	srv := mailtest.StartIMAP(t, mailtest.IMAPOptions{TLS: "none", User: "desk", Password: "the-right-one", EchoLoginCommand: true})
+	cfg := imapCfg(srv, "none")
+	cfg.Password = pw
+	_, err := FetchIMAP(imapCtx(t), cfg, &memPosition{}, func(context.Context, []byte, uint32, uint32) error { return nil })
+	if err == nil {
+		t.Fatal("login with a wrong password succeeded")
+	}
+	msg := err.Error()
+	if strings.Contains(msg, `p\"w\\d`) || strings.Contains(msg, pw) || !strings.Contains(msg, "[password redacted]") {
+		t.Errorf("error %q: the password must be redacted", msg)
+	}
+}
+
+// TestIMAPBodyReadIsBounded: a body longer than the limit (a server that
+// announced a smaller RFC822.SIZE) is never read into memory past it, and
+// the session stays usable for the next message.
+func TestIMAPBodyReadIsBounded(t *testing.T) {
+	srv := mailtest.StartIMAP(t, mailtest.IMAPOptions{TLS: "none", User: "desk", Password: "imap-pw"})
+	srv.Append(t, "INBOX", imapMsg(1)+strings.Repeat("attachment line\r\n", 100))
+	srv.Append(t, "INBOX", imapMsg(2))
+	cfg := imapCfg(srv, "none")
+	s := &imapSession{cfg: cfg, server: fmt.Sprintf("%s:%d", cfg.Host, cfg.Port)}
+	if err := s.connect(imapCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	if _, err := s.selectMailbox("INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	raw, gone, over, err := s.body(1, 500)
+	if err != nil || gone || !over || raw != nil {
+		t.Fatalf("over the limit: %d bytes, gone %v, over %v, %v", len(raw), gone, over, err)
+	}
+	raw, gone, over, err = s.body(2, 500)
+	if err != nil || gone || over || string(raw) != imapMsg(2) {
+		t.Fatalf("under the limit: %q, gone %v, over %v, %v", raw, gone, over, err)
 	}
 }

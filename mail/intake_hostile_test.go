@@ -116,7 +116,9 @@ func TestBadSenderNeverBlocksIntake(t *testing.T) {
 	for _, from := range []string{"ops@acme.test.", `"ops@acme.test"@x.test`} {
 		in := d.ingest(msg("From: "+from, "Message-ID: <bad"+fmt.Sprint(len(from))+"@x.test>", "Subject: bad"))
 		d.want(in, ticket.DecisionQuarantined, "", "")
-		if !strings.Contains(in.Reason, "no refusal sent") {
+		// "ops@acme.test." is no address at all (the parser says so); the
+		// quoted one parses but no notice can be written to it.
+		if !strings.Contains(in.Reason, "no refusal sent") && !strings.Contains(in.Reason, "From cannot be read") {
 			t.Errorf("reason %q, want why no refusal was sent", in.Reason)
 		}
 	}

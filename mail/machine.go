@@ -56,7 +56,8 @@ func detectMachine(h headerReader, root *enmime.Part, m *Message, opts ParseOpti
 	}
 	// Auto-responders send with an empty Return-Path too (RFC 3834), so it
 	// means a bounce only when nothing above called it an auto-reply.
-	if rp := h.rawAll("Return-Path"); len(rp) > 0 && strings.TrimSpace(rp[0]) == "<>" {
+	// "< >" and "<\t>" are the null path too: white space is allowed there.
+	if rp := h.rawAll("Return-Path"); len(rp) > 0 && strings.Join(strings.Fields(rp[0]), "") == "<>" {
 		return Bounce, "Return-Path: <>"
 	}
 	return Human, ""

@@ -29,6 +29,8 @@ func TestMachineHeaders(t *testing.T) {
 		{"list-id", "", map[string]string{"List-Id": "<news.acme.test>"}, "", AutoReply, "List-Id"},
 		{"list-unsubscribe", "", map[string]string{"List-Unsubscribe": "<mailto:u@acme.test>"}, "", AutoReply, "List-Unsubscribe"},
 		{"empty return-path", "", map[string]string{"Return-Path": "<>"}, "", Bounce, "Return-Path: <>"},
+		{"empty return-path with spaces", "", map[string]string{"Return-Path": "< >"}, "", Bounce, "Return-Path: <>"},
+		{"empty return-path with a tab", "", map[string]string{"Return-Path": "<\t >"}, "", Bounce, "Return-Path: <>"},
 		{"return-path of a person", "", map[string]string{"Return-Path": "<ivan@acme.test>"}, "", Human, ""},
 		{"auto-reply with empty return-path", "", map[string]string{"Return-Path": "<>", "Auto-Submitted": "auto-replied"}, "", AutoReply, "Auto-Submitted"},
 		{"mailer-daemon", "MAILER-DAEMON@mx.acme.test", nil, "", Bounce, "mailer-daemon@mx.acme.test"},

@@ -24,7 +24,23 @@ import (
 // the kernel drops its locks, and the message, never moved, is taken by the
 // next run at once. No timeouts, no stale claim files, and other Maildir
 // readers (an IMAP server, a mail client) see nothing unusual.
-type Maildir struct{ Dir string }
+//
+// Only regular files are taken. Anything else in new/ or cur/ (a symlink,
+// which could make the desk keep and show any file it can read; a FIFO or
+// device, which could block the run or never end) and any file that cannot
+// be read is skipped and passed to Warn, so that one bad entry never stops
+// the messages after it.
+type Maildir struct {
+	Dir string
+	// Warn receives a line naming each entry skipped; nil drops them.
+	Warn func(msg string)
+}
+
+func (md Maildir) warn(format string, args ...any) {
+	if md.Warn != nil {
+		md.Warn(fmt.Sprintf(format, args...))
+	}
+}
 
 // MaildirMessage is one claimed message, valid inside Each's fn.
 type MaildirMessage struct {
@@ -73,7 +89,8 @@ func (md Maildir) Each(ctx context.Context, maxBytes int64, fn func(m *MaildirMe
 		}
 		m, err := claim(p, maxBytes)
 		if err != nil {
-			return fmt.Errorf("maildir: %s: %w", p, err)
+			md.warn("maildir: skipped %s: %v", p, err)
+			continue
 		}
 		if m == nil {
 			continue // taken by another run
@@ -102,6 +119,11 @@ func (md Maildir) list() ([]string, error) {
 			if strings.HasPrefix(name, ".") || e.IsDir() {
 				continue
 			}
+			// The entry's own type (lstat), so a symlink is seen as one.
+			if !e.Type().IsRegular() {
+				md.warn("maildir: skipped %s: %s", filepath.Join(dir, name), entryKind(e.Type()))
+				continue
+			}
 			if sub == "cur" && strings.ContainsRune(maildirFlags(name), 'S') {
 				continue
 			}
@@ -119,7 +141,10 @@ func (md Maildir) list() ([]string, error) {
 // claim locks the message at p and reads it; nil, nil when another run has
 // it or it is gone.
 func claim(p string, maxBytes int64) (*MaildirMessage, error) {
-	f, err := os.Open(p)
+	// The entry may have been swapped since it was listed: a symlink is
+	// not followed and a FIFO does not block the open; the mode check on
+	// the open file below refuses both.
+	f, err := os.OpenFile(p, os.O_RDONLY|openNoFollow, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -137,7 +162,11 @@ func claim(p string, maxBytes int64) (*MaildirMessage, error) {
 		f.Close()
 		return nil, err
 	}
-	now, err := os.Stat(p)
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, errors.New(entryKind(fi.Mode()))
+	}
+	now, err := os.Lstat(p)
 	if err != nil || !os.SameFile(fi, now) {
 		f.Close()
 		return nil, nil
@@ -151,6 +180,21 @@ func claim(p string, maxBytes int64) (*MaildirMessage, error) {
 	}
 	m.TooLarge = fi.Size() > maxBytes
 	return m, nil
+}
+
+// entryKind names what a non-regular entry is, for the warning.
+func entryKind(mode fs.FileMode) string {
+	switch {
+	case mode&fs.ModeSymlink != 0:
+		return "a symbolic link, not a message file"
+	case mode&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO), not a message file"
+	case mode&(fs.ModeDevice|fs.ModeCharDevice) != 0:
+		return "a device, not a message file"
+	case mode&fs.ModeSocket != 0:
+		return "a socket, not a message file"
+	}
+	return "not a regular file"
 }
 
 func (m *MaildirMessage) release() {

@@ -8,6 +8,10 @@ import (
 	"syscall"
 )
 
+// openNoFollow opens a Maildir entry without following a symlink and
+// without waiting for a FIFO's writer.
+const openNoFollow = syscall.O_NOFOLLOW | syscall.O_NONBLOCK
+
 // tryLock takes an exclusive flock on f without waiting; false when another
 // process (or another open file in this one) holds it.
 func tryLock(f *os.File) (bool, error) {

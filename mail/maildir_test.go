@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -286,5 +287,65 @@ func TestMaildirMarkDoneFollowsAMailClientsRename(t *testing.T) {
 	}
 	if err := md.MarkDone(&MaildirMessage{Path: filepath.Join(md.Dir, "cur", "1.x:2,RS")}); err == nil {
 		t.Error("MarkDone outside Each succeeded")
+	}
+}
+
+// TestMaildirTakesOnlyRegularFiles: a FIFO, a symlink and an unreadable
+// file are skipped with a warning naming each, and the messages after
+// them are still taken; the symlink's target is never read.
+func TestMaildirTakesOnlyRegularFiles(t *testing.T) {
+	md := newMaildir(t, map[string]string{
+		"new/1005.ok.host": "Subject: ok\r\n\r\nafter the bad ones",
+	})
+	secret := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(secret, []byte("root:x:0:0"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, filepath.Join(md.Dir, "new", "1002.link.host")); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(md.Dir, "new", "1001.fifo.host"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	unreadable := filepath.Join(md.Dir, "new", "1003.locked.host")
+	if err := os.WriteFile(unreadable, []byte("Subject: x\r\n\r\ny"), 0o000); err != nil {
+		t.Fatal(err)
+	}
+	canRead := false
+	if f, err := os.Open(unreadable); err == nil {
+		canRead = true // root reads it anyway
+		f.Close()
+	}
+	var warnings []string
+	md.Warn = func(msg string) { warnings = append(warnings, msg) }
+	var got []string
+	err := md.Each(context.Background(), 1<<20, func(m *MaildirMessage) error {
+		got = append(got, string(m.Raw))
+		return md.MarkDone(m)
+	})
+	if err != nil {
+		t.Fatalf("Each: %v", err)
+	}
+	for _, s := range got {
+		if strings.Contains(s, "root:") {
+			t.Errorf("the symlink's target was read: %q", s)
+		}
+	}
+	if !slices.Contains(got, "Subject: ok\r\n\r\nafter the bad ones") {
+		t.Errorf("messages taken = %q; the good one is missing", got)
+	}
+	want := []string{"1001.fifo.host", "1002.link.host"}
+	if !canRead {
+		want = append(want, "1003.locked.host")
+	}
+	joined := strings.Join(warnings, "\n")
+	for _, name := range want {
+		if !strings.Contains(joined, name) {
+			t.Errorf("no warning names %s: %q", name, warnings)
+		}
+	}
+	// The symlink and the FIFO stay in new/; only real messages move.
+	if names := dirNames(t, filepath.Join(md.Dir, "new")); !slices.Contains(names, "1002.link.host") || !slices.Contains(names, "1001.fifo.host") {
+		t.Errorf("new/ = %q", names)
 	}
 }

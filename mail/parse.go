@@ -3,6 +3,7 @@ package mail
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -32,18 +33,33 @@ type ParseOptions struct {
 	// LoopID is the value of our own X-Loop header; a message carrying it
 	// is one of our notices coming back (Machine = Loop).
 	LoopID string
+	// MaxParts is the most MIME parts a message may have; 0 means
+	// DefaultMaxParts. Over it Parse refuses the message unparsed.
+	MaxParts int
+	// Limit, when its message was cut (Over), makes Parse refuse the kept
+	// start with Limit.Reason: a part of a message must not be decided as
+	// if it were the whole.
+	Limit *MessageLimit
 }
 
 // ParseError says a message could not be read at all. The intake
 // quarantines such a message; its raw bytes are already stored.
 type ParseError struct {
 	Reason string
+	// plain drops "cannot parse message" from Error: the reason says
+	// what happened to a message that was not even read whole.
+	plain bool
 	// panicked marks a failure of the parser itself, which the fuzz test
 	// must see even though Parse recovers from it.
 	panicked bool
 }
 
-func (e *ParseError) Error() string { return "mail: cannot parse message: " + e.Reason }
+func (e *ParseError) Error() string {
+	if e.plain {
+		return "mail: " + e.Reason
+	}
+	return "mail: cannot parse message: " + e.Reason
+}
 
 // TooLargeError says an attachment is above ParseOptions.MaxAttachmentBytes.
 type TooLargeError struct {
@@ -89,8 +105,15 @@ func ParseFrom(open func() io.Reader, opts ParseOptions) (m *Message, err error)
 			m, err = nil, &ParseError{Reason: fmt.Sprintf("parser failure: %v", r), panicked: true}
 		}
 	}()
+	if opts.Limit.Over() {
+		return nil, &ParseError{Reason: opts.Limit.Reason(), plain: true}
+	}
 	if blank(open()) {
 		return nil, &ParseError{Reason: "empty message"}
+	}
+	maxParts := cmp.Or(opts.MaxParts, DefaultMaxParts)
+	if countParts(open(), maxParts) > maxParts {
+		return nil, tooManyParts(maxParts)
 	}
 	p := enmime.NewParser(
 		enmime.SkipMalformedParts(true),
@@ -126,11 +149,11 @@ func ParseFrom(open func() io.Reader, opts ParseOptions) (m *Message, err error)
 	if len(m.MessageIDs) > 0 {
 		m.MessageID = m.MessageIDs[0]
 	}
-	from := head.addresses("From")
-	if len(from) == 0 {
-		return nil, &ParseError{Reason: "no From address"}
+	from, err := head.sender()
+	if err != nil {
+		return nil, err
 	}
-	m.From, m.FromName = from[0].Address, from[0].Name
+	m.From, m.FromName = from.Address, from.Name
 	for _, a := range head.addresses("To") {
 		m.To = append(m.To, a.Address)
 	}
@@ -626,9 +649,41 @@ func (r headerReader) to8(v string) string {
 	return decodeCharset(cs, []byte(v))
 }
 
+// sender is the one mailbox of the one From header. From decides who may
+// open and confirm (Q10, A12), so it is read strictly: a header that does
+// not parse as exactly one mailbox is refused, never guessed at, since any
+// guess lets a display name such as "ivan@acme.test <evil@x.test>" pose
+// as a registered sender.
+func (r headerReader) sender() (*netmail.Address, error) {
+	vals := r.rawAll("From")
+	switch {
+	case len(vals) == 0 || len(vals) == 1 && strings.TrimSpace(vals[0]) == "":
+		return nil, &ParseError{Reason: "no From address"}
+	case len(vals) > 1:
+		return nil, &ParseError{Reason: fmt.Sprintf("From cannot be read: %d From headers", len(vals))}
+	}
+	v := strings.TrimSpace(r.to8(vals[0]))
+	// net/mail decodes RFC 2047 words only in the display name, so an
+	// encoded word can never become the address.
+	list, err := (&netmail.AddressParser{WordDecoder: wordDecoder}).ParseList(v)
+	if err != nil {
+		return nil, &ParseError{Reason: "From cannot be read: " + validUTF8(err.Error()) + ": " + validUTF8(v)}
+	}
+	if len(list) != 1 {
+		return nil, &ParseError{Reason: fmt.Sprintf("From cannot be read: %d addresses, want one: %s", len(list), validUTF8(v))}
+	}
+	a := list[0]
+	a.Address = strings.ToLower(strings.TrimSpace(validUTF8(a.Address)))
+	a.Name = cleanLine(validUTF8(a.Name))
+	if a.Address == "" || strings.Contains(a.Address, "=?") {
+		return nil, &ParseError{Reason: "From cannot be read: " + validUTF8(v)}
+	}
+	return a, nil
+}
+
 // addresses parses an address header; names are decoded, addresses are
 // bare and lower-case. An unparsable header still yields the addresses
-// that can be found in it.
+// that can be found in it: To and Cc are only shown, never trusted.
 func (r headerReader) addresses(name string) []*netmail.Address {
 	var out []*netmail.Address
 	for _, v := range r.rawAll(name) {

@@ -220,10 +220,16 @@ func redactSecret(text, user, password string) string {
 		return text
 	}
 	enc := base64.StdEncoding.EncodeToString
+	// An IMAP server may echo the LOGIN command as sent, the password as a
+	// quoted string with \" and \\ escaped; an error may quote it Go's way.
+	imapQuoted := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(password)
+	goQuoted := strconv.Quote(password)
 	secrets := []string{
 		enc([]byte("\x00" + user + "\x00" + password)),
 		enc([]byte(user + "\x00" + user + "\x00" + password)),
 		enc([]byte(password)),
+		imapQuoted,
+		goQuoted[1 : len(goQuoted)-1],
 		password,
 	}
 	for _, s := range secrets {

@@ -80,3 +80,10 @@ func TestSMTPLoginWithoutTLSToLoopback(t *testing.T) {
 		t.Errorf("server accepted %d messages, want 1", n)
 	}
 }
+
+func TestRedactSecretQuoted(t *testing.T) {
+	got := redactSecret(`NO LOGIN "desk" "p\"w\\d" and "p\"w\\d" again`, "desk", `p"w\d`)
+	if strings.Contains(got, `p\"w\\d`) || strings.Count(got, "[password redacted]") != 2 {
+		t.Errorf("not redacted: %q", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sustain-cli/sustain/internal/config"
+	"github.com/sustain-cli/sustain/internal/input"
 	"github.com/sustain-cli/sustain/internal/output"
 	"github.com/sustain-cli/sustain/internal/problem"
 	"github.com/sustain-cli/sustain/mail"
@@ -36,6 +38,9 @@ dispute), quarantined, ignored (machine mail) or duplicate. Notices queued
 by staff actions (mail.notify) wait in the outbox until 'mail send'.
 
 ` + exitStatusHelp,
+		Example: `  sustain mail ingest < message.eml
+  */5 * * * *  sustain mail fetch && sustain mail send
+  sustain mail quarantine list`,
 		Args: cobra.ArbitraryArgs,
 		RunE: groupRun,
 	}
@@ -301,32 +306,34 @@ func mailIngestRun(ctx context.Context, opts *MailIngestOptions) error {
 	if err != nil {
 		return err
 	}
+	cfg, err := a.config()
+	if err != nil {
+		return err
+	}
+	limit := int64(cmp.Or(cfg.Mail.MaxMessageMB, 64)) << 20
 	var failed error
 	switch {
 	case opts.Maildir != "":
-		failed = ingestMaildir(ctx, d, opts.Maildir, &done)
+		failed = ingestMaildir(ctx, a, d, opts.Maildir, limit, &done)
 	case len(opts.Files) == 0 || (len(opts.Files) == 1 && opts.Files[0] == "-"):
 		// Read in pieces by the intake, never into one growing buffer; a
 		// read error is a temporary failure, so the MTA retries.
-		in, err := d.intake.IngestFrom(ctx, a.in, "stdin")
+		in, err := d.ingestLimited(ctx, a.in, "stdin", limit)
 		if err != nil {
 			return err
 		}
 		done = append(done, in)
 	default:
 		for _, f := range opts.Files {
-			file, err := os.Open(f)
+			// Regular files only, refused unread otherwise: /dev/zero or a
+			// FIFO would never end or block. A wrong argument, not a
+			// failure to retry.
+			file, _, err := input.OpenFile(f)
 			if err != nil {
 				failed = usagef("mail ingest: %v", err)
 				break
 			}
-			if fi, err := file.Stat(); err == nil && fi.IsDir() {
-				// A wrong argument, not a failure to retry.
-				file.Close()
-				failed = usagef("mail ingest: read %s: is a directory", f)
-				break
-			}
-			in, err := d.intake.IngestFrom(ctx, file, "file:"+f)
+			in, err := d.ingestLimited(ctx, file, "file:"+f, limit)
 			file.Close()
 			if err != nil {
 				failed = err
@@ -335,10 +342,24 @@ func mailIngestRun(ctx context.Context, opts *MailIngestOptions) error {
 			done = append(done, in)
 		}
 	}
+	if failed != nil && len(done) == 0 {
+		return failed // nothing to list: the error alone, no empty table
+	}
 	if err := a.print(inboundList{items: done, loc: d.svc.Calendar.Location()}); err != nil {
 		return err
 	}
 	return failed
+}
+
+// ingestLimited keeps and decides one message of which at most limit bytes
+// are read (mail.max_message_mb); a longer one is kept cut there and
+// quarantined with the reason.
+func (d *desk) ingestLimited(ctx context.Context, r io.Reader, source string, limit int64) (*ticket.Inbound, error) {
+	lim := &mail.MessageLimit{Max: limit, Setting: "mail.max_message_mb"}
+	prev := d.intake.Parse.Limit
+	d.intake.Parse.Limit = lim
+	defer func() { d.intake.Parse.Limit = prev }()
+	return d.intake.IngestFrom(ctx, lim.Reader(r), source)
 }
 
 // keepFailed makes a store that cannot be opened or written — busy, the
@@ -371,9 +392,9 @@ func keepFailed(err error) error {
 // so a 34 MB message is never held twice.
 const maildirInMemory = 1 << 20
 
-func ingestMaildir(ctx context.Context, d *desk, dir string, done *[]*ticket.Inbound) error {
-	md := mail.Maildir{Dir: dir}
-	return md.Each(ctx, maildirInMemory, func(m *mail.MaildirMessage) error {
+func ingestMaildir(ctx context.Context, a *app, d *desk, dir string, limit int64, done *[]*ticket.Inbound) error {
+	md := mail.Maildir{Dir: dir, Warn: func(msg string) { a.warnf("%s", msg) }}
+	return md.Each(ctx, min(maildirInMemory, limit), func(m *mail.MaildirMessage) error {
 		var in *ticket.Inbound
 		var err error
 		if m.TooLarge {
@@ -381,7 +402,7 @@ func ingestMaildir(ctx context.Context, d *desk, dir string, done *[]*ticket.Inb
 			if oerr != nil {
 				return oerr
 			}
-			in, err = d.intake.IngestFrom(ctx, r, "maildir:"+m.Path)
+			in, err = d.ingestLimited(ctx, r, "maildir:"+m.Path, limit)
 		} else {
 			in, err = d.intake.Ingest(ctx, m.Raw, "maildir:"+m.Path)
 		}
@@ -527,6 +548,8 @@ func newMailQuarantineCmd(a *app) *cobra.Command {
 		Long: `Messages the intake could not take on its own stay here, with the reason,
 until released (decided again, e.g. after 'customer edit --add-email') or
 dropped (the record and the bytes are kept, with who dropped it).`,
+		Example: `  sustain mail quarantine list
+  sustain customer edit ACME --add-email new@acme.test && sustain mail quarantine release 7`,
 		Args: cobra.ArbitraryArgs,
 		RunE: groupRun,
 	}
@@ -623,8 +646,10 @@ func newMailOutboxCmd(a *app) *cobra.Command {
 		Use:   "outbox",
 		Short: "Notices to customers: queued, sent (with the server's reply) or failed",
 		Long:  "The record that the customer was told (A8): every notice, when it was sent and what the server said.",
-		Args:  cobra.ArbitraryArgs,
-		RunE:  groupRun,
+		Example: `  sustain mail outbox list --status failed
+  sustain mail outbox show 3 --raw`,
+		Args: cobra.ArbitraryArgs,
+		RunE: groupRun,
 	}
 	cmd.AddCommand(NewCmdMailOutbox(a, false, nil), NewCmdMailOutbox(a, true, nil))
 	return cmd

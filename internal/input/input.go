@@ -66,26 +66,11 @@ func Size(n int64) string {
 // the limit (a sparse 3 GiB file costs nothing), a device such as /dev/zero,
 // a FIFO (it is opened without blocking and never read).
 func ReadFile(path string, max int64) ([]byte, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, &NotRegularError{Path: path, Mode: st.Mode()}
-	}
-	// O_NONBLOCK: should the path be swapped for a FIFO after the check,
-	// opening it does not wait for a writer; the check below refuses it.
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, st, err := OpenFile(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if st, err = f.Stat(); err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, &NotRegularError{Path: path, Mode: st.Mode()}
-	}
 	if max > 0 && st.Size() > max {
 		return nil, &TooLargeError{Name: path, Size: st.Size(), Limit: max, Known: true}
 	}
@@ -95,6 +80,33 @@ func ReadFile(path string, max int64) ([]byte, error) {
 		tl.Known = false // it grew while being read
 	}
 	return data, err
+}
+
+// OpenFile opens a regular file for reading, for a caller that reads it
+// with its own limit; like ReadFile it refuses anything else unread.
+func OpenFile(path string) (*os.File, os.FileInfo, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, nil, &NotRegularError{Path: path, Mode: st.Mode()}
+	}
+	// O_NONBLOCK: should the path be swapped for a FIFO after the check,
+	// opening it does not wait for a writer; the check below refuses it.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	if st, err = f.Stat(); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, &NotRegularError{Path: path, Mode: st.Mode()}
+	}
+	return f, st, nil
 }
 
 // ReadAll reads r up to max bytes (max <= 0: no limit) and refuses more

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/tls"
 	"net"
+	"strings"
 	"testing"
 
 	"github.com/emersion/go-imap/v2"
@@ -22,6 +23,9 @@ type IMAPOptions struct {
 	// EchoPasswordOnLoginFailure puts the password the client sent into
 	// the NO reply, as careless servers do.
 	EchoPasswordOnLoginFailure bool
+	// EchoLoginCommand puts the LOGIN command, the password quoted and
+	// escaped as the client sent it, into the NO reply.
+	EchoLoginCommand bool
 }
 
 // IMAPServer is a running in-memory IMAP server with one user.
@@ -48,8 +52,8 @@ func StartIMAP(t testing.TB, opts IMAPOptions) *IMAPServer {
 	srvOpts := &imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
 			sess := mem.NewSession().(imapserver.SessionIMAP4rev2)
-			if opts.EchoPasswordOnLoginFailure {
-				return echoSession{sess}, nil, nil
+			if opts.EchoPasswordOnLoginFailure || opts.EchoLoginCommand {
+				return echoSession{sess, opts.EchoLoginCommand}, nil, nil
 			}
 			return sess, nil, nil
 		},
@@ -101,10 +105,18 @@ type literal struct{ *bytes.Reader }
 
 func (l literal) Size() int64 { return l.Reader.Size() }
 
-type echoSession struct{ imapserver.SessionIMAP4rev2 }
+type echoSession struct {
+	imapserver.SessionIMAP4rev2
+	command bool
+}
 
 func (s echoSession) Login(user, password string) error {
 	if err := s.SessionIMAP4rev2.Login(user, password); err != nil {
+		if s.command {
+			q := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace
+			return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeAuthenticationFailed,
+				Text: `invalid: LOGIN "` + q(user) + `" "` + q(password) + `"`}
+		}
 		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeAuthenticationFailed,
 			Text: "invalid credentials: user " + user + " password " + password}
 	}

@@ -70,20 +70,11 @@ func (s *Store) Customer(ctx context.Context, code string) (*ticket.Customer, er
 
 // Customers lists all customers by code.
 func (s *Store) Customers(ctx context.Context) ([]*ticket.Customer, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+customerColumns+" FROM customers ORDER BY code")
+	out, err := queryAll(ctx, s.db, scanCustomer, "SELECT "+customerColumns+" FROM customers ORDER BY code")
 	if err != nil {
 		return nil, fail(s.path, err)
 	}
-	defer rows.Close()
-	out := []*ticket.Customer{}
-	for rows.Next() {
-		c, err := scanCustomer(rows)
-		if err != nil {
-			return nil, fail(s.path, err)
-		}
-		out = append(out, c)
-	}
-	return out, fail(s.path, rows.Err())
+	return out, nil
 }
 
 func notFoundCustomer(err error, code string) error {

@@ -149,20 +149,7 @@ func (s *Store) PendingInbound(ctx context.Context) ([]*ticket.Inbound, error) {
 }
 
 func (s *Store) inbounds(ctx context.Context, query string, args ...any) ([]*ticket.Inbound, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*ticket.Inbound{}
-	for rows.Next() {
-		in, err := scanInbound(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, in)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, scanInbound, query, args...)
 }
 
 // rawChunk is the size of the pieces a raw message is kept in.
@@ -437,20 +424,8 @@ func scanNotice(row scanner, withRaw bool) (*ticket.Notice, error) {
 }
 
 func (s *Store) notices(ctx context.Context, where string, args ...any) ([]*ticket.Notice, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+noticeColumns+" FROM outbox "+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*ticket.Notice{}
-	for rows.Next() {
-		n, err := scanNotice(rows, false)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	withoutRaw := func(row scanner) (*ticket.Notice, error) { return scanNotice(row, false) }
+	return queryAll(ctx, s.db, withoutRaw, "SELECT "+noticeColumns+" FROM outbox "+where, args...)
 }
 
 // ClaimNotices takes up to n due notices under a lease, in one IMMEDIATE

@@ -93,6 +93,24 @@ func lookup(id string) (string, any) {
 	return "r.id = ?", id
 }
 
+// queryAll runs query and scans each row with scan.
+func queryAll[T any](ctx context.Context, q querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
@@ -279,21 +297,8 @@ func (s *Store) requests(ctx context.Context, f ticket.Filter) ([]*ticket.Reques
 		// those rows: sorting whole rows of a long queue costs far more.
 		return s.requestsByNumber(ctx, "SELECT r.number"+from+order+fmt.Sprintf(" LIMIT %d", f.Limit), args)
 	}
-	query := "SELECT " + listColumns + from + order
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	out, err := queryAll(ctx, s.db, scanRequest, "SELECT "+listColumns+from+order, args...)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*ticket.Request{}
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	return out, s.fill(ctx, s.db, out)

@@ -32,9 +32,14 @@ func (d DirTransport) Send(ctx context.Context, n *ticket.Notice) (string, error
 	var rnd [8]byte
 	rand.Read(rnd[:])
 	tmp := filepath.Join(d.Dir, ".tmp-"+hex.EncodeToString(rnd[:])+"-"+name)
+	// Made on first use, as the store's directory is; the umask decides
+	// its mode, as it does the files'.
+	if err := os.MkdirAll(d.Dir, 0o777); err != nil {
+		return "", fmt.Errorf("outbox directory %s: %w (fix mail.dir)", d.Dir, err)
+	}
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
 	if err != nil {
-		return "", fmt.Errorf("outbox directory %s: %w (create it or fix mail.dir)", d.Dir, err)
+		return "", fmt.Errorf("outbox directory %s: %w (fix mail.dir or its permissions)", d.Dir, err)
 	}
 	_, err = f.Write(n.Raw)
 	if err == nil {

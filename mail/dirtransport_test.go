@@ -46,7 +46,16 @@ func TestDirTransportWritesAtomically(t *testing.T) {
 	if _, err := (DirTransport{Dir: dir}).Send(context.Background(), n); !IsPermanent(err) {
 		t.Errorf("no Message-ID: err %v; want permanent", err)
 	}
-	if _, err := (DirTransport{Dir: filepath.Join(dir, "missing")}).Send(context.Background(), testNotice(4)); err == nil || IsPermanent(err) {
-		t.Errorf("missing directory: err %v; want temporary", err)
+	// A missing directory is made on first use, under the umask.
+	made := filepath.Join(dir, "new", "outbox")
+	if _, err := (DirTransport{Dir: made}).Send(context.Background(), testNotice(4)); err != nil {
+		t.Fatalf("missing directory: %v", err)
+	}
+	if fi, err := os.Stat(made); err != nil || fi.Mode().Perm() != 0o750 {
+		t.Errorf("made %v %v; want 0777 less the umask 027", fi, err)
+	}
+	// One that cannot be made (a file stands in the way) is a temporary failure.
+	if _, err := (DirTransport{Dir: filepath.Join(path, "sub")}).Send(context.Background(), testNotice(5)); err == nil || IsPermanent(err) {
+		t.Errorf("blocked directory: err %v; want temporary", err)
 	}
 }

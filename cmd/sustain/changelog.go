@@ -18,6 +18,7 @@ import (
 
 	"github.com/sustain-cli/sustain/changelog"
 	"github.com/sustain-cli/sustain/internal/atomicfile"
+	"github.com/sustain-cli/sustain/internal/storeurl"
 	"github.com/sustain-cli/sustain/jira"
 	"github.com/sustain-cli/sustain/release"
 	"github.com/sustain-cli/sustain/ticket"
@@ -310,7 +311,7 @@ func (a *app) resolvedRequests(ctx context.Context, keys []string, online bool) 
 		return nil, err
 	}
 	path := a.storePath(cfg)
-	remote := isJiraStore(path)
+	remote := storeurl.IsJira(path)
 	if remote && !online {
 		return nil, nil
 	}

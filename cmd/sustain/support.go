@@ -145,8 +145,6 @@ func (a *app) openStore(cfg *config.Loaded) (ticket.Store, error) {
 	return sqlite.Open(a.ctx, st.Path)
 }
 
-func isJiraStore(where string) bool { return storeurl.IsJira(where) }
-
 // storePath is --store, else the configured or default store.
 func (a *app) storePath(cfg *config.Loaded) string {
 	if a.storeFlag != "" {

@@ -184,14 +184,6 @@ func (l requestList) Table() output.Table {
 	return t
 }
 
-// printRequest and act are the old helpers, kept for code that calls them
-// (the e-mail commands); they delegate to ticketDeps.
-func (a *app) printRequest(v *ticket.View, svc *ticket.Service, history bool) error {
-	return a.ticketDeps().printRequest(v, svc, history)
-}
-
-func (a *app) act(id string, in ticket.ActInput) error { return a.ticketDeps().act(a.ctx, id, in) }
-
 // ticketDeps is what every ticket command needs.
 type ticketDeps struct {
 	In      io.Reader

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // Property reads one entity property of an issue; found is false when the
@@ -63,4 +64,32 @@ func (c *Client) AttachmentContent(ctx context.Context, id string) ([]byte, erro
 		return nil, c.malformed(http.MethodGet, path, fmt.Errorf("the content URL of attachment %s", id))
 	}
 	return c.Download(ctx, meta.Content)
+}
+
+// ProjectStatuses lists the statuses a project's workflows use, over all
+// its issue types, each once.
+func (c *Client) ProjectStatuses(ctx context.Context, project string) ([]Status, error) {
+	var out []struct {
+		Name     string       `json:"name"`
+		Statuses []wireStatus `json:"statuses"`
+	}
+	path := "rest/api/2/project/" + url.PathEscape(project) + "/statuses"
+	if err := c.do(ctx, http.MethodGet, path, nil, &out, "project "+project); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, c.malformed(http.MethodGet, path, fmt.Errorf("the statuses of project %s", project))
+	}
+	seen := map[string]bool{}
+	var sts []Status
+	for _, t := range out {
+		for _, st := range t.Statuses {
+			if st.Name == "" || seen[strings.ToLower(st.Name)] {
+				continue
+			}
+			seen[strings.ToLower(st.Name)] = true
+			sts = append(sts, Status{Name: st.Name, Category: st.StatusCategory.Key})
+		}
+	}
+	return sts, nil
 }

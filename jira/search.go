@@ -48,7 +48,9 @@ func (c *Client) searchClassic(ctx context.Context, jql string, o SearchOptions,
 	for start := 0; ; {
 		q := o.query(jql)
 		q.Set("startAt", strconv.Itoa(start))
-		q.Set("validateQuery", "warn") // an unknown key in `key in (...)` is a warning, not a failure
+		// Data Center documents validateQuery as a boolean: false turns an
+		// unknown key in `key in (...)` into a warning, not a failure.
+		q.Set("validateQuery", "false")
 		var page struct {
 			StartAt int         `json:"startAt"`
 			Total   int         `json:"total"`

@@ -114,6 +114,7 @@ func (a *app) jiraStore(cfg *config.Loaded, st storeurl.Store) (ticket.Store, er
 		return nil, err
 	}
 	opts := ticketjira.Options{Project: project, IssueType: r.IssueType, Resolution: r.Resolution, Fields: r.Fields,
+		Warn:       func(msg string) { a.warnf("%s", msg) },
 		Priorities: r.Priorities, Statuses: map[ticket.Status][]string{}, Transitions: map[ticket.Status]string{}}
 	for k, v := range r.Statuses {
 		opts.Statuses[ticket.Status(k)] = v

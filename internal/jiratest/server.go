@@ -45,6 +45,15 @@ type Server struct {
 	log         []string
 	nextID      int
 	now         func() time.Time
+	// strict makes the fake as strict as real Jira where sustain's code
+	// could believe otherwise (on by default; see SetStrict).
+	strict bool
+	// siteStatuses are the statuses the site has; JQL naming another is a
+	// 400, as on Cloud.
+	siteStatuses []string
+	// dataCenter makes serverInfo say Server and search ignore the
+	// properties parameter, as Data Center does.
+	dataCenter bool
 }
 
 type project struct {
@@ -84,7 +93,11 @@ type Fault struct {
 
 // New starts a fake Jira with the given projects.
 func New(projects ...string) *Server {
-	s := &Server{pageSize: 50, projects: map[string]*project{}, issues: map[string]*issue{}, files: map[string][]byte{}, now: time.Now, nextID: 10000}
+	s := &Server{pageSize: 50, projects: map[string]*project{}, issues: map[string]*issue{}, files: map[string][]byte{}, now: time.Now, nextID: 10000,
+		strict: true}
+	for _, st := range statuses {
+		s.siteStatuses = append(s.siteStatuses, st.name)
+	}
 	for i, p := range projects {
 		s.projects[p] = &project{id: strconv.Itoa(10000 + i), key: p}
 	}
@@ -97,6 +110,43 @@ func (s *Server) SetCloud(cloud bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cloud = cloud
+}
+
+// SetStrict turns the strict mode on or off. Strict (the default) is real
+// Jira's behaviour where it is stricter than a naive fake: JQL naming a
+// status the site lacks is a 400, an entity property over 32,768
+// characters is a 400, the upload XSRF header must be "no-check", a version
+// is created with projectId, REST calls must accept JSON, and the classic
+// search takes validateQuery only as true or false.
+func (s *Server) SetStrict(strict bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.strict = strict
+}
+
+// SetStatuses sets the statuses the site has (all of the fake workflow's by
+// default); the workflow's transitions to a missing status disappear.
+func (s *Server) SetStatuses(names ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.siteStatuses = append([]string(nil), names...)
+}
+
+// SetDataCenter makes the site a Data Center one: serverInfo says so and
+// search ignores the properties parameter.
+func (s *Server) SetDataCenter(dc bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dataCenter = dc
+}
+
+func (s *Server) hasStatus(name string) bool {
+	for _, n := range s.siteStatuses {
+		if strings.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // SetPageSize caps maxResults, to force paging.
@@ -333,6 +383,13 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.searchJQL(w, r)
 	case rest == "issue" && r.Method == http.MethodPost:
 		s.create(w, r)
+	case rest == "serverInfo" && r.Method == http.MethodGet:
+		dt := "Cloud"
+		if s.dataCenter || !s.cloud {
+			dt = "Server"
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"baseUrl": s.URL, "version": "9.12.0", "versionNumbers": []int{9, 12, 0},
+			"deploymentType": dt, "buildNumber": 912000, "serverTitle": "Jira"})
 	case rest == "version" && r.Method == http.MethodPost:
 		s.createVersion(w, r)
 	case parts[0] == "attachment" && len(parts) == 2 && r.Method == http.MethodGet:
@@ -482,7 +539,7 @@ func (s *Server) statusJSON(name string) map[string]any {
 func (s *Server) transitions(is *issue, withFields bool) []map[string]any {
 	var out []map[string]any
 	for _, t := range transitionsDef {
-		if t.to == is.status || (is.status == "Closed" && t.to != "Open") {
+		if t.to == is.status || (is.status == "Closed" && t.to != "Open") || !s.hasStatus(t.to) {
 			continue
 		}
 		tr := map[string]any{"id": t.id, "name": t.name, "to": s.statusJSON(t.to), "hasScreen": t.resolution,
@@ -599,6 +656,16 @@ func (s *Server) project(w http.ResponseWriter, r *http.Request, parts []string)
 	switch {
 	case len(parts) == 1 && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, map[string]any{"self": s.self("project/" + p.id), "id": p.id, "key": p.key, "name": p.key + " project", "projectTypeKey": "software"})
+	case len(parts) == 2 && parts[1] == "statuses" && r.Method == http.MethodGet:
+		sts := []map[string]any{}
+		for _, name := range s.siteStatuses {
+			sts = append(sts, s.statusJSON(name))
+		}
+		var types []map[string]any
+		for i, t := range []string{"Task", "Bug"} {
+			types = append(types, map[string]any{"self": s.self("issuetype/" + strconv.Itoa(i+1)), "id": strconv.Itoa(i + 1), "name": t, "subtask": false, "statuses": sts})
+		}
+		writeJSON(w, http.StatusOK, types)
 	case len(parts) == 2 && parts[1] == "versions" && r.Method == http.MethodGet:
 		vs := p.versions
 		if vs == nil {
@@ -811,7 +878,14 @@ func (s *Server) searchClassic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	found, warnings, status, body := s.query(q.Get("jql"), q.Get("validateQuery") == "warn")
+	vq := q.Get("validateQuery")
+	if s.strict && vq != "" && vq != "true" && vq != "false" {
+		// Data Center documents validateQuery as a boolean.
+		writeJSON(w, http.StatusBadRequest, errorBody(fmt.Sprintf("validateQuery must be true or false (got %q)", vq)))
+		return
+	}
+	warn := vq == "false" || (!s.strict && vq == "warn")
+	found, warnings, status, body := s.query(q.Get("jql"), warn)
 	if status != 0 {
 		writeJSON(w, status, body)
 		return
@@ -876,6 +950,14 @@ func (s *Server) query(jql string, warn bool) ([]*issue, []string, int, map[stri
 			case "project":
 				if s.projects[v] == nil {
 					return nil, nil, http.StatusBadRequest, errorBody(fmt.Sprintf("The value '%s' does not exist for the field 'project'.", v))
+				}
+			case "status":
+				if s.strict && !s.hasStatus(v) {
+					msg := fmt.Sprintf("The value '%s' does not exist for the field 'status'.", v)
+					if !warn {
+						return nil, nil, http.StatusBadRequest, errorBody(msg)
+					}
+					warnings = append(warnings, msg)
 				}
 			case "key":
 				if s.issues[v] == nil {

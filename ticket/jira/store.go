@@ -48,6 +48,9 @@ type Options struct {
 	// project_address, params, related → customfield_NNNNN); what is not
 	// mapped goes into a block at the end of the description.
 	Fields map[string]string
+	// Warn, when set, receives warnings about the mapping: the mapped
+	// status names the project does not have (said once per store).
+	Warn func(msg string)
 }
 
 // Store is a ticket.Store over a Jira project and a customers file.
@@ -64,6 +67,8 @@ type Store struct {
 		id   int64
 		data []byte
 	}
+	// statuses are the project's statuses by lower-case name, learnt once.
+	statuses map[string]string
 }
 
 // New makes the store; it sends nothing until used.
@@ -430,11 +435,17 @@ func customerPrefix(actor string) string {
 // over sustain's record.
 func (s *Store) Requests(ctx context.Context, f ticket.Filter) ([]*ticket.Request, error) {
 	jql := []string{"project = " + quote(s.opts.Project)}
+	known, err := s.siteStatuses(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if len(f.Statuses) > 0 {
 		var names []string
 		for _, st := range f.Statuses {
 			for _, n := range s.opts.Statuses[st] {
-				names = append(names, quote(n))
+				if name, ok := known[strings.ToLower(n)]; ok {
+					names = append(names, quote(name))
+				}
 			}
 		}
 		if len(names) == 0 {
@@ -446,7 +457,7 @@ func (s *Store) Requests(ctx context.Context, f ticket.Filter) ([]*ticket.Reques
 		jql = append(jql, "priority = "+quote(s.opts.Priorities[f.Priority]))
 	}
 	var out []*ticket.Request
-	err := s.api.Search(ctx, strings.Join(jql, " AND ")+" ORDER BY key ASC",
+	err = s.api.Search(ctx, strings.Join(jql, " AND ")+" ORDER BY key ASC",
 		jiraclient.SearchOptions{Fields: listFields, Properties: []string{Property}},
 		func(is *jiraclient.Issue) error {
 			if slices.Contains(is.Labels, MailboxLabel) {
@@ -484,6 +495,47 @@ func (s *Store) Requests(ctx context.Context, f ticket.Filter) ([]*ticket.Reques
 }
 
 func quote(s string) string { return strconv.Quote(s) }
+
+// siteStatuses learns the project's statuses once per store, and warns
+// about the sustain statuses none of whose mapped names the project has: Jira Cloud refuses a query that
+// names a status the site does not have.
+func (s *Store) siteStatuses(ctx context.Context) (map[string]string, error) {
+	s.mu.Lock()
+	known := s.statuses
+	s.mu.Unlock()
+	if known != nil {
+		return known, nil
+	}
+	sts, err := s.api.ProjectStatuses(ctx, s.opts.Project)
+	if err != nil {
+		return nil, err
+	}
+	known = map[string]string{}
+	for _, st := range sts {
+		known[strings.ToLower(st.Name)] = st.Name
+	}
+	// The defaults name alternatives (Open, To Do, New), so a status is
+	// worth a warning only when none of its names exists.
+	var missing []string
+	for _, st := range ticket.Statuses {
+		names := s.opts.Statuses[st]
+		if len(names) == 0 || slices.ContainsFunc(names, func(n string) bool { _, ok := known[strings.ToLower(n)]; return ok }) {
+			continue
+		}
+		for _, n := range names {
+			missing = append(missing, fmt.Sprintf("%q (%s)", n, st))
+		}
+	}
+	s.mu.Lock()
+	first := s.statuses == nil
+	s.statuses = known
+	s.mu.Unlock()
+	if first && len(missing) > 0 && s.opts.Warn != nil {
+		s.opts.Warn(fmt.Sprintf("Jira project %s has no status %s, named in jira.requests.statuses; requests are not looked for in them (set jira.requests.statuses to the project's own statuses)",
+			s.opts.Project, strings.Join(missing, ", ")))
+	}
+	return known, nil
+}
 
 // UpdateRequests applies change to each request in turn. Jira has no
 // transactions, so the steps run in the order that fails early and says

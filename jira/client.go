@@ -123,7 +123,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	// The timeout is the transport's, per attempt: a client-wide one would
 	// end the retries with the first stalled attempt.
-	api, err := gojira.NewClient(&http.Client{Transport: t}, u.String())
+	api, err := gojira.NewClient(&http.Client{Transport: t, CheckRedirect: checkRedirect}, u.String())
 	if err != nil {
 		return nil, err
 	}
@@ -136,6 +136,19 @@ func New(cfg Config) (*Client, error) {
 		c.cloud.Store(strings.HasSuffix(h, ".atlassian.net") || strings.HasSuffix(h, ".jira.com"))
 	}
 	return c, nil
+}
+
+// checkRedirect follows redirects of reads only. Go would replay a PUT or
+// POST answered 301-303 as a GET and report the GET's success; a write
+// answered with a redirect is returned as is and explained as an error.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if m := via[0].Method; m != http.MethodGet && m != http.MethodHead {
+		return http.ErrUseLastResponse
+	}
+	if len(via) >= 10 {
+		return fmt.Errorf("stopped after %d redirects", len(via))
+	}
+	return nil
 }
 
 func loopback(host string) bool {

@@ -66,6 +66,18 @@ func (c *Client) explainStatus(resp *http.Response, body []byte, what string) *p
 	}
 	host := c.base.Host
 	switch code := resp.StatusCode; {
+	case code >= 300 && code < 400:
+		method, path := "", ""
+		if resp.Request != nil {
+			method, path = resp.Request.Method, resp.Request.URL.Path
+		}
+		target := "nowhere (no Location)"
+		if loc, err := resp.Location(); err == nil {
+			target = loc.Scheme + "://" + loc.Host + loc.Path // a query may carry an SSO ticket
+		}
+		return problem.New(0, "set jira.url to the address Jira itself answers at: https://, the site's real base URL, not an http:// address or a single sign-on proxy",
+			"Jira at %s answered %s %s with a redirect (%s) to %s; sustain does not send a write again after a redirect, so %s was not changed",
+			host, method, path, resp.Status, target, what)
 	case code == http.StatusUnauthorized:
 		return problem.New(problem.Auth,
 			"check that the token is valid and not expired; Jira Cloud takes jira.user (the account e-mail) with an API token, Server / Data Center a personal access token with no jira.user",

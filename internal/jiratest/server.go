@@ -89,6 +89,14 @@ type Fault struct {
 	// Body, when set, is the answer as is (with Status, default 200): a
 	// malformed answer from a proxy or a broken plugin.
 	Body string
+	// Redirect, when set, answers with Status (default 302) and this
+	// Location, as an http:// site or an SSO proxy does.
+	Redirect string
+	// HTML makes Body (or, when empty, a login page) an HTML page.
+	HTML bool
+	// Applied makes the request take effect before the fault's answer: a
+	// gateway error after the write was done.
+	Applied bool
 }
 
 // New starts a fake Jira with the given projects.
@@ -286,6 +294,13 @@ func (s *Server) newIssue(key, proj string) *issue {
 
 const jiraTime = "2006-01-02T15:04:05.000-0700"
 
+// loginPage is what an SSO proxy or Jira's own login answers a request
+// without a valid session with.
+const loginPage = `<!DOCTYPE html>
+<html><head><title>Log in - Jira</title><script>var x = "<b>not text</b>";</script></head>
+<body><h1>Log in to continue</h1><form action="/login.jsp" method="post"><input name="os_username"></form></body></html>
+`
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	line := r.Method + " " + r.URL.Path
 	if r.URL.RawQuery != "" {
@@ -316,6 +331,29 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			case <-r.Context().Done():
 				return
 			}
+		}
+		if fault.Redirect != "" {
+			w.Header().Set("Location", fault.Redirect)
+			w.WriteHeader(cmp.Or(fault.Status, http.StatusFound))
+			return
+		}
+		if fault.Applied && authorized {
+			s.mu.Lock()
+			s.route(httptest.NewRecorder(), r)
+			s.mu.Unlock()
+		}
+		if fault.HTML {
+			body := fault.Body
+			if body == "" {
+				body = loginPage
+			}
+			if fault.RetryAfter != "" {
+				w.Header().Set("Retry-After", fault.RetryAfter)
+			}
+			w.Header().Set("Content-Type", "text/html;charset=UTF-8")
+			w.WriteHeader(cmp.Or(fault.Status, http.StatusOK))
+			_, _ = io.WriteString(w, body)
+			return
 		}
 		if fault.Body != "" {
 			w.Header().Set("Content-Type", "application/json;charset=UTF-8")

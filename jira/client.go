@@ -10,9 +10,13 @@ package jira
 import (
 	"bytes"
 	"context"
+	crand "crypto/rand"
+	"encoding/hex"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"mime/multipart"
 	"net"
 	"net/http"
@@ -51,6 +55,9 @@ type Config struct {
 	Debug   io.Writer // when set, one line per HTTP request
 	// Sleep waits between retries; tests replace it.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Jitter returns a number in [0, 1) that spreads the waits (up to 30%
+	// more); default math/rand, tests replace it.
+	Jitter func() float64
 	// Transport is the HTTP transport; default http.DefaultTransport.
 	Transport http.RoundTripper
 	// Warn, when set, receives warnings about the configuration (a token
@@ -67,6 +74,7 @@ type Client struct {
 	redact redactor
 	// cloud is 1 when searches use /rest/api/2/search/jql.
 	cloud atomic.Bool
+	t     *transport
 }
 
 // New checks cfg and makes a client. It sends nothing.
@@ -99,6 +107,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleep
 	}
+	if cfg.Jitter == nil {
+		cfg.Jitter = rand.Float64
+	}
 	if cfg.Transport == nil {
 		cfg.Transport = http.DefaultTransport
 	}
@@ -111,7 +122,8 @@ func New(cfg Config) (*Client, error) {
 	if u.Scheme == "http" && cfg.Warn != nil && !loopback(u.Hostname()) {
 		cfg.Warn("jira.url " + u.String() + " is http://: the Jira token travels unencrypted and anyone on the path can read it; use https://")
 	}
-	t := &transport{redact: c.redact, base: cfg.Transport, scheme: u.Scheme, host: u.Host, retries: cfg.Retries, timeout: cfg.Timeout, debug: cfg.Debug, sleep: cfg.Sleep}
+	t := &transport{redact: c.redact, base: cfg.Transport, scheme: u.Scheme, host: u.Host, retries: cfg.Retries, timeout: cfg.Timeout, debug: cfg.Debug, sleep: cfg.Sleep, jitter: cfg.Jitter}
+	c.t = t
 	if cfg.User != "" {
 		user, token := cfg.User, cfg.Token
 		t.authorize = func(r *http.Request) { r.SetBasicAuth(user, token) }
@@ -257,21 +269,96 @@ func (c *Client) malformed(method, path string, missing error) error {
 
 // CreateIssue creates an issue in project from raw fields (custom fields
 // included) and returns its key.
+//
+// A create answered 502, 503 or 504, or not answered at all, may have been
+// applied all the same. So each issue carries a unique label (MarkerPrefix
+// and random hex), and before the create is sent again the project is
+// searched for it: an issue found is the one created, and its key is
+// returned instead of creating a second one.
 func (c *Client) CreateIssue(ctx context.Context, project string, fields map[string]any) (string, error) {
 	var out struct {
 		Key string `json:"key"`
 	}
 	fields["project"] = map[string]string{"key": project}
-	if err := c.do(ctx, http.MethodPost, "rest/api/2/issue", map[string]any{"fields": fields}, &out, "project "+project); err != nil {
-		return "", c.explainProject(ctx, project, err)
+	marker := MarkerPrefix + randomHex(8)
+	var labels []string
+	switch l := fields["labels"].(type) {
+	case []string:
+		labels = append(labels, l...)
+	case nil:
+	default:
+		return "", problem.New(problem.Usage, "", "the labels of a new issue must be a list of strings")
+	}
+	fields["labels"] = append(labels, marker)
+	for attempt := 0; ; attempt++ {
+		err := c.do(ctx, http.MethodPost, "rest/api/2/issue", map[string]any{"fields": fields}, &out, "project "+project)
+		if err == nil {
+			break
+		}
+		if !mayHaveApplied(err) || ctx.Err() != nil {
+			return "", c.explainProject(ctx, project, err)
+		}
+		if attempt >= c.t.retries {
+			return "", problem.New(problem.Unavailable, "look in project "+project+" for an issue with the label "+marker+" before running again",
+				"%v; the issue may have been created all the same (label %s)", err, marker)
+		}
+		if serr := c.t.sleep(ctx, c.t.wait(nil, attempt)); serr != nil {
+			return "", serr
+		}
+		key, ferr := c.findMarked(ctx, project, marker)
+		if ferr != nil {
+			return "", problem.New(problem.Unavailable, "look in project "+project+" for an issue with the label "+marker+" before running again",
+				"%v, and looking for the issue it may have created failed: %v", err, ferr)
+		}
+		if key != "" {
+			return key, nil
+		}
 	}
 	if !keyRe.MatchString(out.Key) {
 		// The issue may exist all the same: say so, since running again
 		// would create a second one.
-		return "", problem.New(0, "look in project "+project+" for an issue created just now before running again",
+		return "", problem.New(0, "look in project "+project+" for an issue with the label "+marker+" before running again",
 			"Jira at %s answered POST /rest/api/2/issue without the key of the created issue (got %q)", c.base.Host, out.Key)
 	}
 	return out.Key, nil
+}
+
+// MarkerPrefix starts the label that marks each issue sustain creates, so
+// a create retried after a gateway error finds the issue it made.
+const MarkerPrefix = "sustain-create-"
+
+// mayHaveApplied says whether a failed write may have reached Jira: a
+// gateway's 502-504, a timeout or a broken connection after sending.
+func mayHaveApplied(err error) bool {
+	if errors.Is(err, context.Canceled) {
+		return false
+	}
+	status, _ := statusOf(err)
+	switch status {
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	case 0:
+		var pe *problem.Error
+		return errors.As(err, &pe) && pe.Kind == problem.Unavailable
+	}
+	return false
+}
+
+// findMarked is the key of the issue of project labelled marker, or "".
+func (c *Client) findMarked(ctx context.Context, project, marker string) (string, error) {
+	key := ""
+	err := c.Search(ctx, fmt.Sprintf("project = %q AND labels = %q", project, marker), SearchOptions{Fields: []string{"labels"}, PageSize: 1},
+		func(is *Issue) error {
+			key = is.Key
+			return nil
+		})
+	return key, err
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = crand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // Comment is an issue comment with its entity properties.

@@ -98,8 +98,11 @@ func (c *Client) explainStatus(resp *http.Response, body []byte, what string) *p
 		if ra := resp.Header.Get("Retry-After"); ra != "" {
 			detail = fmt.Sprintf(" (Retry-After %q)", ra) + detail
 		}
-		return problem.New(problem.Unavailable, "run again later; --debug shows each request and its retries",
-			"Jira at %s failed with %s%s", host, resp.Status, detail)
+		hint := "run again later; --debug shows each request and its retries"
+		if resp.Request != nil && resp.Request.Method == http.MethodPost && code >= 502 && code <= 504 {
+			hint = "a gateway answered, so Jira may have done it all the same: check " + what + " in Jira before running again"
+		}
+		return problem.New(problem.Unavailable, hint, "Jira at %s failed with %s%s", host, resp.Status, detail)
 	}
 	return problem.New(0, "", "Jira at %s refused the request for %s: %s%s", host, what, resp.Status, detail)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sustain-cli/sustain/internal/jiratest"
 	"github.com/sustain-cli/sustain/internal/problem"
@@ -55,5 +56,84 @@ func TestWritesAnsweredWithARedirectAreErrors(t *testing.T) {
 	srv.Inject(jiratest.Fault{Match: "GET /rest/api/2/issue/SUP-1?", Status: 301, Redirect: srv.URL + "/rest/api/2/issue/SUP-1?fields=summary"})
 	if is, err := c.Issue(bg, "SUP-1", GetOptions{Fields: []string{"summary"}}); err != nil || is.Summary != "one" {
 		t.Errorf("read after a redirect: %v %v", is, err)
+	}
+}
+
+// A 504 from a gateway after Jira created the issue: the marker finds it,
+// and the create is not sent again; a 502 on another POST is not retried.
+func TestGatewayErrorAfterCreateFindsTheIssue(t *testing.T) {
+	srv := jiratest.New("SUP")
+	defer srv.Close()
+	srv.Inject(jiratest.Fault{Match: "POST /rest/api/2/issue", Status: 504, Applied: true})
+	c, slept := newClient(t, srv, Config{})
+	key, err := c.CreateIssue(bg, "SUP", map[string]any{"summary": "x", "issuetype": map[string]string{"name": "Task"}, "labels": []string{"mine"}})
+	if err != nil || key != "SUP-1" {
+		t.Fatalf("key %q, err = %v", key, err)
+	}
+	if n := srv.Count("POST /rest/api/2/issue"); n != 1 {
+		t.Errorf("create sent %d times, want once", n)
+	}
+	if srv.Field("SUP-2", "summary") != nil {
+		t.Error("a second issue was created")
+	}
+	if len(*slept) != 1 {
+		t.Errorf("waits %v", *slept)
+	}
+	labels, _ := srv.Field("SUP-1", "labels").([]any)
+	if len(labels) != 2 || labels[0] != "mine" || !strings.HasPrefix(labels[1].(string), MarkerPrefix) {
+		t.Errorf("labels %v", labels)
+	}
+
+	srv.Inject(jiratest.Fault{Match: "POST /rest/api/2/issue/SUP-1/comment", Status: 502, Applied: true})
+	if _, err := c.AddComment(bg, "SUP-1", "once", false); err == nil {
+		t.Fatal("comment: no error")
+	}
+	if n := srv.Count("POST /rest/api/2/issue/SUP-1/comment"); n != 1 {
+		t.Errorf("comment sent %d times after a 502, want once", n)
+	}
+
+	// Never applied and gateways all the way: the error names the marker.
+	srv.Inject(jiratest.Fault{Match: "POST /rest/api/2/issue", Status: 503, Times: 10})
+	_, err = c.CreateIssue(bg, "SUP", map[string]any{"summary": "y", "issuetype": map[string]string{"name": "Task"}})
+	if err == nil || !strings.Contains(err.Error(), "may have been created all the same (label "+MarkerPrefix) {
+		t.Errorf("err = %v", err)
+	}
+	creates := 0
+	for _, l := range srv.Log() {
+		if l == "POST /rest/api/2/issue" {
+			creates++
+		}
+	}
+	if creates != 1+5 {
+		t.Errorf("%d creates, want 1 and then 1 + 4 retries each after a search for the marker", creates)
+	}
+}
+
+// Retry-After longer than the per-attempt timeout is waited out between
+// attempts, X-RateLimit-Reset too, with jitter on top and the cut at maxWait.
+func TestRateLimitWaitsOutsideTheTimeout(t *testing.T) {
+	srv := jiratest.New("SUP")
+	defer srv.Close()
+	srv.AddIssue("SUP-1", map[string]any{"summary": "one", "issuetype": "Bug"})
+	srv.Inject(jiratest.Fault{Match: "GET /rest/api/2/issue/SUP-1", Status: 429, RetryAfter: "3"})
+	reset := time.Now().Add(20 * time.Second).UTC().Format("2006-01-02T15:04:05Z07:00")
+	srv.Inject(jiratest.Fault{Match: "GET /rest/api/2/issue/SUP-1", Status: 429, Header: map[string]string{"X-RateLimit-Reset": reset}})
+	c, slept := newClient(t, srv, Config{Timeout: 2 * time.Second, Jitter: func() float64 { return 0.5 }})
+	if _, err := c.Issue(bg, "SUP-1", GetOptions{Fields: []string{"summary"}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(*slept) != 2 {
+		t.Fatalf("waits %v", *slept)
+	}
+	if w := (*slept)[0]; w != 3*time.Second+450*time.Millisecond {
+		t.Errorf("Retry-After 3 with 15%% jitter: waited %v", w)
+	}
+	if w := (*slept)[1]; w < 18*time.Second || w > 27*time.Second {
+		t.Errorf("X-RateLimit-Reset in 20s: waited %v", w)
+	}
+	srv.Inject(jiratest.Fault{Match: "GET /rest/api/2/issue/SUP-1", Status: 429, RetryAfter: "59"})
+	*slept = nil
+	if _, err := c.Issue(bg, "SUP-1", GetOptions{Fields: []string{"summary"}}); err != nil || len(*slept) != 1 || (*slept)[0] != maxWait {
+		t.Errorf("waits %v, err %v", *slept, err)
 	}
 }

@@ -21,6 +21,7 @@ type transport struct {
 	debug     io.Writer
 	redact    redactor
 	sleep     func(context.Context, time.Duration) error
+	jitter    func() float64 // in [0, 1)
 }
 
 // maxWait bounds a wait between attempts: a longer Retry-After is cut to it
@@ -73,9 +74,12 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // retryAfter says whether to try again and after how long: 429 always (Jira
-// did not act on it), 502-504 always (a proxy answered), 500 and network
-// errors only for methods that are safe to repeat, so a create is never
-// sent twice.
+// did not act on it); 502-504 for methods that are safe to repeat (a
+// gateway answered, but the request may have reached Jira and been applied:
+// a create is looked up by its marker before it is sent again, see
+// CreateIssue); 500 and network errors only for methods that are safe to
+// repeat. Jira's Retry-After and X-RateLimit-Reset are honoured, whatever
+// the per-attempt timeout, up to maxWait.
 func (t *transport) retryAfter(req *http.Request, resp *http.Response, err error, attempt int) (time.Duration, bool) {
 	if attempt >= t.retries || req.Context().Err() != nil {
 		return 0, false
@@ -83,20 +87,49 @@ func (t *transport) retryAfter(req *http.Request, resp *http.Response, err error
 	if req.Body != nil && req.GetBody == nil {
 		return 0, false
 	}
-	backoff := time.Duration(500<<attempt) * time.Millisecond
 	idempotent := req.Method == http.MethodGet || req.Method == http.MethodPut || req.Method == http.MethodDelete || req.Method == http.MethodHead
 	switch {
 	case err != nil:
 		// A timeout of one attempt is a network error like any other.
-		return min(backoff, maxWait), idempotent
-	case resp.StatusCode == http.StatusTooManyRequests,
-		resp.StatusCode == http.StatusBadGateway, resp.StatusCode == http.StatusServiceUnavailable, resp.StatusCode == http.StatusGatewayTimeout:
-		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			return min(d, maxWait), true
-		}
-		return min(backoff, maxWait), true
+		return t.wait(nil, attempt), idempotent
+	case resp.StatusCode == http.StatusTooManyRequests:
+		return t.wait(resp, attempt), true
 	case resp.StatusCode >= 500:
-		return min(backoff, maxWait), idempotent
+		return t.wait(resp, attempt), idempotent
+	}
+	return 0, false
+}
+
+// wait is Jira's figure (the later of Retry-After and X-RateLimit-Reset)
+// or else an exponential backoff from 0.5 s, plus up to 30% jitter so
+// clients limited together do not come back together, cut to maxWait.
+func (t *transport) wait(resp *http.Response, attempt int) time.Duration {
+	d := time.Duration(500<<attempt) * time.Millisecond
+	if resp != nil {
+		now := time.Now()
+		ra, ok1 := parseRetryAfter(resp.Header.Get("Retry-After"), now)
+		reset, ok2 := parseReset(resp.Header.Get("X-RateLimit-Reset"), now)
+		if ok1 || ok2 {
+			d = max(ra, reset)
+		}
+	}
+	j := 0.0
+	if t.jitter != nil {
+		j = t.jitter()
+	}
+	d += time.Duration(float64(d) * 0.3 * j)
+	return min(d, maxWait)
+}
+
+// parseReset reads X-RateLimit-Reset, an ISO 8601 time ("2024-03-01T10:15Z").
+func parseReset(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	for _, layout := range []string{"2006-01-02T15:04Z07:00", time.RFC3339Nano, "2006-01-02T15:04:05.000Z0700"} {
+		if at, err := time.Parse(layout, v); err == nil {
+			return max(at.Sub(now), 0), true
+		}
 	}
 	return 0, false
 }

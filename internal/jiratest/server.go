@@ -94,6 +94,8 @@ type Fault struct {
 	Redirect string
 	// HTML makes Body (or, when empty, a login page) an HTML page.
 	HTML bool
+	// Header is added to the fault's answer (X-RateLimit-Reset).
+	Header map[string]string
 	// Applied makes the request take effect before the fault's answer: a
 	// gateway error after the write was done.
 	Applied bool
@@ -321,6 +323,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	authorized := s.authorized(r)
 	s.mu.Unlock()
 	if fault != nil {
+		for k, v := range fault.Header {
+			w.Header().Set(k, v)
+		}
 		if fault.Delay > 0 {
 			// Reading the body to its end lets the server notice a client
 			// that gives up, so a stalled POST ends with its client.

@@ -777,7 +777,7 @@ func (s *Store) updateRecord(ctx context.Context, key string, change func(*recor
 	if rec.Attachments == nil {
 		rec.Attachments = []ticket.Attachment{}
 	}
-	return s.api.SetProperty(ctx, key, Property, rec)
+	return s.saveRecord(ctx, key, rec)
 }
 
 func (s *Store) outRecord(ctx context.Context, box string, id int64) (*outRecord, error) {

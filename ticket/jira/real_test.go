@@ -1,9 +1,12 @@
 package jira
 
 import (
+	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sustain-cli/sustain/internal/jiratest"
 	"github.com/sustain-cli/sustain/ticket"
@@ -45,5 +48,78 @@ func TestQueriesOnlyTheProjectsStatusesAndWarnsOnce(t *testing.T) {
 	}
 	if n := srv.Count("GET /rest/api/2/project/SUP/statuses"); n != 1 {
 		t.Errorf("statuses asked %d times", n)
+	}
+}
+
+// A request with 1,000 events: the record stays within Jira's limit of
+// 32,768 characters (the strict fake refuses more), the older events move
+// into further properties, and the history reads back whole and in order.
+func TestThousandEventsStayWithinThePropertyLimit(t *testing.T) {
+	s, srv := newStore(t)
+	create(t, s)
+	step := func(i int, text string) func(*ticket.Request) (*ticket.Event, error) {
+		return func(r *ticket.Request) (*ticket.Event, error) {
+			return &ticket.Event{At: opened.Add(time.Duration(i) * time.Minute), Actor: "anna", Action: "assign",
+				Detail: fmt.Sprintf("step %d", i), Text: text, From: r.Status, To: r.Status}, nil
+		}
+	}
+	// Events 2-990 are saved as apply saves them, one more each time,
+	// without the reads around (which would make the test minutes long);
+	// every 100th carries a comment, as a real action's does.
+	raw := srv.Property("SUP-1", Property)
+	var rec record
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		t.Fatal(err)
+	}
+	for i := 2; i <= 990; i++ {
+		e := event{At: opened.Add(time.Duration(i) * time.Minute), Actor: "anna", Action: "assign", Detail: fmt.Sprintf("step %d", i), To: ticket.StatusNew}
+		if i%100 == 0 {
+			srv.Comment("SUP-1", fmt.Sprintf("Note %d.", i))
+			cs, err := s.api.Comments(ctx, "SUP-1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.Comment = cs[len(cs)-1].ID
+		}
+		rec.Events = append(rec.Events, e)
+		if err := s.saveRecord(ctx, "SUP-1", &rec); err != nil {
+			t.Fatalf("event %d: %v", i, err)
+		}
+	}
+	// The last ten are real actions.
+	for i := 991; i <= 1000; i++ {
+		text := ""
+		if i == 1000 {
+			text = "Note 1000."
+		}
+		if _, err := s.UpdateRequests(ctx, []string{"SUP-1"}, step(i, text)); err != nil {
+			t.Fatalf("event %d: %v", i, err)
+		}
+	}
+	raw = srv.Property("SUP-1", Property)
+	if len(raw) > 32768 {
+		t.Fatalf("record of %d bytes", len(raw))
+	}
+	rec = record{}
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.EventPages < 2 || rec.EventsMoved+len(rec.Events) != 1000 {
+		t.Errorf("%d pages, %d moved, %d kept", rec.EventPages, rec.EventsMoved, len(rec.Events))
+	}
+	r, err := s.Request(ctx, "SUP-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.History) != 1000 {
+		t.Fatalf("history of %d events", len(r.History))
+	}
+	for i, e := range r.History[1:] {
+		if want := fmt.Sprintf("step %d", i+2); e.Detail != want {
+			t.Fatalf("event %d: %q, want %q", i+2, e.Detail, want)
+		}
+	}
+	if r.History[0].Action != string(ticket.ActOpen) || r.History[999].Text != "Note 1000." || r.History[99].Text != "Note 100." {
+		t.Errorf("first %+v, 100th %+v, last %+v", r.History[0], r.History[99], r.History[999])
 	}
 }

@@ -102,6 +102,12 @@ type record struct {
 	Closure        string              `json:"closure,omitempty"`
 	Attachments    []ticket.Attachment `json:"attachments"`
 	Events         []event             `json:"events"`
+	// EventPages is how many pages of older events were moved out of the
+	// record into the properties sustain.events.1, .2, ... (oldest first),
+	// so the record stays within Jira's 32,768-character limit.
+	EventPages int `json:"event_pages,omitempty"`
+	// EventsMoved is how many events those pages hold.
+	EventsMoved int `json:"events_moved,omitempty"`
 	// The request's messages in and out (ids in the mailbox issue, mail.go)
 	// and the comments that mirror its notices, which the history leaves
 	// out: ticket show lists the notices themselves.
@@ -174,7 +180,7 @@ func (s *Store) CreateRequest(ctx context.Context, _ string, r *ticket.Request, 
 		sum := sha256.Sum256(f.Data)
 		rec.Attachments = append(rec.Attachments, ticket.Attachment{Name: f.Name, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:]), AddedAt: first.At})
 	}
-	if err := s.api.SetProperty(ctx, key, Property, rec); err != nil {
+	if err := s.saveRecord(ctx, key, rec); err != nil {
 		return nil, keepPending(first, problem.New(0, "see it at "+s.api.BrowseURL(key)+"; sustain reads it without its customer and history",
 			"%s was created in Jira, but its sustain record could not be saved: %v", key, err))
 	}
@@ -268,6 +274,13 @@ func (s *Store) Request(ctx context.Context, id string) (*ticket.Request, error)
 	comments, err := s.api.Comments(ctx, key)
 	if err != nil {
 		return nil, err
+	}
+	if rec.EventPages > 0 {
+		older, err := s.movedEvents(ctx, key, rec.EventPages)
+		if err != nil {
+			return nil, err
+		}
+		rec.Events = append(older, rec.Events...)
 	}
 	r.History = history(rec, comments, is)
 	r.Attachments = rec.Attachments
@@ -598,6 +611,14 @@ func (s *Store) apply(ctx context.Context, r *ticket.Request, prev ticket.Status
 		}
 	}
 	e := event{At: ev.At, Actor: ev.Actor, Action: ev.Action, Detail: ev.Detail, From: ev.From, To: ev.To}
+	// Checked before anything is written: events move out of the record
+	// as it grows, the rest of it must fit on its own.
+	pre := recordOf(r)
+	pre.Attachments = r.Attachments
+	pre.Events = []event{e}
+	if err := fits(r.ID, pre); err != nil {
+		return 0, err
+	}
 	var done []string
 	if ev.Text != "" {
 		c, err := s.api.AddComment(ctx, r.ID, customerPrefix(ev.Actor)+ev.Text, ev.Action == string(ticket.ActComment))
@@ -630,14 +651,104 @@ func (s *Store) apply(ctx context.Context, r *ticket.Request, prev ticket.Status
 		rec.Attachments = []ticket.Attachment{}
 	}
 	rec.Events = append(old.Events, e)
+	rec.EventPages, rec.EventsMoved = old.EventPages, old.EventsMoved
 	rec.MailIn, rec.MailOut, rec.NoticeComments = old.MailIn, old.MailOut, old.NoticeComments
 	if rec.CreatedAt.IsZero() {
 		rec.CreatedAt = old.CreatedAt
 	}
-	if err := s.api.SetProperty(ctx, r.ID, Property, rec); err != nil {
+	if err := s.saveRecord(ctx, r.ID, rec); err != nil {
 		return 0, partial(r.ID, done, "saving its record", err)
 	}
-	return len(rec.Events), nil
+	return rec.EventsMoved + len(rec.Events), nil
+}
+
+// eventPage is a page of older events, moved out of the record.
+type eventPage struct {
+	Events []event `json:"events"`
+}
+
+func pageProperty(n int) string { return Property + ".events." + strconv.Itoa(n) }
+
+// saveRecord writes the record (at most maxProperty bytes of JSON, which
+// are never fewer than the characters Jira counts), first moving its oldest events into a new
+// page property while it is over the limit. A page is written before the
+// record that counts it, so a failure in between leaves the old record
+// whole (the page is written again next time, under the same name).
+func (s *Store) saveRecord(ctx context.Context, key string, rec *record) error {
+	for {
+		data, err := json.Marshal(rec)
+		if err != nil {
+			return err
+		}
+		if len(data) <= maxProperty {
+			return s.api.SetProperty(ctx, key, Property, json.RawMessage(data))
+		}
+		if len(rec.Events) <= 1 {
+			return fits(key, rec)
+		}
+		// The page takes the oldest events that fit, keeping the newest
+		// in the record.
+		n, size := 0, len(`{"events":[]}`)
+		for n < len(rec.Events)-1 {
+			b, err := json.Marshal(rec.Events[n])
+			if err != nil {
+				return err
+			}
+			if size+len(b)+1 > maxProperty {
+				break
+			}
+			size += len(b) + 1
+			n++
+		}
+		if n == 0 {
+			return fits(key, rec)
+		}
+		page := eventPage{Events: rec.Events[:n]}
+		if err := s.api.SetProperty(ctx, key, pageProperty(rec.EventPages+1), page); err != nil {
+			return err
+		}
+		rec.Events = slices.Clone(rec.Events[n:])
+		rec.EventPages++
+		rec.EventsMoved += n
+	}
+}
+
+// fits says whether a record with at most its last event fits in an
+// entity property: what is not history (attachments, mail ids, params)
+// cannot move out of it.
+func fits(key string, rec *record) error {
+	small := *rec
+	if len(small.Events) > 1 {
+		small.Events = small.Events[len(small.Events)-1:]
+	}
+	data, err := json.Marshal(&small)
+	if err != nil {
+		return err
+	}
+	if len(data) <= maxProperty {
+		return nil
+	}
+	return problem.New(0, "open a new request for further work and link it (ticket link), or remove attachments recorded on this one",
+		"%s: its sustain record would be %d characters even without its history, over the %d sustain allows an entity property (Jira's limit is 32,768); nothing was written",
+		key, len(data), maxProperty)
+}
+
+// movedEvents reads the pages of older events, oldest first.
+func (s *Store) movedEvents(ctx context.Context, key string, pages int) ([]event, error) {
+	var out []event
+	for i := 1; i <= pages; i++ {
+		raw, found, err := s.api.Property(ctx, key, pageProperty(i))
+		if err != nil {
+			return nil, err
+		}
+		var p eventPage
+		if !found || json.Unmarshal(raw, &p) != nil {
+			return nil, problem.New(0, fmt.Sprintf("restore the entity property %q of %s; sustain will not write over its history", pageProperty(i), key),
+				"%s: page %d of its older history (the %q entity property) is missing or damaged", key, i, pageProperty(i))
+		}
+		out = append(out, p.Events...)
+	}
+	return out, nil
 }
 
 func partial(key string, done []string, step string, err error) error {

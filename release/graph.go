@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path"
+	"path/filepath"
 	"sort"
 	"time"
 
@@ -58,17 +58,18 @@ type graph struct {
 	release func() error // unmaps the commit-graph
 	infos   map[plumbing.Hash]*commitInfo
 	dotgit  billy.Filesystem // nil for storage that is not a .git directory
+	objDir  string           // the objects directory on disk; "" when dotgit is nil
 	// preloaded: the packs' commits were read ahead of a whole-history walk.
 	preloaded bool
 	// withMessages: preloading keeps messages and authors too.
 	withMessages bool
 }
 
-func newGraph(r *git.Repository) *graph {
+func newGraph(r *git.Repository, objects string) *graph {
 	g := &graph{objects: r.Storer, infos: map[plumbing.Hash]*commitInfo{}}
-	if fs, ok := r.Storer.(*filesystem.Storage); ok {
-		g.dotgit = fs.Filesystem()
-		g.index, g.release = openCommitGraph(g.dotgit)
+	if fs, ok := r.Storer.(*filesystem.Storage); ok && objects != "" {
+		g.dotgit, g.objDir = fs.Filesystem(), objects
+		g.index, g.release = openCommitGraph(g.dotgit, objects)
 	}
 	return g
 }
@@ -77,8 +78,8 @@ func newGraph(r *git.Repository) *graph {
 // reads it with many small ReadAt calls, which are syscalls on a file and
 // cheap on memory. A chain of graph files is read through go-git as it is.
 // Any problem with the files only means the slower path is taken.
-func openCommitGraph(fs billy.Filesystem) (cgv2.Index, func() error) {
-	single := path.Join(fs.Root(), "objects", "info", "commit-graph")
+func openCommitGraph(fs billy.Filesystem, objects string) (cgv2.Index, func() error) {
+	single := filepath.Join(objects, "info", "commit-graph")
 	data, unmap, err := mapFile(single)
 	if err != nil {
 		if idx, err := cgv2.OpenChainIndex(fs); err == nil {

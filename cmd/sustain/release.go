@@ -116,7 +116,7 @@ func (a *app) versioner() (*release.Versioner, error) {
 			fmt.Fprintf(a.err, "sustain: configuration from %s\n", output.Line(f))
 		}
 	}
-	repo, err := release.Open(a.dir)
+	repo, err := release.OpenOptions{Dir: a.dir, GitDir: a.getenv("GIT_DIR"), WorkTree: a.getenv("GIT_WORK_TREE")}.Open()
 	if err != nil {
 		return nil, err
 	}

@@ -330,20 +330,27 @@ const slop = 5
 // stops once every queued commit is reachable from base. It reads only the
 // commits since base plus a few, not the whole history.
 func (g *graph) between(ctx context.Context, head, base plumbing.Hash) ([]plumbing.Hash, error) {
+	out, _, err := g.betweenMeet(ctx, head, base)
+	return out, err
+}
+
+// betweenMeet is between, and also reports whether head and base have a
+// commit in common (a merge base).
+func (g *graph) betweenMeet(ctx context.Context, head, base plumbing.Hash) ([]plumbing.Hash, bool, error) {
 	p := &paint{g: g, flags: map[plumbing.Hash]uint8{}, q: &queue{g: g}}
 	if err := p.push(head, false); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if !base.IsZero() {
 		if err := p.push(base, true); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	var out []plumbing.Hash
 	extra := slop
 	for p.q.Len() > 0 {
 		if err := stopped(ctx); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if p.interesting == 0 {
 			if extra == 0 {
@@ -363,7 +370,7 @@ func (g *graph) between(ctx context.Context, head, base plumbing.Hash) ([]plumbi
 		}
 		for _, parent := range g.infos[h].parents {
 			if err := p.push(parent, bad); err != nil {
-				return nil, err
+				return nil, false, err
 			}
 		}
 	}
@@ -374,13 +381,14 @@ func (g *graph) between(ctx context.Context, head, base plumbing.Hash) ([]plumbi
 			kept = append(kept, h)
 		}
 	}
-	return kept, nil
+	return kept, p.meet || base == head, nil
 }
 
 const (
 	queued uint8 = 1 << iota
 	walked
 	uninteresting // reachable from base
+	fromHead      // reachable from head
 )
 
 // paint is the state of between's walk.
@@ -389,11 +397,17 @@ type paint struct {
 	flags       map[plumbing.Hash]uint8
 	q           *queue
 	interesting int // queued commits not known to be reachable from base
+	meet        bool // a commit is reachable from both ends
 }
 
 func (p *paint) push(h plumbing.Hash, fromBase bool) error {
 	if fromBase {
 		p.markUninteresting(h)
+	} else {
+		if p.flags[h]&uninteresting != 0 {
+			p.meet = true
+		}
+		p.flags[h] |= fromHead
 	}
 	f := p.flags[h]
 	if f&(queued|walked) != 0 {
@@ -416,6 +430,9 @@ func (p *paint) markUninteresting(h plumbing.Hash) {
 		f := p.flags[c]
 		if f&uninteresting != 0 {
 			continue
+		}
+		if f&fromHead != 0 {
+			p.meet = true
 		}
 		p.flags[c] = f | uninteresting
 		if f&queued != 0 {

@@ -80,7 +80,7 @@ type Document struct {
 	// Shipped: keys left out because --from, not an ancestor of --to,
 	// already has them (cherry-picks onto the previous release's branch).
 	Shipped []string `json:"already_shipped"`
-	Notes       []string          `json:"notes"`
+	Notes   []string `json:"notes"`
 
 	text text
 }

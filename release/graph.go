@@ -396,7 +396,7 @@ type paint struct {
 	g           *graph
 	flags       map[plumbing.Hash]uint8
 	q           *queue
-	interesting int // queued commits not known to be reachable from base
+	interesting int  // queued commits not known to be reachable from base
 	meet        bool // a commit is reachable from both ends
 }
 

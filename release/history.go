@@ -66,15 +66,19 @@ func (v *Versioner) Range(ctx context.Context, o RangeOptions) (*Range, error) {
 	if ci, err := v.Repo.graph.info(to); err == nil {
 		rg.Date = ci.when.In(v.Settings.Location)
 	}
-	rels, err := v.Repo.versionTags(s.format)
+	all, err := v.Repo.versionTags(s.format)
 	if err != nil {
 		return nil, err
 	}
-	for i := range rels {
-		if rels[i].Commit == hashOf(to) {
-			rg.Current = &rels[i]
+	for i := range all { // a pre-release's own document names it
+		if all[i].Commit == hashOf(to) {
+			rg.Current = &all[i]
 			break
 		}
+	}
+	rels, err := v.releases(s.format)
+	if err != nil {
+		return nil, err
 	}
 	if o.From != "" {
 		from, err := v.Repo.resolve(o.From)
@@ -274,7 +278,7 @@ func (v *Versioner) Releases(ctx context.Context, component string) ([]Release, 
 	if err != nil {
 		return nil, err
 	}
-	rels, err := v.Repo.versionTags(s.format)
+	rels, err := v.releases(s.format)
 	if err != nil {
 		return nil, err
 	}

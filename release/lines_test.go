@@ -72,3 +72,44 @@ func TestMaintenanceLine(t *testing.T) {
 		t.Errorf("next on main = %v, %v; want 1.1.20", n, err)
 	}
 }
+
+// TestPrereleases: v2.0.0-rc.1 is not the current release, nor the previous
+// release of a document, unless Settings.Prereleases; git describe, which
+// knows no pre-releases, agrees with the included case.
+func TestPrereleases(t *testing.T) {
+	git := gitCLI(t)
+	f := newFixture(t)
+	f.commit("SRV-1 start", "api/a=1")
+	f.tag("v1.0.1", false)
+	f.commit("SRV-2 big", "api/a=2")
+	f.tag("v2.0.0-rc.1", true)
+	f.commit("SRV-3 more", "api/a=3")
+
+	v := f.versioner(settings())
+	cur, err := v.Current(ctx, "")
+	if err != nil || cur.Tag != "v1.0.1" {
+		t.Fatalf("current = %v, %v; want v1.0.1 (rc excluded)", cur, err)
+	}
+	rg, err := v.Range(ctx, RangeOptions{})
+	if err != nil || rg.Previous == nil || rg.Previous.Tag != "v1.0.1" || len(rg.Commits) != 2 {
+		t.Errorf("range previous %v with %d commits, %v; want v1.0.1 and 2", rg.Previous, len(rg.Commits), err)
+	}
+	n, err := v.Next(ctx, NextOptions{Pick: "highest"})
+	if err != nil || n.Current.Tag != "v1.0.1" || n.Version != "1.0.3" {
+		t.Errorf("next = %+v, %v", n, err)
+	}
+
+	s := settings()
+	s.Prereleases = true
+	v = f.versioner(s)
+	cur, err = v.Current(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := git(f.r.Dir, "describe", "--tags", "--abbrev=0"); cur.Tag != want {
+		t.Errorf("current with pre-releases %s, git describe %s", cur.Tag, want)
+	}
+	if rg, err := v.Range(ctx, RangeOptions{To: "v2.0.0-rc.1"}); err != nil || rg.Current == nil || rg.Current.Tag != "v2.0.0-rc.1" {
+		t.Errorf("range at the rc: %v, %v", rg, err)
+	}
+}

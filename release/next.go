@@ -56,7 +56,7 @@ func (v *Versioner) Next(ctx context.Context, o NextOptions) (*Next, error) {
 	if err != nil {
 		return nil, err
 	}
-	cur, err := v.Repo.latest(ctx, s.format, head.Commit.git())
+	cur, err := v.latest(ctx, s.format, head.Commit.git())
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +173,7 @@ func (v *Versioner) checkLine(s *scope, n *Next, next *semver.Version) error {
 
 // lineTag is the highest tag of the line MAJOR.MINOR, or "".
 func (v *Versioner) lineTag(s *scope, major, minor uint64) string {
-	rels, _ := v.Repo.versionTags(s.format)
+	rels, _ := v.releases(s.format)
 	for _, r := range rels { // newest first
 		if r.semver != nil && r.semver.Major() == major && r.semver.Minor() == minor {
 			return r.Tag

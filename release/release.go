@@ -31,6 +31,9 @@ type Settings struct {
 	Location           *time.Location
 	JiraProject        string
 	KeyPattern         string // issue keys in messages; "" is DefaultKeyPattern
+	// Prereleases: tags like v2.0.0-rc.1 count as releases (current,
+	// next, the previous release of a document); by default they do not.
+	Prereleases bool
 	Components         map[string]Component
 }
 
@@ -96,7 +99,7 @@ func (v *Versioner) Current(ctx context.Context, component string) (*Release, er
 	if err != nil {
 		return nil, err
 	}
-	rel, err := v.Repo.latest(ctx, s.format, head.Commit.git())
+	rel, err := v.latest(ctx, s.format, head.Commit.git())
 	if err != nil {
 		return nil, err
 	}

@@ -137,6 +137,7 @@ func releaseSettings(c *config.Config) release.Settings {
 		ComponentTagFormat: c.Versioning.ComponentTagFormat,
 		BuildFormat:        c.Versioning.BuildFormat,
 		FirstVersion:       c.Versioning.FirstVersion,
+		Prereleases:        c.Versioning.Prereleases == config.PrereleasesInclude,
 		Location:           c.Location(),
 		JiraProject:        c.Jira.Project,
 		Components:         map[string]release.Component{},

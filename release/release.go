@@ -34,7 +34,7 @@ type Settings struct {
 	// Prereleases: tags like v2.0.0-rc.1 count as releases (current,
 	// next, the previous release of a document); by default they do not.
 	Prereleases bool
-	Components         map[string]Component
+	Components  map[string]Component
 }
 
 // Component is a named set of path globs released on its own.

@@ -349,7 +349,11 @@ func (v tagView) Table() output.Table {
 		state = "not created (--dry-run)"
 	}
 	t.Rows = append([][]string{{"TAG", v.Tag + " " + state}}, t.Rows...)
-	t.Rows = append(t.Rows, []string{"TAGGER", v.Tagger}, []string{"MESSAGE", v.Message})
+	tagger := v.Tagger
+	if tagger == "" {
+		tagger = "none set: a real run needs GIT_COMMITTER_NAME/_EMAIL, git config user.name/user.email or versioning.tagger"
+	}
+	t.Rows = append(t.Rows, []string{"TAGGER", tagger}, []string{"MESSAGE", v.Message})
 	if f := v.FixVersion; f != nil {
 		row := fmt.Sprintf("%s in %s on %d issue(s)", f.Version, f.Project, len(f.Issues))
 		if len(f.Unknown) > 0 {
@@ -377,8 +381,10 @@ func NewCmdReleaseTag(a *app, runF func(*ReleaseTagOptions) error) *cobra.Comman
 		Short: "Create the annotated tag of the next version on HEAD",
 		Long: `Compute the next version as 'release next' does and create an annotated tag
 on HEAD. The tagger is versioning.tagger from the configuration
-(SUSTAIN_VERSIONING_TAGGER_NAME / _EMAIL), else git's user.name and
-user.email. Uncommitted changes are allowed, with a warning: the tag names
+(SUSTAIN_VERSIONING_TAGGER_NAME / _EMAIL), else GIT_COMMITTER_NAME and
+GIT_COMMITTER_EMAIL, else git's user.name and user.email (then EMAIL), as
+git tag takes them. --dry-run says which identity would be used, or that
+none is set, and does not fail for it. Uncommitted changes are allowed, with a warning: the tag names
 HEAD, not the work tree. Nothing is pushed.
 
 --jira-fix-version sets the version as a fix version (created in jira.project
@@ -430,6 +436,7 @@ func releaseTagRun(ctx context.Context, opts *ReleaseTagOptions) error {
 	}
 	o := opts.Tag
 	o.TaggerName, o.TaggerEmail = cfg.Versioning.Tagger.Name, cfg.Versioning.Tagger.Email
+	o.Getenv = opts.Getenv
 	o.Now = opts.Now()
 	var fv *fixVersionView
 	if opts.FixVersion {

@@ -34,7 +34,7 @@ type TagResult struct {
 	Created bool   `json:"created"` // false on --dry-run
 	Message string `json:"message"`
 	Tagger  string `json:"tagger"` // "" on --dry-run when no identity is set
-	Dirty   bool   `json:"dirty"` // uncommitted changes in the work tree
+	Dirty   bool   `json:"dirty"`  // uncommitted changes in the work tree
 }
 
 // Tag creates the annotated tag of the next version on HEAD.

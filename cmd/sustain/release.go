@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -82,7 +84,8 @@ func (d releaseDeps) emit(v output.Tabler, mode string, vars [][2]string) error 
 	case "":
 		return d.Format.Print(d.Out, v)
 	case "env":
-		return output.WriteEnv(d.Out, vars)
+		_, err := io.WriteString(d.Out, shellEnv(vars))
+		return err
 	case "github":
 		path := d.Getenv("GITHUB_OUTPUT")
 		if path == "" {
@@ -92,7 +95,8 @@ func (d releaseDeps) emit(v output.Tabler, mode string, vars [][2]string) error 
 		if err != nil {
 			return err
 		}
-		if err := output.WriteEnv(f, vars); err != nil {
+		// One write: a step's other writers append whole records too.
+		if _, err := io.WriteString(f, githubOutput(vars, randomDelimiter)); err != nil {
 			f.Close()
 			return err
 		}
@@ -103,6 +107,60 @@ func (d releaseDeps) emit(v output.Tabler, mode string, vars [][2]string) error 
 	default:
 		return fmt.Errorf("unknown --output %q", mode) // choiceValue prevents this
 	}
+}
+
+// shellEnv writes NAME=VALUE lines that sh, bash and zsh read back as the
+// same values with eval and with source (.): a value that is not one plain
+// word is single-quoted, a ' inside it written '\''.
+func shellEnv(vars [][2]string) string {
+	var b strings.Builder
+	for _, kv := range vars {
+		b.WriteString(kv[0])
+		b.WriteByte('=')
+		b.WriteString(shellQuote(kv[1]))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func shellQuote(v string) string {
+	plain := v != ""
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._+-:/@,%", r)) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return v
+	}
+	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
+}
+
+// githubOutput writes $GITHUB_OUTPUT records: NAME=VALUE, or for a value
+// with a line break GitHub's multi-line form, NAME<<DELIMITER, the value,
+// DELIMITER, with a delimiter that is no line of the value.
+func githubOutput(vars [][2]string, delimiter func() string) string {
+	var b strings.Builder
+	for _, kv := range vars {
+		if !strings.ContainsAny(kv[1], "\r\n") {
+			fmt.Fprintf(&b, "%s=%s\n", kv[0], kv[1])
+			continue
+		}
+		d := delimiter()
+		for strings.Contains(kv[1], d) {
+			d = delimiter()
+		}
+		fmt.Fprintf(&b, "%s<<%s\n%s\n%s\n", kv[0], d, kv[1], d)
+	}
+	return b.String()
+}
+
+// randomDelimiter is a heredoc delimiter no value will hold by chance.
+func randomDelimiter() string {
+	var buf [16]byte
+	_, _ = rand.Read(buf[:])
+	return "ghadelimiter_" + hex.EncodeToString(buf[:])
 }
 
 // versioner opens the repository at -C and applies the configuration.

@@ -111,7 +111,7 @@ func (d releaseDeps) emit(v output.Tabler, mode string, vars [][2]string) error 
 
 // shellEnv writes NAME=VALUE lines that sh, bash and zsh read back as the
 // same values with eval and with source (.): a value that is not one plain
-// word is single-quoted, a ' inside it written '\”.
+// word is single-quoted, each quote inside it closed, escaped and reopened.
 func shellEnv(vars [][2]string) string {
 	var b strings.Builder
 	for _, kv := range vars {

@@ -77,7 +77,10 @@ type Document struct {
 	Components  []ComponentChange `json:"components"`
 	Requests    []Request         `json:"requests,omitempty"`
 	UnknownKeys []string          `json:"unknown_keys,omitempty"` // with --jira: keys Jira does not know
-	Notes       []string          `json:"notes"`
+	// Shipped: keys left out because --from, not an ancestor of --to,
+	// already has them (cherry-picks onto the previous release's branch).
+	Shipped []string `json:"already_shipped"`
+	Notes   []string `json:"notes"`
 
 	text text
 }
@@ -142,7 +145,7 @@ func Build(p *Parser, s Settings, in Input) (*Document, error) {
 		s.Sections = DefaultSections
 	}
 	d := &Document{Lang: in.Lang, Version: in.Version, Tag: in.Tag, Component: in.Component, BuildNumber: in.BuildNumber,
-		BuildDate: in.BuildDate, Previous: in.Previous, From: in.Range.From, To: in.Range.To, Notes: []string{},
+		BuildDate: in.BuildDate, Previous: in.Previous, From: in.Range.From, To: in.Range.To, Notes: []string{}, Shipped: []string{},
 		Components: []ComponentChange{}, text: tx}
 	if !in.Date.IsZero() {
 		d.Date = in.Date.Format("2006-01-02")
@@ -183,6 +186,7 @@ func Build(p *Parser, s Settings, in Input) (*Document, error) {
 		}
 	}
 	changes = dropReverted(changes)
+	changes = d.dropShipped(p, in.Range, changes)
 
 	d.Sections = make([]Section, len(s.Sections))
 	sectionOf := map[string]int{}
@@ -301,6 +305,51 @@ func Build(p *Parser, s Settings, in Input) (*Document, error) {
 		d.Components = append(d.Components, cc)
 	}
 	return d, nil
+}
+
+// dropShipped leaves out the keys that the range's --from already has on
+// its own side (a previous release tagged on its branch, with cherry-picks
+// of trunk's fixes): they were shipped. A commit all of whose keys were
+// shipped goes with them; one with other keys stays under those. A note
+// says how many keys were left out.
+func (d *Document) dropShipped(p *Parser, rg *release.Range, changes []Change) []Change {
+	if len(rg.Shipped) == 0 {
+		return changes
+	}
+	shipped := map[string]bool{}
+	for _, c := range rg.Shipped {
+		for _, k := range p.Parse(c.Hash, c.Message, c.Author, "").Keys {
+			shipped[k] = true
+		}
+	}
+	left := map[string]bool{}
+	out := changes[:0]
+	for _, ch := range changes {
+		if len(ch.Keys) == 0 {
+			out = append(out, ch)
+			continue
+		}
+		var keep []string
+		for _, k := range ch.Keys {
+			if shipped[k] {
+				left[k] = true
+			} else {
+				keep = append(keep, k)
+			}
+		}
+		if len(keep) > 0 {
+			ch.Keys = keep
+			out = append(out, ch)
+		}
+	}
+	for k := range left {
+		d.Shipped = append(d.Shipped, k)
+	}
+	sort.Slice(d.Shipped, func(i, j int) bool { return keyLess(d.Shipped[i], d.Shipped[j]) })
+	if len(d.Shipped) > 0 {
+		d.Notes = append(d.Notes, d.text.T("shipped", d.text.Plural("issues", len(d.Shipped)), rg.FromRev, d.text.List(d.Shipped)))
+	}
+	return out
 }
 
 // Keys are the Jira keys of the document's entries.

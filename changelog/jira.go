@@ -77,7 +77,7 @@ func (d *Document) Enrich(issues map[string]Issue, sectionOf map[string]string) 
 		}
 	}
 	if len(d.UnknownKeys) > 0 {
-		d.Notes = append(d.Notes, d.text.T("jira_unknown", strings.Join(d.UnknownKeys, ", ")))
+		d.Notes = append(d.Notes, d.text.T("jira_unknown", d.text.List(d.UnknownKeys)))
 	}
 }
 

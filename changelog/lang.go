@@ -2,6 +2,7 @@ package changelog
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"golang.org/x/text/feature/plural"
@@ -49,6 +50,10 @@ var catalogue = map[string]map[string]string{
 		"unreleased":         "Unreleased",
 		"commits.one":        "%d change",
 		"commits.other":      "%d changes",
+		"issues.one":         "%d issue",
+		"issues.other":       "%d issues",
+		"shipped":            "Left out: %s already shipped in %s (cherry-picked onto its branch): %s.",
+		"more":               "… and %d more (--json for all)",
 	},
 	"ru": {
 		"title":              "Документ со списком изменений",
@@ -87,6 +92,12 @@ var catalogue = map[string]map[string]string{
 		"commits.few":        "%d изменения",
 		"commits.many":       "%d изменений",
 		"commits.other":      "%d изменения",
+		"issues.one":         "%d задача",
+		"issues.few":         "%d задачи",
+		"issues.many":        "%d задач",
+		"issues.other":       "%d задачи",
+		"shipped":            "Не включены: %s, уже выпущенные в %s (перенесены в его ветку): %s.",
+		"more":               "… и ещё %d (все — в --json)",
 	},
 }
 
@@ -121,13 +132,29 @@ func (t text) T(key string, args ...any) string {
 
 // Count says "n changes" with the language's plural form: 1 изменение,
 // 2 изменения, 5 изменений.
-func (t text) Count(n int) string {
+func (t text) Count(n int) string { return t.Plural("commits", n) }
+
+// Plural says "n things" with the language's plural form of noun's
+// entries (noun.one, .few, .many, .other).
+func (t text) Plural(noun string, n int) string {
 	form := plural.Cardinal.MatchPlural(t.tag, n, 0, 0, 0, 0)
-	key := map[plural.Form]string{plural.One: "commits.one", plural.Few: "commits.few", plural.Many: "commits.many"}[form]
+	key := map[plural.Form]string{plural.One: noun + ".one", plural.Few: noun + ".few", plural.Many: noun + ".many"}[form]
 	if _, ok := catalogue[t.lang][key]; !ok || key == "" {
-		key = "commits.other"
+		key = noun + ".other"
 	}
 	return t.T(key, n)
+}
+
+// listMax is how many items a list in a sentence shows.
+const listMax = 10
+
+// List joins items with commas, cut after listMax with "… and N more
+// (--json for all)".
+func (t text) List(items []string) string {
+	if len(items) <= listMax {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:listMax], ", ") + " " + t.T("more", len(items)-listMax)
 }
 
 // Date writes a date the language's way: 2026-11-22, 22.11.2026.

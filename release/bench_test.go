@@ -43,7 +43,7 @@ func BenchmarkRelease(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				// A fresh graph each time: a command answers once per process.
-				v.Repo.graph = newGraph(v.Repo.git)
+				v.Repo.graph = newGraph(v.Repo.git, v.Repo.graph.objDir)
 				if err := c.run(); err != nil {
 					b.Fatal(err)
 				}

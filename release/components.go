@@ -37,7 +37,7 @@ func (v *Versioner) Components(ctx context.Context) ([]ComponentState, error) {
 			return nil, err
 		}
 		st := ComponentState{Name: name, Paths: v.Settings.Components[name].Paths}
-		if st.Current, err = v.Repo.latest(ctx, s.format, head.Commit.git()); err != nil {
+		if st.Current, err = v.latest(ctx, s.format, head.Commit.git()); err != nil {
 			return nil, err
 		}
 		if st.Build, err = v.count(ctx, s, head.Commit.git()); err != nil {

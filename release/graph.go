@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path"
+	"path/filepath"
 	"sort"
 	"time"
 
@@ -58,17 +58,18 @@ type graph struct {
 	release func() error // unmaps the commit-graph
 	infos   map[plumbing.Hash]*commitInfo
 	dotgit  billy.Filesystem // nil for storage that is not a .git directory
+	objDir  string           // the objects directory on disk; "" when dotgit is nil
 	// preloaded: the packs' commits were read ahead of a whole-history walk.
 	preloaded bool
 	// withMessages: preloading keeps messages and authors too.
 	withMessages bool
 }
 
-func newGraph(r *git.Repository) *graph {
+func newGraph(r *git.Repository, objects string) *graph {
 	g := &graph{objects: r.Storer, infos: map[plumbing.Hash]*commitInfo{}}
-	if fs, ok := r.Storer.(*filesystem.Storage); ok {
-		g.dotgit = fs.Filesystem()
-		g.index, g.release = openCommitGraph(g.dotgit)
+	if fs, ok := r.Storer.(*filesystem.Storage); ok && objects != "" {
+		g.dotgit, g.objDir = fs.Filesystem(), objects
+		g.index, g.release = openCommitGraph(g.dotgit, objects)
 	}
 	return g
 }
@@ -77,8 +78,8 @@ func newGraph(r *git.Repository) *graph {
 // reads it with many small ReadAt calls, which are syscalls on a file and
 // cheap on memory. A chain of graph files is read through go-git as it is.
 // Any problem with the files only means the slower path is taken.
-func openCommitGraph(fs billy.Filesystem) (cgv2.Index, func() error) {
-	single := path.Join(fs.Root(), "objects", "info", "commit-graph")
+func openCommitGraph(fs billy.Filesystem, objects string) (cgv2.Index, func() error) {
+	single := filepath.Join(objects, "info", "commit-graph")
 	data, unmap, err := mapFile(single)
 	if err != nil {
 		if idx, err := cgv2.OpenChainIndex(fs); err == nil {
@@ -329,20 +330,27 @@ const slop = 5
 // stops once every queued commit is reachable from base. It reads only the
 // commits since base plus a few, not the whole history.
 func (g *graph) between(ctx context.Context, head, base plumbing.Hash) ([]plumbing.Hash, error) {
+	out, _, err := g.betweenMeet(ctx, head, base)
+	return out, err
+}
+
+// betweenMeet is between, and also reports whether head and base have a
+// commit in common (a merge base).
+func (g *graph) betweenMeet(ctx context.Context, head, base plumbing.Hash) ([]plumbing.Hash, bool, error) {
 	p := &paint{g: g, flags: map[plumbing.Hash]uint8{}, q: &queue{g: g}}
 	if err := p.push(head, false); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if !base.IsZero() {
 		if err := p.push(base, true); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	var out []plumbing.Hash
 	extra := slop
 	for p.q.Len() > 0 {
 		if err := stopped(ctx); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if p.interesting == 0 {
 			if extra == 0 {
@@ -362,7 +370,7 @@ func (g *graph) between(ctx context.Context, head, base plumbing.Hash) ([]plumbi
 		}
 		for _, parent := range g.infos[h].parents {
 			if err := p.push(parent, bad); err != nil {
-				return nil, err
+				return nil, false, err
 			}
 		}
 	}
@@ -373,13 +381,14 @@ func (g *graph) between(ctx context.Context, head, base plumbing.Hash) ([]plumbi
 			kept = append(kept, h)
 		}
 	}
-	return kept, nil
+	return kept, p.meet || base == head, nil
 }
 
 const (
 	queued uint8 = 1 << iota
 	walked
 	uninteresting // reachable from base
+	fromHead      // reachable from head
 )
 
 // paint is the state of between's walk.
@@ -387,12 +396,18 @@ type paint struct {
 	g           *graph
 	flags       map[plumbing.Hash]uint8
 	q           *queue
-	interesting int // queued commits not known to be reachable from base
+	interesting int  // queued commits not known to be reachable from base
+	meet        bool // a commit is reachable from both ends
 }
 
 func (p *paint) push(h plumbing.Hash, fromBase bool) error {
 	if fromBase {
 		p.markUninteresting(h)
+	} else {
+		if p.flags[h]&uninteresting != 0 {
+			p.meet = true
+		}
+		p.flags[h] |= fromHead
 	}
 	f := p.flags[h]
 	if f&(queued|walked) != 0 {
@@ -415,6 +430,9 @@ func (p *paint) markUninteresting(h plumbing.Hash) {
 		f := p.flags[c]
 		if f&uninteresting != 0 {
 			continue
+		}
+		if f&fromHead != 0 {
+			p.meet = true
 		}
 		p.flags[c] = f | uninteresting
 		if f&queued != 0 {

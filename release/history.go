@@ -34,11 +34,18 @@ type RangeOptions struct {
 // Range is the commits between two revisions, newest first.
 type Range struct {
 	From     string // commit hash; empty from the root
+	FromRev  string // --from as given; empty when it defaulted
 	To       string
 	Previous *Release  // the release From defaulted to, if any
 	Current  *Release  // the release tag at To, if any
 	Date     time.Time // To's committer date
 	Commits  []Commit
+	// Shipped is set when From is not an ancestor of To (a release cut
+	// from trunk after the previous one was tagged on its own branch): the
+	// commits reachable from From and not from To, the previous release's
+	// own commits and cherry-picks, newest first. Documents leave out the
+	// issues they already shipped.
+	Shipped  []Commit
 	from, to plumbing.Hash
 }
 
@@ -59,28 +66,29 @@ func (v *Versioner) Range(ctx context.Context, o RangeOptions) (*Range, error) {
 	if ci, err := v.Repo.graph.info(to); err == nil {
 		rg.Date = ci.when.In(v.Settings.Location)
 	}
-	rels, err := v.Repo.versionTags(s.format)
+	all, err := v.Repo.versionTags(s.format)
 	if err != nil {
 		return nil, err
 	}
-	for i := range rels {
-		if rels[i].Commit == hashOf(to) {
-			rg.Current = &rels[i]
+	for i := range all { // a pre-release's own document names it
+		if all[i].Commit == hashOf(to) {
+			rg.Current = &all[i]
 			break
 		}
+	}
+	rels, err := v.releases(s.format)
+	if err != nil {
+		return nil, err
 	}
 	if o.From != "" {
 		from, err := v.Repo.resolve(o.From)
 		if err != nil {
 			return nil, err
 		}
-		if i, err := v.Repo.graph.firstReachable(ctx, to, []plumbing.Hash{from}); err != nil {
+		if err := v.sideOf(ctx, rg, o, from, to); err != nil {
 			return nil, err
-		} else if i < 0 {
-			return nil, problem.New(problem.Usage, "swap them, or give a --from that the --to revision contains",
-				"--from %s is not an ancestor of --to %s", o.From, o.To)
 		}
-		rg.from, rg.From = from, from.String()
+		rg.from, rg.From, rg.FromRev = from, from.String(), o.From
 	} else {
 		// The previous release: the highest release reachable from To other
 		// than one at To itself.
@@ -137,6 +145,43 @@ func (v *Versioner) Range(ctx context.Context, o RangeOptions) (*Range, error) {
 	}
 	sort.SliceStable(rg.Commits, func(i, j int) bool { return rg.Commits[i].When.After(rg.Commits[j].When) })
 	return rg, nil
+}
+
+// sideOf checks a --from that is not an ancestor of --to and fills
+// rg.Shipped with the commits only it has. The range keeps git's meaning
+// (reachable from To and not from From); refused are a --from that To
+// contains the other way round (the range would be empty: the two are
+// swapped) and two revisions with no commit in common.
+func (v *Versioner) sideOf(ctx context.Context, rg *Range, o RangeOptions, from, to plumbing.Hash) error {
+	g := v.Repo.graph
+	if i, err := g.firstReachable(ctx, to, []plumbing.Hash{from}); err != nil || i >= 0 {
+		return err
+	}
+	if i, err := g.firstReachable(ctx, from, []plumbing.Hash{to}); err != nil {
+		return err
+	} else if i >= 0 {
+		return problem.New(problem.Usage, "swap them: --from is the older release",
+			"--from %s is not an ancestor of --to %s but a descendant: the range would be empty", o.From, o.To)
+	}
+	shipped, common, err := g.betweenMeet(ctx, from, to)
+	if err != nil {
+		return err
+	}
+	if !common {
+		return problem.New(problem.Usage, "give two revisions of the same history",
+			"--from %s is not an ancestor of --to %s and they have no commit in common", o.From, o.To)
+	}
+	for _, h := range shipped {
+		if err := stopped(ctx); err != nil {
+			return err
+		}
+		c, _, err := v.Repo.commit(h)
+		if err != nil {
+			return err
+		}
+		rg.Shipped = append(rg.Shipped, c)
+	}
+	return nil
 }
 
 // commit reads a commit's message and author, from the preloaded packs when
@@ -233,7 +278,7 @@ func (v *Versioner) Releases(ctx context.Context, component string) ([]Release, 
 	if err != nil {
 		return nil, err
 	}
-	rels, err := v.Repo.versionTags(s.format)
+	rels, err := v.releases(s.format)
 	if err != nil {
 		return nil, err
 	}

@@ -56,7 +56,7 @@ func (v *Versioner) Next(ctx context.Context, o NextOptions) (*Next, error) {
 	if err != nil {
 		return nil, err
 	}
-	cur, err := v.Repo.latest(ctx, s.format, head.Commit.git())
+	cur, err := v.latest(ctx, s.format, head.Commit.git())
 	if err != nil {
 		return nil, err
 	}
@@ -121,17 +121,65 @@ func (v *Versioner) Next(ctx context.Context, o NextOptions) (*Next, error) {
 	n.Version, n.Tag = next.String(), s.format.Render(next.String())
 
 	if cur != nil && !next.GreaterThan(cur.semver) {
-		return nil, problem.New(problem.Refused,
-			fmt.Sprintf("if %s adds functionality, raise MINOR: sustain release next --issue %s --minor (gives %d.%d.%d)",
-				n.Issue, n.Issue, cur.semver.Major(), cur.semver.Minor()+1, issueNum),
+		hint := fmt.Sprintf("if %s adds functionality, raise MINOR: sustain release next --issue %s --minor (gives %d.%d.%d)",
+			n.Issue, n.Issue, cur.semver.Major(), cur.semver.Minor()+1, issueNum)
+		if other := v.lineTag(s, cur.semver.Major(), cur.semver.Minor()+1); other != "" {
+			hint = fmt.Sprintf("this is a maintenance line (%d.%d is released from another branch, %s): release it under an issue numbered above %d",
+				cur.semver.Major(), cur.semver.Minor()+1, other, cur.semver.Patch())
+		}
+		return nil, problem.New(problem.Refused, hint,
 			"%s would not be greater than the current release %s (%s): PATCH is the issue number, and %s is lower than or equal to %d",
 			n.Version, cur.Version, cur.Tag, n.Issue, cur.semver.Patch())
 	}
-	if v.Repo.tagExists(n.Tag) {
-		return nil, problem.New(problem.Refused, "choose another issue, or raise MINOR with --minor",
-			"tag %s already exists", n.Tag)
+	if err := v.checkLine(s, n, next); err != nil {
+		return nil, err
 	}
 	return n, nil
+}
+
+// checkLine refuses a version that exists already, wherever its tag is, and
+// a raised MAJOR.MINOR that another branch already releases: on a
+// maintenance line (release/1.0, 1.0.x tags, while main has 1.1.x) the
+// next version stays within the line reachable from HEAD.
+func (v *Versioner) checkLine(s *scope, n *Next, next *semver.Version) error {
+	if v.Repo.tagExists(n.Tag) {
+		rels, err := v.Repo.versionTags(s.format)
+		if err != nil {
+			return err
+		}
+		where := ""
+		for _, r := range rels {
+			if r.Tag == n.Tag {
+				where = fmt.Sprintf(" (on commit %s, not HEAD)", r.Commit.Short())
+				if r.Commit.String() == n.Commit {
+					where = " (on HEAD)"
+				}
+			}
+		}
+		return problem.New(problem.Refused, "choose another issue, or raise MINOR with --minor",
+			"tag %s already exists%s", n.Tag, where)
+	}
+	if n.Bump == "patch" {
+		return nil
+	}
+	if other := v.lineTag(s, next.Major(), next.Minor()); other != "" {
+		return problem.New(problem.Refused,
+			fmt.Sprintf("release from the branch that has %s, or stay within this line without --%s", other, n.Bump),
+			"%d.%d is released from another branch already (%s, not reachable from HEAD): a maintenance line keeps its MAJOR.MINOR",
+			next.Major(), next.Minor(), other)
+	}
+	return nil
+}
+
+// lineTag is the highest tag of the line MAJOR.MINOR, or "".
+func (v *Versioner) lineTag(s *scope, major, minor uint64) string {
+	rels, _ := v.releases(s.format)
+	for _, r := range rels { // newest first
+		if r.semver != nil && r.semver.Major() == major && r.semver.Minor() == minor {
+			return r.Tag
+		}
+	}
+	return ""
 }
 
 // chooseIssue sets n.Issue from the flag, the branch name or the commits.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -81,7 +82,7 @@ func (g *graph) preloadPack(ctx context.Context, fs billy.Filesystem, base strin
 	_ = iter.Close()
 	sort.Slice(entries, func(i, j int) bool { return entries[i].offset < entries[j].offset })
 
-	data, unmap, err := mapFile(path.Join(fs.Root(), base+".pack"))
+	data, unmap, err := mapFile(filepath.Join(g.objDir, "pack", path.Base(base)+".pack"))
 	if err != nil {
 		return nil
 	}

@@ -31,7 +31,10 @@ type Settings struct {
 	Location           *time.Location
 	JiraProject        string
 	KeyPattern         string // issue keys in messages; "" is DefaultKeyPattern
-	Components         map[string]Component
+	// Prereleases: tags like v2.0.0-rc.1 count as releases (current,
+	// next, the previous release of a document); by default they do not.
+	Prereleases bool
+	Components  map[string]Component
 }
 
 // Component is a named set of path globs released on its own.
@@ -96,7 +99,7 @@ func (v *Versioner) Current(ctx context.Context, component string) (*Release, er
 	if err != nil {
 		return nil, err
 	}
-	rel, err := v.Repo.latest(ctx, s.format, head.Commit.git())
+	rel, err := v.latest(ctx, s.format, head.Commit.git())
 	if err != nil {
 		return nil, err
 	}

@@ -3,13 +3,17 @@ package release
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 
 	"github.com/sustain-cli/sustain/internal/problem"
 )
@@ -23,19 +27,33 @@ type Repo struct {
 	tagCache map[TagFormat][]Release // tags read once per run
 }
 
-// Open opens the repository containing dir. A shallow clone is refused:
-// revision counts and "commits since the last release" would silently be wrong.
-func Open(dir string) (*Repo, error) {
-	r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
-	if errors.Is(err, git.ErrRepositoryNotExists) {
-		return nil, problem.New(problem.Repository, "run it inside a git repository, or point at one with -C DIR",
-			"%s is not in a git repository", dir)
-	}
+// Open opens the repository containing dir, as git finds it: a work tree
+// with a .git directory or a .git file (linked worktrees, submodules), or a
+// bare repository (dir or a directory above it is the git directory). A
+// shallow clone is refused: revision counts and "commits since the last
+// release" would silently be wrong.
+func Open(dir string) (*Repo, error) { return OpenOptions{Dir: dir}.Open() }
+
+// OpenOptions say where the repository is.
+type OpenOptions struct {
+	Dir string // where the command runs (-C)
+	// GitDir is $GIT_DIR: the git directory itself, relative to Dir when
+	// not absolute. Discovery from Dir is skipped, as git skips it.
+	GitDir string
+	// WorkTree is $GIT_WORK_TREE, used with GitDir; without it a GIT_DIR
+	// repository has no work tree (only release tag's dirty check uses one).
+	WorkTree string
+}
+
+// Open opens the repository.
+func (o OpenOptions) Open() (*Repo, error) {
+	gitDir, workTree, err := o.locate()
 	if err != nil {
-		return nil, fmt.Errorf("open repository %s: %w", dir, err)
+		return nil, err
 	}
-	if r, err = reopenForWalks(r); err != nil {
-		return nil, fmt.Errorf("open repository %s: %w", dir, err)
+	r, objects, err := openStorage(gitDir, workTree)
+	if err != nil {
+		return nil, fmt.Errorf("open repository %s: %w", gitDir, err)
 	}
 	shallow, err := r.Storer.Shallow()
 	if err != nil {
@@ -46,25 +64,134 @@ func Open(dir string) (*Repo, error) {
 			"fetch the whole history: git fetch --unshallow (GitHub Actions: actions/checkout with fetch-depth: 0)",
 			"this is a shallow clone: build numbers and the commits since the last release would be wrong")
 	}
-	return &Repo{git: r, graph: newGraph(r), Warn: func(string) {}}, nil
+	return &Repo{git: r, graph: newGraph(r, objects), Warn: func(string) {}}, nil
 }
 
-// reopenForWalks reopens the repository's storage tuned for reading many
-// objects once: pack files stay open (go-git otherwise reopens the pack for
-// every object) and the decoded-object cache is small, since a history walk
-// rarely reads an object twice.
-func reopenForWalks(r *git.Repository) (*git.Repository, error) {
-	fsStore, ok := r.Storer.(*filesystem.Storage)
-	if !ok {
-		return r, nil
+// locate finds the git directory and the work tree ("" for a bare
+// repository).
+func (o OpenOptions) locate() (gitDir, workTree string, err error) {
+	dir := o.Dir
+	if dir == "" {
+		dir = "."
 	}
-	st := filesystem.NewStorageWithOptions(fsStore.Filesystem(), treeCache{cache.NewObjectLRU(32 * cache.MiByte)},
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", "", err
+	}
+	if o.GitDir != "" {
+		gd := o.GitDir
+		if !filepath.IsAbs(gd) {
+			gd = filepath.Join(abs, gd)
+		}
+		if !isGitDir(gd) {
+			return "", "", problem.New(problem.Repository, "point GIT_DIR at a git directory (the .git directory, or a bare repository), or unset it",
+				"GIT_DIR=%s is not a git directory", o.GitDir)
+		}
+		wt := o.WorkTree
+		if wt != "" && !filepath.IsAbs(wt) {
+			wt = filepath.Join(abs, wt)
+		}
+		return gd, wt, nil
+	}
+	for d := abs; ; {
+		dotgit := filepath.Join(d, ".git")
+		if fi, err := os.Stat(dotgit); err == nil {
+			if fi.IsDir() {
+				return dotgit, d, nil
+			}
+			gd, err := readGitFile(dotgit)
+			if err != nil {
+				return "", "", err
+			}
+			return gd, d, nil
+		}
+		if isGitDir(d) {
+			return d, "", nil
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	return "", "", problem.New(problem.Repository, "run it inside a git repository, or point at one with -C DIR",
+		"%s is not in a git repository", dir)
+}
+
+// isGitDir reports whether dir looks like a git directory, by git's own
+// test: a HEAD file, an objects directory and a refs directory (a linked
+// worktree's directory has them through commondir).
+func isGitDir(dir string) bool {
+	if fi, err := os.Stat(filepath.Join(dir, "HEAD")); err != nil || fi.IsDir() {
+		return false
+	}
+	common := commonDir(dir)
+	for _, sub := range []string{"objects", "refs"} {
+		if fi, err := os.Stat(filepath.Join(common, sub)); err != nil || !fi.IsDir() {
+			return false
+		}
+	}
+	return true
+}
+
+// readGitFile follows a .git file ("gitdir: PATH").
+func readGitFile(file string) (string, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", file, err)
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	gd, ok := strings.CutPrefix(strings.TrimSpace(line), "gitdir:")
+	gd = strings.TrimSpace(gd)
+	if !ok || gd == "" {
+		return "", problem.New(problem.Repository, "repair it (git worktree repair) or remove it",
+			"%s is a file without a \"gitdir: PATH\" line", file)
+	}
+	if !filepath.IsAbs(gd) {
+		gd = filepath.Join(filepath.Dir(file), gd)
+	}
+	if !isGitDir(gd) {
+		return "", problem.New(problem.Repository, "the worktree was moved or removed: git worktree repair, or git worktree prune",
+			"%s points at %s, which is not a git directory", file, gd)
+	}
+	return gd, nil
+}
+
+// commonDir is where a git directory's objects and refs are: its
+// commondir for a linked worktree, itself otherwise.
+func commonDir(gitDir string) string {
+	data, err := os.ReadFile(filepath.Join(gitDir, "commondir"))
+	if err != nil {
+		return gitDir
+	}
+	c := strings.TrimSpace(string(data))
+	if c == "" {
+		return gitDir
+	}
+	if !filepath.IsAbs(c) {
+		c = filepath.Join(gitDir, c)
+	}
+	return filepath.Clean(c)
+}
+
+// openStorage opens the git directory tuned for reading many objects once:
+// pack files stay open (go-git otherwise reopens the pack for every object)
+// and the decoded-object cache is small, since a history walk rarely reads
+// an object twice. It returns the objects directory too.
+func openStorage(gitDir, workTree string) (*git.Repository, string, error) {
+	var fs billy.Filesystem = osfs.New(gitDir)
+	common := commonDir(gitDir)
+	if common != gitDir {
+		fs = dotgit.NewRepositoryFilesystem(fs, osfs.New(common))
+	}
+	st := filesystem.NewStorageWithOptions(fs, treeCache{cache.NewObjectLRU(32 * cache.MiByte)},
 		filesystem.Options{KeepDescriptors: true})
 	var wt billy.Filesystem
-	if w, err := r.Worktree(); err == nil {
-		wt = w.Filesystem
+	if workTree != "" {
+		wt = osfs.New(workTree)
 	}
-	return git.Open(st, wt)
+	r, err := git.Open(st, wt)
+	return r, filepath.Join(common, "objects"), err
 }
 
 // treeCache keeps trees and blobs (delta bases for the component filter) but

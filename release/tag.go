@@ -19,9 +19,13 @@ type TagOptions struct {
 	NextOptions
 	DryRun  bool
 	Message string
-	// Tagger overrides the git config user (user.name, user.email).
+	// Tagger overrides the git identity (versioning.tagger).
 	TaggerName, TaggerEmail string
-	Now                     time.Time
+	// Getenv reads GIT_COMMITTER_NAME, GIT_COMMITTER_EMAIL and EMAIL, which
+	// come before git's user.name and user.email, as for git tag; nil reads
+	// none.
+	Getenv func(string) string
+	Now    time.Time
 }
 
 // TagResult says what `release tag` did.
@@ -29,8 +33,8 @@ type TagResult struct {
 	Next
 	Created bool   `json:"created"` // false on --dry-run
 	Message string `json:"message"`
-	Tagger  string `json:"tagger"`
-	Dirty   bool   `json:"dirty"` // uncommitted changes in the work tree
+	Tagger  string `json:"tagger"` // "" on --dry-run when no identity is set
+	Dirty   bool   `json:"dirty"`  // uncommitted changes in the work tree
 }
 
 // Tag creates the annotated tag of the next version on HEAD.
@@ -52,8 +56,11 @@ func (v *Versioner) Tag(ctx context.Context, o TagOptions) (*TagResult, error) {
 	if res.Dirty, err = v.Repo.dirty(); err != nil {
 		return nil, err
 	}
-	sig, err := v.Repo.tagger(o.TaggerName, o.TaggerEmail)
+	sig, err := v.Repo.tagger(o)
 	if err != nil {
+		if o.DryRun {
+			return res, nil // says what is missing; a real run fails
+		}
 		return nil, err
 	}
 	sig.When = o.Now
@@ -68,23 +75,48 @@ func (v *Versioner) Tag(ctx context.Context, o TagOptions) (*TagResult, error) {
 	return res, nil
 }
 
-// tagger is the configured identity, else git's user.name and user.email.
-func (r *Repo) tagger(name, email string) (object.Signature, error) {
+// tagger is the tag's identity, each of name and e-mail from the first of:
+// versioning.tagger; GIT_COMMITTER_NAME / GIT_COMMITTER_EMAIL; git's
+// user.name / user.email (the repository's, then the global ones); EMAIL
+// for the e-mail. That is git tag's order after sustain's own setting; git
+// takes no GIT_AUTHOR_* for a tagger, and neither does this.
+func (r *Repo) tagger(o TagOptions) (object.Signature, error) {
+	getenv := o.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	name, email := strings.TrimSpace(o.TaggerName), strings.TrimSpace(o.TaggerEmail)
+	if name == "" {
+		name = strings.TrimSpace(getenv("GIT_COMMITTER_NAME"))
+	}
+	if email == "" {
+		email = strings.TrimSpace(getenv("GIT_COMMITTER_EMAIL"))
+	}
 	if name == "" || email == "" {
 		cfg, err := r.git.ConfigScoped(gitconfig.GlobalScope)
 		if err == nil {
 			if name == "" {
-				name = cfg.User.Name
+				name = strings.TrimSpace(cfg.User.Name)
 			}
 			if email == "" {
-				email = cfg.User.Email
+				email = strings.TrimSpace(cfg.User.Email)
 			}
 		}
 	}
-	if strings.TrimSpace(name) == "" || strings.TrimSpace(email) == "" {
+	if email == "" {
+		email = strings.TrimSpace(getenv("EMAIL"))
+	}
+	if name == "" || email == "" {
+		missing := "a name"
+		switch {
+		case name == "" && email == "":
+			missing = "a name and an e-mail"
+		case email == "":
+			missing = "an e-mail"
+		}
 		return object.Signature{}, problem.New(problem.Usage,
-			"set versioning.tagger.name and .email (or SUSTAIN_VERSIONING_TAGGER_NAME / _EMAIL), or git config user.name / user.email",
-			"no tagger identity: an annotated tag needs a name and an e-mail")
+			"set GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL, git config user.name / user.email, or versioning.tagger.name and .email (SUSTAIN_VERSIONING_TAGGER_NAME / _EMAIL)",
+			"no tagger identity: an annotated tag needs a name and an e-mail, and %s is not set", missing)
 	}
 	return object.Signature{Name: name, Email: email}, nil
 }

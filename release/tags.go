@@ -168,9 +168,25 @@ func (r *Repo) versionTags(format TagFormat) ([]Release, error) {
 	return out, nil
 }
 
+// releases are the tags of format that count as releases, newest version
+// first: pre-releases (v2.0.0-rc.1) only with Settings.Prereleases.
+func (v *Versioner) releases(format TagFormat) ([]Release, error) {
+	rels, err := v.Repo.versionTags(format)
+	if err != nil || v.Settings.Prereleases {
+		return rels, err
+	}
+	out := make([]Release, 0, len(rels))
+	for _, r := range rels {
+		if r.semver == nil || r.semver.Prerelease() == "" {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
 // latest is the highest release of format reachable from head, or nil.
-func (r *Repo) latest(ctx context.Context, format TagFormat, head plumbing.Hash) (*Release, error) {
-	rels, err := r.versionTags(format)
+func (v *Versioner) latest(ctx context.Context, format TagFormat, head plumbing.Hash) (*Release, error) {
+	rels, err := v.releases(format)
 	if err != nil || len(rels) == 0 {
 		return nil, err
 	}
@@ -178,7 +194,7 @@ func (r *Repo) latest(ctx context.Context, format TagFormat, head plumbing.Hash)
 	for i, rel := range rels {
 		commits[i] = rel.Commit.git()
 	}
-	i, err := r.graph.firstReachable(ctx, head, commits)
+	i, err := v.Repo.graph.firstReachable(ctx, head, commits)
 	if err != nil || i < 0 {
 		return nil, err
 	}

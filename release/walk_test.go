@@ -84,7 +84,7 @@ func TestWalksMatchGit(t *testing.T) {
 			if a, b := hashes(got), sorted(want); a != b {
 				t.Errorf("between %s..%s:\n got %s\nwant %s", base[:7], head[:7], a, b)
 			}
-			rel, err := r.latest(ctx, format, h)
+			rel, err := (&Versioner{Repo: r, Settings: settings()}).latest(ctx, format, h)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -82,7 +84,8 @@ func (d releaseDeps) emit(v output.Tabler, mode string, vars [][2]string) error 
 	case "":
 		return d.Format.Print(d.Out, v)
 	case "env":
-		return output.WriteEnv(d.Out, vars)
+		_, err := io.WriteString(d.Out, shellEnv(vars))
+		return err
 	case "github":
 		path := d.Getenv("GITHUB_OUTPUT")
 		if path == "" {
@@ -92,7 +95,8 @@ func (d releaseDeps) emit(v output.Tabler, mode string, vars [][2]string) error 
 		if err != nil {
 			return err
 		}
-		if err := output.WriteEnv(f, vars); err != nil {
+		// One write: a step's other writers append whole records too.
+		if _, err := io.WriteString(f, githubOutput(vars, randomDelimiter)); err != nil {
 			f.Close()
 			return err
 		}
@@ -103,6 +107,60 @@ func (d releaseDeps) emit(v output.Tabler, mode string, vars [][2]string) error 
 	default:
 		return fmt.Errorf("unknown --output %q", mode) // choiceValue prevents this
 	}
+}
+
+// shellEnv writes NAME=VALUE lines that sh, bash and zsh read back as the
+// same values with eval and with source (.): a value that is not one plain
+// word is single-quoted, each quote inside it closed, escaped and reopened.
+func shellEnv(vars [][2]string) string {
+	var b strings.Builder
+	for _, kv := range vars {
+		b.WriteString(kv[0])
+		b.WriteByte('=')
+		b.WriteString(shellQuote(kv[1]))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func shellQuote(v string) string {
+	plain := v != ""
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._+-:/@,%", r)) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return v
+	}
+	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
+}
+
+// githubOutput writes $GITHUB_OUTPUT records: NAME=VALUE, or for a value
+// with a line break GitHub's multi-line form, NAME<<DELIMITER, the value,
+// DELIMITER, with a delimiter that is no line of the value.
+func githubOutput(vars [][2]string, delimiter func() string) string {
+	var b strings.Builder
+	for _, kv := range vars {
+		if !strings.ContainsAny(kv[1], "\r\n") {
+			fmt.Fprintf(&b, "%s=%s\n", kv[0], kv[1])
+			continue
+		}
+		d := delimiter()
+		for strings.Contains(kv[1], d) {
+			d = delimiter()
+		}
+		fmt.Fprintf(&b, "%s<<%s\n%s\n%s\n", kv[0], d, kv[1], d)
+	}
+	return b.String()
+}
+
+// randomDelimiter is a heredoc delimiter no value will hold by chance.
+func randomDelimiter() string {
+	var buf [16]byte
+	_, _ = rand.Read(buf[:])
+	return "ghadelimiter_" + hex.EncodeToString(buf[:])
 }
 
 // versioner opens the repository at -C and applies the configuration.
@@ -116,7 +174,7 @@ func (a *app) versioner() (*release.Versioner, error) {
 			fmt.Fprintf(a.err, "sustain: configuration from %s\n", output.Line(f))
 		}
 	}
-	repo, err := release.Open(a.dir)
+	repo, err := release.OpenOptions{Dir: a.dir, GitDir: a.getenv("GIT_DIR"), WorkTree: a.getenv("GIT_WORK_TREE")}.Open()
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +195,7 @@ func releaseSettings(c *config.Config) release.Settings {
 		ComponentTagFormat: c.Versioning.ComponentTagFormat,
 		BuildFormat:        c.Versioning.BuildFormat,
 		FirstVersion:       c.Versioning.FirstVersion,
+		Prereleases:        c.Versioning.Prereleases == config.PrereleasesInclude,
 		Location:           c.Location(),
 		JiraProject:        c.Jira.Project,
 		Components:         map[string]release.Component{},
@@ -348,7 +407,11 @@ func (v tagView) Table() output.Table {
 		state = "not created (--dry-run)"
 	}
 	t.Rows = append([][]string{{"TAG", v.Tag + " " + state}}, t.Rows...)
-	t.Rows = append(t.Rows, []string{"TAGGER", v.Tagger}, []string{"MESSAGE", v.Message})
+	tagger := v.Tagger
+	if tagger == "" {
+		tagger = "none set: a real run needs GIT_COMMITTER_NAME/_EMAIL, git config user.name/user.email or versioning.tagger"
+	}
+	t.Rows = append(t.Rows, []string{"TAGGER", tagger}, []string{"MESSAGE", v.Message})
 	if f := v.FixVersion; f != nil {
 		row := fmt.Sprintf("%s in %s on %d issue(s)", f.Version, f.Project, len(f.Issues))
 		if len(f.Unknown) > 0 {
@@ -376,8 +439,10 @@ func NewCmdReleaseTag(a *app, runF func(*ReleaseTagOptions) error) *cobra.Comman
 		Short: "Create the annotated tag of the next version on HEAD",
 		Long: `Compute the next version as 'release next' does and create an annotated tag
 on HEAD. The tagger is versioning.tagger from the configuration
-(SUSTAIN_VERSIONING_TAGGER_NAME / _EMAIL), else git's user.name and
-user.email. Uncommitted changes are allowed, with a warning: the tag names
+(SUSTAIN_VERSIONING_TAGGER_NAME / _EMAIL), else GIT_COMMITTER_NAME and
+GIT_COMMITTER_EMAIL, else git's user.name and user.email (then EMAIL), as
+git tag takes them. --dry-run says which identity would be used, or that
+none is set, and does not fail for it. Uncommitted changes are allowed, with a warning: the tag names
 HEAD, not the work tree. Nothing is pushed.
 
 --jira-fix-version sets the version as a fix version (created in jira.project
@@ -429,6 +494,7 @@ func releaseTagRun(ctx context.Context, opts *ReleaseTagOptions) error {
 	}
 	o := opts.Tag
 	o.TaggerName, o.TaggerEmail = cfg.Versioning.Tagger.Name, cfg.Versioning.Tagger.Email
+	o.Getenv = opts.Getenv
 	o.Now = opts.Now()
 	var fv *fixVersionView
 	if opts.FixVersion {

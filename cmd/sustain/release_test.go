@@ -214,3 +214,20 @@ func TestReleaseDocRun(t *testing.T) {
 		t.Errorf("cancelled --all: %v", err)
 	}
 }
+
+// TestGitHubOutputDelimiter: a value that holds the delimiter gets another.
+func TestGitHubOutputDelimiter(t *testing.T) {
+	ds := []string{"EOF", "EOF", "EOF2"}
+	next := func() string { d := ds[0]; ds = ds[1:]; return d }
+	got := githubOutput([][2]string{{"A", "one"}, {"B", "x\nEOF\ny"}}, next)
+	want := "A=one\nB<<EOF2\nx\nEOF\ny\nEOF2\n"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if q := shellQuote("it's"); q != `'it'\''s'` {
+		t.Errorf("shellQuote = %s", q)
+	}
+	if q := shellQuote(""); q != "''" {
+		t.Errorf("shellQuote of empty = %s", q)
+	}
+}

@@ -48,6 +48,7 @@ type Versioning struct {
 	ComponentTagFormat string `yaml:"component_tag_format"`
 	BuildFormat        string `yaml:"build_format"`
 	FirstVersion       string `yaml:"first_version"`
+	Prereleases        string `yaml:"prereleases"` // exclude (default) or include
 	Timezone           string `yaml:"timezone"`
 	Tagger             Person `yaml:"tagger"`
 }
@@ -201,6 +202,12 @@ const (
 	SchemeBuild      = "build"
 )
 
+// versioning.prereleases: whether tags like v2.0.0-rc.1 are releases.
+const (
+	PrereleasesExclude = "exclude"
+	PrereleasesInclude = "include"
+)
+
 // Default returns the built-in settings.
 func Default() *Config {
 	return &Config{
@@ -210,6 +217,7 @@ func Default() *Config {
 			ComponentTagFormat: "{component}/v{version}",
 			BuildFormat:        "{number} ({date})",
 			FirstVersion:       "1.0",
+			Prereleases:        PrereleasesExclude,
 			Timezone:           "Europe/Moscow",
 		},
 		Changelog: Changelog{RestartRequired: true, MaintenanceWindow: true, Lang: "en"},
@@ -427,6 +435,9 @@ func (c *Config) Validate() error {
 	}
 	if !strings.Contains(v.ComponentTagFormat, need) || !strings.Contains(v.ComponentTagFormat, "{component}") {
 		return bad("versioning.component_tag_format", "%q must contain {component} and %s", v.ComponentTagFormat, need)
+	}
+	if v.Prereleases != PrereleasesExclude && v.Prereleases != PrereleasesInclude {
+		return bad("versioning.prereleases", "%q: use %s (tags like v2.0.0-rc.1 are not releases) or %s", v.Prereleases, PrereleasesExclude, PrereleasesInclude)
 	}
 	if !firstRe.MatchString(v.FirstVersion) {
 		return bad("versioning.first_version", "%q is not MAJOR.MINOR (for example \"1.0\")", v.FirstVersion)

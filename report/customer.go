@@ -16,9 +16,10 @@ import (
 type CustomerOptions struct {
 	Code  string
 	Month string // YYYY-MM
-	// FixedIn names the release that carries a development task (Q13), or
-	// "" when none does or it is not known. Nil: no repository.
-	FixedIn func(task string) string
+	// FixedIn names the release that carries a development task (Q13), ""
+	// when none does yet; known is false when the releases cannot be read
+	// (no repository). Nil: not known.
+	FixedIn func(task string) (version string, known bool)
 }
 
 // CustomerReport is a customer's month: the account a vendor sends a
@@ -80,7 +81,9 @@ type CustomerRequest struct {
 type Escalation struct {
 	Request string `json:"request"`
 	Task    string `json:"task"`
-	FixedIn string `json:"fixed_in"`
+	// FixedIn is the first release that carries the task, "" for none yet,
+	// null when the releases are not known (no repository at -C).
+	FixedIn *string `json:"fixed_in"`
 }
 
 // ParseMonth reads YYYY-MM.
@@ -181,7 +184,9 @@ func Customer(ctx context.Context, e *Env, o CustomerOptions) (*CustomerReport, 
 		for _, t := range r.Tasks {
 			esc := Escalation{Request: r.ID, Task: t}
 			if o.FixedIn != nil {
-				esc.FixedIn = o.FixedIn(t)
+				if v, ok := o.FixedIn(t); ok {
+					esc.FixedIn = &v
+				}
 			}
 			rep.Escalations = append(rep.Escalations, esc)
 		}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"strconv"
@@ -204,10 +205,11 @@ func (r *CustomerReport) doc(w words, loc *time.Location) *doc {
 	d.Sections = append(d.Sections, rq)
 	es := section{Title: w.t("escalations"), Table: &table{Header: []string{w.t("request"), w.t("task"), w.t("fixed in")}}}
 	for _, x := range r.Escalations {
-		es.Table.add(x.Request, x.Task, x.FixedIn)
-		if x.FixedIn == "" {
-			es.Table.Rows[len(es.Table.Rows)-1][2] = w.t("not released")
+		v := w.t("unknown")
+		if x.FixedIn != nil {
+			v = cmp.Or(*x.FixedIn, w.t("not released"))
 		}
+		es.Table.add(x.Request, x.Task, v)
 	}
 	es.capped(w, "none")
 	d.Sections = append(d.Sections, es)

@@ -62,7 +62,7 @@ func reports(t *testing.T) map[string]report.Report {
 		t.Fatal(err)
 	}
 	cust, err := report.Customer(ctx, e, report.CustomerOptions{Code: "acme", Month: "2026-10",
-		FixedIn: func(task string) string { return map[string]string{"SRV-42": "1.4.0"}[task] }})
+		FixedIn: func(task string) (string, bool) { return map[string]string{"SRV-42": "1.4.0"}[task], true }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestFigures(t *testing.T) {
 	if c.Opened != 5 || c.Closed != 2 || c.OpenAtEnd != 4 || c.Customer.Contract != "full" {
 		t.Errorf("customer month = opened %d closed %d open at end %d contract %s", c.Opened, c.Closed, c.OpenAtEnd, c.Customer.Contract)
 	}
-	if len(c.Escalations) != 1 || c.Escalations[0].FixedIn != "1.4.0" {
+	if len(c.Escalations) != 1 || *c.Escalations[0].FixedIn != "1.4.0" {
 		t.Errorf("escalations = %+v", c.Escalations)
 	}
 }

@@ -195,6 +195,7 @@ directory), and $XDG_CONFIG_HOME/sustain/config.yaml, in that order.
 	pf.StringVar(&a.nowFlag, "now", "", "act as if it were `TIME` (2027-01-15, 2027-01-15T10:30; SUSTAIN_NOW), for what-if runs")
 
 	root.AddCommand(newReleaseCmd(a), newTicketCmd(a), newCustomerCmd(a), newCalendarCmd(a), NewCmdVersion(a, nil), NewCmdMail(a))
+	root.AddCommand(newReportCmd(a))
 	root.AddCommand(NewCmdMan(root, nil))
 	return root
 }

@@ -103,7 +103,7 @@ func TestCustomerRuns(t *testing.T) {
 		Fields: CustomerFields{ContractEndSet: true, ContractStartSet: true}}); err != nil {
 		t.Fatal(err)
 	}
-	if s := out.String(); !strings.Contains(s, "CONTRACT         none") || strings.Contains(s, "ops@acme.test") {
+	if s := out.String(); !strings.Contains(s, "CONTRACT\tnone") || strings.Contains(s, "ops@acme.test") {
 		t.Errorf("edit printed %q", s)
 	}
 	out.Reset()

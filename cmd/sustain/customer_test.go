@@ -108,7 +108,7 @@ func TestCustomerRuns(t *testing.T) {
 	}
 	out.Reset()
 	deps.Format = output.Format{JSON: true}
-	if err := customerListRun(ctx, &CustomerListOptions{deps}); err != nil || !strings.Contains(out.String(), `"name": "Acme\u001b]0;owned\u0007"`) {
+	if err := customerListRun(ctx, &CustomerListOptions{customerDeps: deps, List: listFlags{Limit: defaultLimit}}); err != nil || !strings.Contains(out.String(), `"name": "Acme\u001b]0;owned\u0007"`) {
 		t.Errorf("list --json: %q %v", out.String(), err)
 	}
 	out.Reset()

@@ -1,13 +1,40 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sustain-cli/sustain/internal/output"
 )
+
+// footed is a list with the footer a terminal shows under it; its JSON is
+// the list's.
+type footed struct {
+	list   output.Tabler
+	footer string
+}
+
+func (f footed) MarshalJSON() ([]byte, error) { return json.Marshal(f.list) }
+
+func (f footed) Table() output.Table {
+	t := f.list.Table()
+	t.Footer = f.footer
+	return t
+}
+
+// cut keeps the first n of items (all for n 0) and says whether some were
+// left out.
+func cut[T any](items []T, n int) ([]T, bool) {
+	if n > 0 && len(items) > n {
+		return items[:n], true
+	}
+	return items, false
+}
 
 // defaultLimit is how many rows a list shows without --limit or --all, as
 // gh issue list.
@@ -91,4 +118,13 @@ func fixedCompletion(values ...string) func(*cobra.Command, []string, string) ([
 	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return values, cobra.ShellCompDirectiveNoFileComp
 	}
+}
+
+// plusOne is the number of rows to read for a limit n: one more tells
+// that there are more; 0 (all) stays 0.
+func plusOne(n int) int {
+	if n == 0 {
+		return 0
+	}
+	return n + 1
 }

@@ -146,35 +146,42 @@ func (t *tableWriter) width() int {
 	return 80
 }
 
-// fit shrinks the widest columns until the row, with its gaps, fits in
-// total cells. No column goes below a few cells: a terminal too narrow for
-// that gets rows that wrap rather than columns that say nothing.
+// fit cuts columns until the row, with its gaps, fits in total cells: the
+// last column (a subject, a reason: the free text of a list) first, down to
+// a dozen cells, then the widest of the others but the first (an ID is
+// never cut), level by level. No column goes below a few cells: a terminal
+// too narrow for that gets rows that wrap rather than columns that say
+// nothing.
 func fit(natural []int, total int) []int {
 	w := append([]int(nil), natural...)
-	const least = 6
-	sum := func() int {
-		s := 0
-		for _, x := range w {
-			s += x
-		}
-		return s + gap*max(len(w)-1, 0)
+	n := len(w)
+	over := gap * max(n-1, 0)
+	for _, x := range w {
+		over += x
 	}
-	for over := sum() - total; over > 0; {
+	over -= total
+	if over <= 0 || n < 2 {
+		return w
+	}
+	const lastLeast, least = 12, 6
+	if take := min(over, max(w[n-1]-lastLeast, 0)); take > 0 {
+		w[n-1] -= take
+		over -= take
+	}
+	for over > 0 {
 		widest := -1
-		for i, x := range w {
-			if x > least && (widest < 0 || x > w[widest]) {
+		for i := 1; i < n; i++ {
+			if w[i] > least && (widest < 0 || w[i] > w[widest]) {
 				widest = i
 			}
 		}
 		if widest < 0 {
 			break
 		}
-		// Take from the widest column down to the next widest, or what is
-		// over, whichever is less.
 		next := least
-		for i, x := range w {
-			if i != widest && x > next && x <= w[widest] {
-				next = x
+		for i := 1; i < n; i++ {
+			if i != widest && w[i] > next && w[i] <= w[widest] {
+				next = w[i]
 			}
 		}
 		take := min(over, max(w[widest]-next, 1))

@@ -433,6 +433,64 @@ func (s *Service) List(ctx context.Context, f Filter, overdue bool) ([]View, err
 	return out, nil
 }
 
+// Each hands the requests f selects to fn one by one with their SLA, in
+// f's order: streamed from stores that can (Walker), read whole from the
+// rest. overdue keeps only those past their reaction deadline with no
+// reaction; the limit then counts the overdue ones. fn returning an error
+// stops the walk with it.
+func (s *Service) Each(ctx context.Context, f Filter, overdue bool, fn func(View) error) error {
+	if f.Queue {
+		f.ContractMatters, f.Today = s.Policy.PriorityRequiresContract, bizcal.DateOf(s.Now().In(s.Calendar.Location()))
+	}
+	limit := f.Limit
+	if overdue {
+		f.NoResponse = true
+		f.Limit = 0 // which are overdue is known only here
+	}
+	now := s.Now()
+	n := 0
+	errEnough := errors.New("enough")
+	each := func(r *Request) error {
+		v := View{r, SLAOf(r, s.Calendar, s.Policy, now)}
+		if overdue && v.SLA.Reaction != "overdue" {
+			return nil
+		}
+		if limit > 0 && n >= limit {
+			return errEnough
+		}
+		n++
+		return fn(v)
+	}
+	var err error
+	if w, ok := s.Store.(Walker); ok {
+		err = w.EachRequest(ctx, f, each)
+	} else {
+		var rs []*Request
+		if rs, err = s.Store.Requests(ctx, f); err == nil {
+			for _, r := range rs {
+				if err = each(r); err != nil {
+					break
+				}
+			}
+		}
+	}
+	if errors.Is(err, errEnough) {
+		return nil
+	}
+	return err
+}
+
+// Count is how many requests f selects, or -1 when the store cannot say
+// without reading them all.
+func (s *Service) Count(ctx context.Context, f Filter) (int, error) {
+	c, ok := s.Store.(Counter)
+	if !ok {
+		return -1, nil
+	}
+	f.Limit = 0
+	return c.CountRequests(ctx, f)
+}
+
 // Next is the request to work on now under the priority system (Q12, A4, A9):
 // new or in progress; contract customers first by priority then age, the
 // rest by age. Nil when the queue is empty.

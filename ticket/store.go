@@ -56,7 +56,31 @@ type Filter struct {
 	Queue           bool
 	ContractMatters bool
 	Today           bizcal.Date
-	Limit           int
+	// Sort, when Queue is not set: by number (""), newest first, or most
+	// recently updated first.
+	Sort  string
+	Limit int
+}
+
+// The orders of Filter.Sort.
+const (
+	SortNumber  = ""
+	SortNewest  = "newest"
+	SortUpdated = "updated"
+)
+
+// Counter is a store that counts the requests a filter selects without
+// reading them (the footer of a cut list says how many there are).
+type Counter interface {
+	CountRequests(ctx context.Context, f Filter) (int, error)
+}
+
+// Walker is a store that hands requests over one at a time, as it reads
+// them, so a list of any length takes the memory of one request. The
+// requests are those of Requests, in the same order; fn returning an error
+// stops the walk with it.
+type Walker interface {
+	EachRequest(ctx context.Context, f Filter, fn func(*Request) error) error
 }
 
 // Match reports whether r passes f's filters (all but the order and the
@@ -79,9 +103,16 @@ func (f Filter) Match(r *Request) bool {
 // memory: by number, or in the queue of the priority system. customer finds
 // a customer by code; requests of unknown customers leave the queue.
 func (f Filter) Order(rs []*Request, customer func(code string) *Customer) []*Request {
-	if !f.Queue {
+	switch {
+	case !f.Queue && f.Sort == SortNewest:
+		slices.SortStableFunc(rs, func(a, b *Request) int { return cmp.Compare(b.Number, a.Number) })
+	case !f.Queue && f.Sort == SortUpdated:
+		slices.SortStableFunc(rs, func(a, b *Request) int {
+			return cmp.Or(b.UpdatedAt.Compare(a.UpdatedAt), cmp.Compare(b.Number, a.Number))
+		})
+	case !f.Queue:
 		slices.SortStableFunc(rs, func(a, b *Request) int { return cmp.Compare(a.Number, b.Number) })
-	} else {
+	default:
 		type entry struct {
 			r          *Request
 			tier, rank int

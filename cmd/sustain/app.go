@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,11 +9,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/sustain-cli/sustain/internal/config"
 	"github.com/sustain-cli/sustain/internal/output"
@@ -64,6 +67,9 @@ type app struct {
 	storeFlag  string
 	nowFlag    string
 	format     output.Format
+	color      string    // --color: auto, always or never
+	stdout     io.Writer // the real standard output, a.out being a buffer under --jq
+	jqBuf      *bytes.Buffer
 	verbose    bool
 	debug      bool
 
@@ -120,15 +126,27 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // run is Main under a given context, for tests that cancel it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{in: stdin, out: stdout, err: stderr, getenv: os.Getenv, environ: os.Environ, now: time.Now, ctx: ctx}
+	a := &app{in: stdin, out: stdout, stdout: stdout, err: stderr, getenv: os.Getenv, environ: os.Environ, now: time.Now, ctx: ctx}
+	// Under --jq the command's JSON goes to a buffer the expression runs
+	// over; the switch is made once the flags are parsed.
+	out := &switchWriter{w: stdout}
+	a.out = out
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	root.SetIn(stdin)
-	root.SetOut(stdout)
+	root.SetOut(out)
 	root.SetErr(stderr)
+	root.PersistentPreRunE = chainPreRun(root.PersistentPreRunE, func() {
+		if a.jqBuf != nil {
+			out.w = a.jqBuf
+		}
+	})
 	err := root.ExecuteContext(ctx)
 	for _, c := range a.closers {
 		_ = c()
+	}
+	if err == nil && a.jqBuf != nil {
+		err = a.format.Filter(stdout, a.jqBuf.Bytes())
 	}
 	if err == nil {
 		return exitOK
@@ -169,8 +187,23 @@ directory), and $XDG_CONFIG_HOME/sustain/config.yaml, in that order.
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			switch a.color {
+			case "auto", "always", "never":
+			default:
+				return usagef("--color %q: use auto, always or never", a.color)
+			}
+			a.format.Term = a.terminal()
 			if err := a.format.Validate(); err != nil {
+				var je *output.JQError
+				if errors.As(err, &je) {
+					return err
+				}
 				return &usageError{err}
+			}
+			if a.format.JQ != "" {
+				// --jq runs over the command's --json output, as gh's does.
+				a.format.JSON = true
+				a.jqBuf = &bytes.Buffer{}
 			}
 			// A bad --now is refused by every command, not only by those
 			// that read the clock (the support time zone needs no config
@@ -189,6 +222,9 @@ directory), and $XDG_CONFIG_HOME/sustain/config.yaml, in that order.
 	pf.StringVarP(&a.dir, "dir", "C", ".", "run as if started in `DIR` (like git -C)")
 	pf.BoolVar(&a.format.JSON, "json", false, "print JSON (field names are documented and stable)")
 	pf.StringVar(&a.format.Template, "template", "", "print with a Go `TEMPLATE` over the JSON fields")
+	pf.StringVar(&a.format.JQ, "jq", "", "print what the jq `EXPRESSION` makes of the --json output (implies --json)")
+	pf.StringVar(&a.color, "color", "auto", "colour on a terminal: `WHEN` auto, always or never (NO_COLOR turns auto off)")
+	_ = root.RegisterFlagCompletionFunc("color", fixedCompletion("auto", "always", "never"))
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "say more: skipped tags, the files configuration came from")
 	pf.StringVar(&a.storeFlag, "store", "", "the ticket `STORE`: a SQLite file (default $XDG_DATA_HOME/sustain/sustain.db) or jira:https://SITE?project=KEY; SUSTAIN_STORE")
 	pf.BoolVar(&a.debug, "debug", false, "print each Jira HTTP request (method, URL, status, duration, retries) to stderr; never credentials")
@@ -206,7 +242,10 @@ func describeError(err error) (code int, msg, hint string) {
 	var ue *usageError
 	var ce *config.Error
 	var te *output.TemplateError
+	var je *output.JQError
 	switch {
+	case errors.As(err, &je):
+		return exitUsage, je.Error(), "see the JSON fields with --json; the expression is jq's language (gojq)"
 	case errors.As(err, &te):
 		return exitUsage, te.Error(), "the template ran over data it did not expect; see the JSON fields with --json"
 	case errors.As(err, &ce):
@@ -234,4 +273,54 @@ func describeError(err error) (code int, msg, hint string) {
 		return exitUsage, err.Error(), "see --help"
 	}
 	return exitFailure, err.Error(), ""
+}
+
+// switchWriter is standard output, switched to a buffer under --jq.
+type switchWriter struct{ w io.Writer }
+
+func (s *switchWriter) Write(p []byte) (int, error) { return s.w.Write(p) }
+
+func chainPreRun(pre func(*cobra.Command, []string) error, after func()) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := pre(cmd, args); err != nil {
+			return err
+		}
+		after()
+		return nil
+	}
+}
+
+// terminal says where standard output goes. SUSTAIN_FORCE_TTY=WIDTH makes
+// it a terminal of WIDTH cells, for tests of the terminal form (colour
+// stays off under it unless --color always).
+func (a *app) terminal() output.Terminal {
+	var t output.Terminal
+	if forced := a.getenv("SUSTAIN_FORCE_TTY"); forced != "" {
+		t.TTY = true
+		t.Width, _ = strconv.Atoi(forced)
+	} else if f, ok := a.stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		t.TTY = true
+		t.Width, _, _ = term.GetSize(int(f.Fd()))
+		t.Color = a.getenv("NO_COLOR") == "" && a.getenv("TERM") != "dumb"
+	}
+	if t.TTY && t.Width <= 0 {
+		t.Width = 80
+	}
+	switch a.color {
+	case "always":
+		t.Color = true
+	case "never":
+		t.Color = false
+	}
+	return t
+}
+
+// stderrTerminal reports whether standard error is a terminal, for
+// progress. SUSTAIN_FORCE_TTY counts for it too.
+func (a *app) stderrTerminal() bool {
+	if a.getenv("SUSTAIN_FORCE_TTY") != "" {
+		return true
+	}
+	f, ok := a.err.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -284,16 +284,26 @@ func customerEditRun(ctx context.Context, opts *CustomerEditOptions) error {
 
 // --- list, show ---
 
-type CustomerListOptions struct{ customerDeps }
+type CustomerListOptions struct {
+	customerDeps
+	List listFlags
+}
 
 func NewCmdCustomerList(a *app, runF func(*CustomerListOptions) error) *cobra.Command {
 	opts := &CustomerListOptions{}
-	return &cobra.Command{
-		Use:     "list",
-		Short:   "List customers",
-		Example: "  sustain customer list\n  sustain customer list --json | jq -r '.[] | select(.contract_active) | .code'",
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List customers",
+		Long: `List customers: the first 30 by code unless --limit N or --all; --sort name
+orders them by name. On a terminal a footer says when rows were left out.
+
+` + exitStatusHelp,
+		Example: "  sustain customer list\n  sustain customer list --all --json | jq -r '.[] | select(.contract_active) | .code'\n  sustain customer list --all --jq '.[].code'",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := opts.List.check(); err != nil {
+				return err
+			}
 			opts.customerDeps = a.customerDeps()
 			if runF != nil {
 				return runF(opts)
@@ -301,6 +311,8 @@ func NewCmdCustomerList(a *app, runF func(*CustomerListOptions) error) *cobra.Co
 			return customerListRun(cmd.Context(), opts)
 		},
 	}
+	addListFlags(cmd, &opts.List, "`ORDER`: code or name", "code", "name")
+	return cmd
 }
 
 func customerListRun(ctx context.Context, opts *CustomerListOptions) error {
@@ -312,11 +324,18 @@ func customerListRun(ctx context.Context, opts *CustomerListOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.List.Sort == "name" {
+		slices.SortStableFunc(cs, func(a, b *ticket.Customer) int {
+			return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.Code, b.Code))
+		})
+	}
+	total := len(cs)
+	cs, more := cut(cs, opts.List.max())
 	out := customerList{}
 	for _, c := range cs {
 		out = append(out, customerViewOf(c, svc))
 	}
-	return opts.Format.Print(opts.Out, out)
+	return opts.Format.Print(opts.Out, footed{out, footer(len(out), total, more)})
 }
 
 type CustomerShowOptions struct {

@@ -103,12 +103,12 @@ func TestCustomerRuns(t *testing.T) {
 		Fields: CustomerFields{ContractEndSet: true, ContractStartSet: true}}); err != nil {
 		t.Fatal(err)
 	}
-	if s := out.String(); !strings.Contains(s, "CONTRACT         none") || strings.Contains(s, "ops@acme.test") {
+	if s := out.String(); !strings.Contains(s, "CONTRACT\tnone") || strings.Contains(s, "ops@acme.test") {
 		t.Errorf("edit printed %q", s)
 	}
 	out.Reset()
 	deps.Format = output.Format{JSON: true}
-	if err := customerListRun(ctx, &CustomerListOptions{deps}); err != nil || !strings.Contains(out.String(), `"name": "Acme\u001b]0;owned\u0007"`) {
+	if err := customerListRun(ctx, &CustomerListOptions{customerDeps: deps, List: listFlags{Limit: defaultLimit}}); err != nil || !strings.Contains(out.String(), `"name": "Acme\u001b]0;owned\u0007"`) {
 		t.Errorf("list --json: %q %v", out.String(), err)
 	}
 	out.Reset()

@@ -480,7 +480,7 @@ func mailShowRun(ctx context.Context, opts *MailShowOptions) error {
 type MailLogOptions struct {
 	App      *app
 	Decision string
-	Limit    int
+	List     listFlags
 }
 
 // NewCmdMailLog binds `mail log`.
@@ -489,8 +489,8 @@ func NewCmdMailLog(a *app, runF func(*MailLogOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "log",
 		Short: "The intake log: every message received and its decision, newest first",
-		Long:  "List the intake log, newest first.\n\n" + exitStatusHelp,
-		Example: `  sustain mail log --limit 20
+		Long:  "List the intake log, newest first: the last 30 messages unless --limit N or --all.\n\n" + exitStatusHelp,
+		Example: `  sustain mail log --limit 100
   sustain mail log --decision ignored --json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -500,8 +500,8 @@ func NewCmdMailLog(a *app, runF func(*MailLogOptions) error) *cobra.Command {
 			default:
 				return usagef("--decision %q: use opened, appended, quarantined, ignored, duplicate, dropped or pending", opts.Decision)
 			}
-			if opts.Limit < 0 {
-				return usagef("--limit %d: give a positive number, or 0 for all", opts.Limit)
+			if err := opts.List.check(); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)
@@ -510,7 +510,8 @@ func NewCmdMailLog(a *app, runF func(*MailLogOptions) error) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&opts.Decision, "decision", "", "only messages with this `DECISION`")
-	cmd.Flags().IntVar(&opts.Limit, "limit", 100, "at most `N` messages (0: all)")
+	addListFlags(cmd, &opts.List, "")
+	_ = cmd.RegisterFlagCompletionFunc("decision", fixedCompletion("opened", "appended", "quarantined", "ignored", "duplicate", "dropped", "pending"))
 	return cmd
 }
 
@@ -523,12 +524,13 @@ func mailLogRun(ctx context.Context, opts *MailLogOptions) error {
 	if opts.Decision == "pending" {
 		items, err = d.store.PendingInbound(ctx)
 	} else {
-		items, err = d.store.InboundList(ctx, opts.Decision, opts.Limit)
+		items, err = d.store.InboundList(ctx, opts.Decision, plusOne(opts.List.max()))
 	}
 	if err != nil {
 		return err
 	}
-	return opts.App.print(inboundList{items: items, loc: d.svc.Calendar.Location()})
+	items, more := cut(items, opts.List.max())
+	return opts.App.print(footed{inboundList{items: items, loc: d.svc.Calendar.Location()}, footer(len(items), -1, more)})
 }
 
 // --- quarantine ---
@@ -539,6 +541,7 @@ type MailQuarantineOptions struct {
 	Action   string // list, show, release, drop
 	ID       int64
 	Customer string
+	List     listFlags // list only
 }
 
 func newMailQuarantineCmd(a *app) *cobra.Command {
@@ -565,7 +568,8 @@ func NewCmdMailQuarantine(a *app, action string, runF func(*MailQuarantineOption
 	switch action {
 	case "list":
 		cmd.Use, cmd.Args = "list", noArgs
-		cmd.Short, cmd.Example = "List the quarantined messages", "  sustain mail quarantine list"
+		cmd.Short, cmd.Example = "List the quarantined messages, newest first (30 unless --limit N or --all)", "  sustain mail quarantine list\n  sustain mail quarantine list --all --jq '.[].id'"
+		addListFlags(cmd, &opts.List, "")
 	case "show":
 		cmd.Short, cmd.Example = "Show a quarantined message and why it is held", "  sustain mail quarantine show 7"
 	case "release":
@@ -578,6 +582,11 @@ func NewCmdMailQuarantine(a *app, action string, runF func(*MailQuarantineOption
 	}
 	cmd.Long = cmd.Short + ".\n\n" + exitStatusHelp
 	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if action == "list" {
+			if err := opts.List.check(); err != nil {
+				return err
+			}
+		}
 		if len(args) == 1 {
 			id, err := parseMailID(args[0])
 			if err != nil {
@@ -604,11 +613,12 @@ func mailQuarantineRun(ctx context.Context, opts *MailQuarantineOptions) error {
 	var raw []byte
 	switch opts.Action {
 	case "list":
-		items, err := d.store.InboundList(ctx, ticket.DecisionQuarantined, 0)
+		items, err := d.store.InboundList(ctx, ticket.DecisionQuarantined, plusOne(opts.List.max()))
 		if err != nil {
 			return err
 		}
-		return a.print(inboundList{items: items, loc: loc})
+		items, more := cut(items, opts.List.max())
+		return a.print(footed{inboundList{items: items, loc: loc}, footer(len(items), -1, more)})
 	case "show":
 		if in, raw, err = d.store.InboundMessage(ctx, opts.ID); err == nil && in.Decision != ticket.DecisionQuarantined {
 			err = problem.New(problem.NotFound, "see it with: sustain mail show "+strconv.FormatInt(opts.ID, 10),
@@ -638,7 +648,7 @@ type MailOutboxOptions struct {
 	ID     int64
 	Raw    bool
 	Status string
-	Limit  int
+	List   listFlags
 }
 
 func newMailOutboxCmd(a *app) *cobra.Command {
@@ -659,7 +669,7 @@ func newMailOutboxCmd(a *app) *cobra.Command {
 func NewCmdMailOutbox(a *app, show bool, runF func(*MailOutboxOptions) error) *cobra.Command {
 	opts := &MailOutboxOptions{App: a, Show: show}
 	cmd := &cobra.Command{
-		Use: "list", Short: "List notices, newest first", Args: noArgs,
+		Use: "list", Short: "List notices, newest first (30 unless --limit N or --all)", Args: noArgs,
 		Example: "  sustain mail outbox list --status failed\n  sustain mail outbox list --json",
 	}
 	if show {
@@ -668,7 +678,8 @@ func NewCmdMailOutbox(a *app, show bool, runF func(*MailOutboxOptions) error) *c
 		cmd.Flags().BoolVar(&opts.Raw, "raw", false, "write the notice's bytes")
 	} else {
 		cmd.Flags().StringVar(&opts.Status, "status", "", "only queued, sent or failed notices")
-		cmd.Flags().IntVar(&opts.Limit, "limit", 100, "at most `N` notices (0: all)")
+		addListFlags(cmd, &opts.List, "")
+		_ = cmd.RegisterFlagCompletionFunc("status", fixedCompletion(ticket.NoticeQueued, ticket.NoticeSent, ticket.NoticeFailed))
 	}
 	cmd.Long = cmd.Short + ".\n\n" + exitStatusHelp
 	cmd.RunE = func(c *cobra.Command, args []string) error {
@@ -678,6 +689,8 @@ func NewCmdMailOutbox(a *app, show bool, runF func(*MailOutboxOptions) error) *c
 				return err
 			}
 			opts.ID = id
+		} else if err := opts.List.check(); err != nil {
+			return err
 		}
 		switch opts.Status {
 		case "", ticket.NoticeQueued, ticket.NoticeSent, ticket.NoticeFailed:
@@ -700,11 +713,12 @@ func mailOutboxRun(ctx context.Context, opts *MailOutboxOptions) error {
 	}
 	loc := d.svc.Calendar.Location()
 	if !opts.Show {
-		ns, err := d.store.Notices(ctx, opts.Status, opts.Limit)
+		ns, err := d.store.Notices(ctx, opts.Status, plusOne(opts.List.max()))
 		if err != nil {
 			return err
 		}
-		return a.print(noticeList{items: ns, loc: loc})
+		ns, more := cut(ns, opts.List.max())
+		return a.print(footed{noticeList{items: ns, loc: loc}, footer(len(ns), -1, more)})
 	}
 	n, err := d.store.Notice(ctx, opts.ID)
 	if err != nil {

@@ -78,8 +78,22 @@ func TestMailShowLogQuarantineOutboxFlags(t *testing.T) {
 	}
 
 	var log *MailLogOptions
-	if err := runFlags(t, NewCmdMailLog(testApp(), func(o *MailLogOptions) error { log = o; return nil }), "--decision", "ignored", "--limit", "5"); err != nil || log.Decision != "ignored" || log.Limit != 5 {
+	if err := runFlags(t, NewCmdMailLog(testApp(), func(o *MailLogOptions) error { log = o; return nil }), "--decision", "ignored", "--limit", "5"); err != nil || log.Decision != "ignored" || log.List.max() != 5 {
 		t.Errorf("log: %v %+v", err, log)
+	}
+	// --limit below 1, or with --all, is a usage error on every list.
+	for _, bad := range [][]string{{"--limit", "0"}, {"--limit", "-3"}, {"--limit", "5", "--all"}} {
+		for name, cmd := range map[string]*cobra.Command{
+			"mail log":             NewCmdMailLog(testApp(), func(*MailLogOptions) error { return nil }),
+			"mail quarantine list": NewCmdMailQuarantine(testApp(), "list", func(*MailQuarantineOptions) error { return nil }),
+			"mail outbox list":     NewCmdMailOutbox(testApp(), false, func(*MailOutboxOptions) error { return nil }),
+			"customer list":        NewCmdCustomerList(testApp(), func(*CustomerListOptions) error { return nil }),
+			"ticket list":          NewCmdTicketList(testApp(), func(*TicketListOptions) error { return nil }),
+		} {
+			if err := runFlags(t, cmd, bad...); !isUsage(err) {
+				t.Errorf("%s %v: %v, want a usage error", name, bad, err)
+			}
+		}
 	}
 	if err := runFlags(t, NewCmdMailLog(testApp(), func(*MailLogOptions) error { return nil }), "--decision", "lost"); !isUsage(err) {
 		t.Errorf("log --decision lost: %v", err)

@@ -175,13 +175,58 @@ type requestList struct {
 
 func (l requestList) MarshalJSON() ([]byte, error) { return jsonOf(l.views) }
 
+var requestHeader = []string{"ID", "STATUS", "PRIORITY", "CUSTOMER", "CREATED", "REACTION", "SUBJECT"}
+
 func (l requestList) Table() output.Table {
-	t := output.Table{Header: []string{"ID", "STATUS", "PRIORITY", "CUSTOMER", "CREATED", "REACTION", "SUBJECT"}}
+	t := output.Table{Header: requestHeader, Color: requestColor}
 	for _, v := range l.views {
-		t.Rows = append(t.Rows, []string{v.ID, string(v.Status), v.Priority, v.Customer,
-			v.CreatedAt.In(l.loc).Format("2006-01-02 15:04"), v.SLA.Reaction, oneLine(v.Subject)})
+		t.Rows = append(t.Rows, requestRow(v, l.loc))
 	}
 	return t
+}
+
+// requestRow is a request's row in a list. The subject is whole: a
+// terminal cuts it to its width, a pipe gets it all.
+func requestRow(v ticket.View, loc *time.Location) []string {
+	return []string{v.ID, string(v.Status), v.Priority, v.Customer,
+		v.CreatedAt.In(loc).Format("2006-01-02 15:04"), v.SLA.Reaction, strings.Join(strings.Fields(v.Subject), " ")}
+}
+
+// requestColor colours a list's states, priorities and reactions on a
+// colour terminal.
+func requestColor(col int, cell string) string {
+	switch col {
+	case 1:
+		return statusColor(cell)
+	case 2:
+		if cell == "critical" || cell == "high" {
+			return output.Red
+		}
+	case 5:
+		switch cell {
+		case "overdue", "late":
+			return output.Red
+		case "pending":
+			return output.Yellow
+		}
+	}
+	return ""
+}
+
+func statusColor(status string) string {
+	switch ticket.Status(status) {
+	case ticket.StatusNew:
+		return output.Green
+	case ticket.StatusInProgress:
+		return output.Yellow
+	case ticket.StatusWaiting:
+		return output.Cyan
+	case ticket.StatusResolved:
+		return output.Magenta
+	case ticket.StatusClosed:
+		return output.Gray
+	}
+	return ""
 }
 
 // ticketDeps is what every ticket command needs.
@@ -332,6 +377,7 @@ func ticketOpenRun(ctx context.Context, opts *TicketOpenOptions) error {
 
 type TicketListOptions struct {
 	ticketDeps
+	List    listFlags
 	Filter  ticket.Filter
 	Overdue bool
 	Since   string // parsed by the run: it counts back from the service's clock
@@ -345,20 +391,26 @@ type TicketListOptions struct {
 func NewCmdTicketList(a *app, runF func(*TicketListOptions) error) *cobra.Command {
 	opts := &TicketListOptions{}
 	var statuses []string
-	var sort string
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List requests",
-		Long: `List requests, by registration number, or by the priority system with
---sort queue. Without --status, closed requests are left out (--status all
-shows everything). --overdue keeps the requests past their reaction deadline
-with no staff reaction.
+		Long: `List requests: the first 30 by registration number unless --limit N or
+--all (streamed as read, in --json too). --sort newest puts the latest
+first, --sort updated the latest changed, --sort queue follows the priority
+system. Without --status, closed requests are left out (--status all shows
+everything). --overdue keeps the requests past their reaction deadline with
+no staff reaction.
+
+On a terminal the table fits its width and a footer says when rows were left
+out; in a pipe rows are tab-separated, without a header, nothing cut.
 
 ` + exitStatusHelp,
 		Example: `  sustain ticket list
   sustain ticket list --status resolved --customer ACME
   sustain ticket list --overdue --json
-  sustain ticket list --since 3d --sort queue --assignee anna`,
+  sustain ticket list --since 3d --sort queue --assignee anna
+  sustain ticket list --all --status all | cut -f1
+  sustain ticket list --sort newest --limit 5 --jq '.[].id'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f := &opts.Filter
@@ -382,13 +434,17 @@ with no staff reaction.
 					return err
 				}
 			}
-			switch sort {
-			case "number":
-				f.Queue = false
+			if err := opts.List.check(); err != nil {
+				return err
+			}
+			f.Queue, f.Sort = false, ticket.SortNumber
+			switch opts.List.Sort {
 			case "queue":
 				f.Queue = true
-			default:
-				return usagef("--sort %q: use number or queue", sort)
+			case "newest":
+				f.Sort = ticket.SortNewest
+			case "updated":
+				f.Sort = ticket.SortUpdated
 			}
 			opts.ticketDeps = a.ticketDeps()
 			opts.Versioner = a.versioner
@@ -413,7 +469,7 @@ with no staff reaction.
 	fl.StringVar(&opts.Filter.Task, "task", "", "only requests linked to this development task `KEY`")
 	fl.BoolVar(&opts.Overdue, "overdue", false, "only requests past their reaction deadline with no reaction")
 	fl.StringVar(&opts.Since, "since", "", "only requests created since `WHEN`: a date (2026-11-01), a time (2026-11-01T15:04) or a duration (72h, 3d)")
-	fl.StringVar(&sort, "sort", "number", "number, or queue (the priority system)")
+	addListFlags(cmd, &opts.List, "`ORDER`: number, newest, updated, or queue (the priority system)", "number", "newest", "updated", "queue")
 	fl.StringVar(&opts.FixedIn, "fixed-in", "", "only requests whose linked tasks the release `VERSION` carries (the repository at -C)")
 	return cmd
 }
@@ -429,17 +485,49 @@ func ticketListRun(ctx context.Context, opts *TicketListOptions) error {
 			return err
 		}
 	}
-	var views []ticket.View
-	if opts.FixedIn != "" {
-		views, err = listFixedIn(ctx, opts, svc, f)
-	} else {
-		views, err = svc.List(ctx, f, opts.Overdue)
+	limit := opts.List.max()
+	loc := svc.Calendar.Location()
+	st := opts.Format.Stream(opts.Out, requestHeader, requestColor)
+	shown, more := 0, false
+	add := func(v ticket.View) error {
+		if limit > 0 && shown == limit {
+			more = true
+			return errEnough
+		}
+		shown++
+		return st.Add(v, requestRow(v, loc))
 	}
-	if err != nil {
+	if opts.FixedIn != "" {
+		var views []ticket.View
+		if views, err = listFixedIn(ctx, opts, svc, f); err != nil {
+			return err
+		}
+		for _, v := range views {
+			if err = add(v); err != nil {
+				break
+			}
+		}
+	} else {
+		if limit > 0 {
+			f.Limit = limit + 1 // one more tells that there are more
+		}
+		err = svc.Each(ctx, f, opts.Overdue, add)
+	}
+	if err != nil && !errors.Is(err, errEnough) {
 		return err
 	}
-	return opts.Format.Print(opts.Out, requestList{views: views, loc: svc.Calendar.Location()})
+	total := -1
+	if more && opts.Format.Term.TTY && !opts.Format.JSON && opts.FixedIn == "" && !opts.Overdue {
+		f.Limit = 0
+		if total, err = svc.Count(ctx, f); err != nil {
+			return err
+		}
+	}
+	return st.Close(footer(shown, total, more))
 }
+
+// errEnough stops a walk when the list has all the rows it shows.
+var errEnough = errors.New("enough rows")
 
 // listFixedIn lists the requests linked to the Jira tasks of a release: the
 // keys of the commits between the previous release and VERSION's tag.

@@ -10,22 +10,29 @@ import (
 	"io"
 	"strings"
 	"text/template"
-
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
 )
 
 // Format selects how data is printed.
 type Format struct {
 	JSON     bool
 	Template string
+	// JQ is a --jq expression; the command prints JSON and the expression
+	// runs over it (see Filter).
+	JQ string
+	// Term is where the output goes; it decides the table's form.
+	Term Terminal
 }
 
 // Table is the human form of a value: a header and rows of cells.
 type Table struct {
 	Header []string
 	Rows   [][]string
+	// Color, when set, gives a cell's colour (Red, Green...) on a colour
+	// terminal, from its column and its text; "" leaves it plain.
+	Color func(col int, cell string) string
+	// Footer is said under the table on a terminal only ("30 of 120
+	// shown..."); scripts never see it.
+	Footer string
 }
 
 // Tabler is implemented by values with a human table form.
@@ -38,6 +45,14 @@ type Tabler interface {
 func (f Format) Validate() error {
 	if f.JSON && f.Template != "" {
 		return fmt.Errorf("--json and --template cannot be used together")
+	}
+	if f.JQ != "" && f.Template != "" {
+		return fmt.Errorf("--jq and --template cannot be used together")
+	}
+	if f.JQ != "" {
+		if _, err := compileJQ(f.JQ); err != nil {
+			return err
+		}
 	}
 	if f.Template != "" {
 		if _, err := parseTemplate(f.Template); err != nil {
@@ -57,7 +72,7 @@ func (f Format) Print(w io.Writer, v Tabler) error {
 	case f.Template != "":
 		return f.execTemplate(w, v)
 	default:
-		return WriteTable(w, v.Table())
+		return f.Term.WriteTable(w, v.Table())
 	}
 }
 
@@ -131,64 +146,17 @@ func joinAny(items []any, sep string) string {
 	return strings.Join(parts, sep)
 }
 
-// WriteTable writes t without borders, columns separated by spaces, the way
-// gh and kubectl print lists, so it reads well and cuts well with awk.
-func WriteTable(w io.Writer, t Table) error {
-	var buf bytes.Buffer
-	tbl := tablewriter.NewTable(&buf,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Borders: tw.BorderNone,
-			Symbols: tw.NewSymbols(tw.StyleNone),
-			Settings: tw.Settings{
-				Separators: tw.Separators{BetweenRows: tw.Off, BetweenColumns: tw.Off},
-				Lines:      tw.Lines{ShowHeaderLine: tw.Off},
-			},
-		})),
-		tablewriter.WithConfig(tablewriter.Config{
-			Header: tw.CellConfig{
-				Formatting: tw.CellFormatting{AutoFormat: tw.Off, AutoWrap: tw.WrapNone},
-				Alignment:  tw.CellAlignment{Global: tw.AlignLeft},
-				Padding:    tw.CellPadding{Global: tw.Padding{Left: "", Right: "  "}},
-			},
-			Row: tw.CellConfig{
-				Formatting: tw.CellFormatting{AutoWrap: tw.WrapNone},
-				Alignment:  tw.CellAlignment{Global: tw.AlignLeft},
-				Padding:    tw.CellPadding{Global: tw.Padding{Left: "", Right: "  "}},
-			},
-		}),
-		tablewriter.WithTrimSpace(tw.Off),
-	)
-	if len(t.Header) > 0 {
-		tbl.Header(cleanCells(t.Header)...)
-	}
-	for _, r := range t.Rows {
-		if err := tbl.Append(cleanCells(r)...); err != nil {
-			return err
-		}
-	}
-	if err := tbl.Render(); err != nil {
-		return err
-	}
-	// The padding leaves blanks at line ends; they help nobody.
-	var out strings.Builder
-	for _, line := range strings.SplitAfter(buf.String(), "\n") {
-		out.WriteString(strings.TrimRight(line, " \n"))
-		if strings.HasSuffix(line, "\n") {
-			out.WriteByte('\n')
-		}
-	}
-	_, err := io.WriteString(w, out.String())
-	return err
-}
+// WriteTable writes t in its pipe form: tab-separated rows, no header.
+func WriteTable(w io.Writer, t Table) error { return Terminal{}.WriteTable(w, t) }
 
-// cleanCells makes each cell safe for the terminal here, in the one place
-// every table passes, so no command can forget it.
-func cleanCells(s []string) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = Line(v)
+// WriteTable writes t as it suits term: aligned with a header on a
+// terminal, tab-separated rows without a header elsewhere.
+func (term Terminal) WriteTable(w io.Writer, t Table) error {
+	tw := newTableWriter(w, term, t.Header, t.Color)
+	for _, r := range t.Rows {
+		tw.row(r)
 	}
-	return out
+	return tw.close(t.Footer)
 }
 
 // KV builds a two-column FIELD VALUE table for a single record.

@@ -20,7 +20,8 @@ func TestFormats(t *testing.T) {
 		f    Format
 		want string
 	}{
-		{"table", Format{}, "VERSION  1.0.42\nKEYS     SRV-42,SRV-7\n"},
+		{"table in a pipe", Format{}, "VERSION\t1.0.42\nKEYS\tSRV-42,SRV-7\n"},
+		{"table on a terminal", Format{Term: Terminal{TTY: true}}, "VERSION  1.0.42\nKEYS     SRV-42,SRV-7\n"},
 		{"json", Format{JSON: true}, "{\n  \"version\": \"1.0.42\",\n  \"keys\": [\n    \"SRV-42\",\n    \"SRV-7\"\n  ]\n}\n"},
 		{"template uses json names", Format{Template: `{{.version}} {{join "+" .keys}}{{"\n"}}`}, "1.0.42 SRV-42+SRV-7\n"},
 	}
@@ -39,7 +40,7 @@ func TestFormats(t *testing.T) {
 
 func TestTableHasHeaderAndNoTrailingBlanks(t *testing.T) {
 	var buf bytes.Buffer
-	err := WriteTable(&buf, Table{Header: []string{"NAME", "VERSION"}, Rows: [][]string{{"api", "1.0.37"}, {"web-frontend", "-"}}})
+	err := Terminal{TTY: true}.WriteTable(&buf, Table{Header: []string{"NAME", "VERSION"}, Rows: [][]string{{"api", "1.0.37"}, {"web-frontend", "-"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

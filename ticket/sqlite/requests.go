@@ -246,9 +246,9 @@ func (s *Store) Requests(ctx context.Context, f ticket.Filter) ([]*ticket.Reques
 	return rs, fail(s.path, err)
 }
 
-func (s *Store) requests(ctx context.Context, f ticket.Filter) ([]*ticket.Request, error) {
+// listQuery is the FROM, WHERE and ORDER BY of a list with their arguments.
+func listQuery(f ticket.Filter) (from, order string, args []any) {
 	var where []string
-	var args []any
 	if len(f.Statuses) > 0 {
 		marks := make([]string, len(f.Statuses))
 		for i, st := range f.Statuses {
@@ -275,8 +275,15 @@ func (s *Store) requests(ctx context.Context, f ticket.Filter) ([]*ticket.Reques
 	if f.NoResponse {
 		where = append(where, "r.first_response_at IS NULL")
 	}
-	from := " FROM requests r"
-	order := " ORDER BY r.number"
+	from = " FROM requests r"
+	switch f.Sort {
+	case ticket.SortNewest:
+		order = " ORDER BY r.number DESC"
+	case ticket.SortUpdated:
+		order = " ORDER BY r.updated_at DESC, r.number DESC"
+	default:
+		order = " ORDER BY r.number"
+	}
 	if f.Queue {
 		// The priority system: contract customers first by priority, then
 		// age; the rest ("residual") by age alone (A4, Q12).
@@ -290,8 +297,14 @@ func (s *Store) requests(ctx context.Context, f ticket.Filter) ([]*ticket.Reques
 		}
 	}
 	if len(where) > 0 {
+		// The tier's arguments come after the WHERE's in the statement.
 		from += " WHERE " + strings.Join(where, " AND ")
 	}
+	return from, order, args
+}
+
+func (s *Store) requests(ctx context.Context, f ticket.Filter) ([]*ticket.Request, error) {
+	from, order, args := listQuery(f)
 	if f.Limit > 0 {
 		// Find the numbers first, from the index alone, then read only
 		// those rows: sorting whole rows of a long queue costs far more.
@@ -303,6 +316,70 @@ func (s *Store) requests(ctx context.Context, f ticket.Filter) ([]*ticket.Reques
 	}
 	return out, s.fill(ctx, s.db, out)
 }
+
+// CountRequests counts the requests f selects (its order and limit aside).
+func (s *Store) CountRequests(ctx context.Context, f ticket.Filter) (int, error) {
+	f.Queue, f.ContractMatters = false, false // the queue's order joins customers: no row is left out by it but unknown customers'
+	from, _, args := listQuery(f)
+	var n int
+	err := s.db.QueryRowContext(ctx, "SELECT count(*)"+from, args...).Scan(&n)
+	return n, fail(s.path, err)
+}
+
+// walkColumns are listColumns with the assignees and tasks of each row as
+// JSON arrays, so one cursor gives whole requests.
+var walkColumns = listColumns + `,
+	(SELECT json_group_array(name ORDER BY name) FROM request_assignees WHERE number = r.number),
+	(SELECT json_group_array(task ORDER BY task) FROM request_tasks WHERE number = r.number)`
+
+// EachRequest hands the requests of Requests to fn one by one, as one
+// cursor reads them: memory stays that of one request.
+func (s *Store) EachRequest(ctx context.Context, f ticket.Filter, fn func(*ticket.Request) error) error {
+	from, order, args := listQuery(f)
+	q := "SELECT " + walkColumns + from + order
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fail(s.path, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanWalked(rows)
+		if err != nil {
+			return fail(s.path, err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return fail(s.path, rows.Err())
+}
+
+func scanWalked(rows *sql.Rows) (*ticket.Request, error) {
+	var assignees, tasks string
+	r, err := scanRequest(extraScanner{rows, []any{&assignees, &tasks}})
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(assignees), &r.Assignees); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(tasks), &r.Tasks); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// extraScanner scans a row with more columns than scanRequest knows into
+// those and the extra destinations.
+type extraScanner struct {
+	rows  *sql.Rows
+	extra []any
+}
+
+func (e extraScanner) Scan(dest ...any) error { return e.rows.Scan(append(dest, e.extra...)...) }
 
 // requestsByNumber runs a query for request numbers and returns those
 // requests in its order.

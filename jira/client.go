@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -75,6 +76,10 @@ type Client struct {
 	// cloud is 1 when searches use /rest/api/2/search/jql.
 	cloud atomic.Bool
 	t     *transport
+	// deployment is Cloud or Server once known: configured, or learnt
+	// from serverInfo on the first search that asks for properties.
+	mu         sync.Mutex
+	deployment string
 }
 
 // New checks cfg and makes a client. It sends nothing.
@@ -140,6 +145,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c.api = api
+	c.deployment = cfg.Deployment
 	switch cfg.Deployment {
 	case Cloud:
 		c.cloud.Store(true)

@@ -3,6 +3,7 @@ package jira
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -135,5 +136,36 @@ func TestRateLimitWaitsOutsideTheTimeout(t *testing.T) {
 	*slept = nil
 	if _, err := c.Issue(bg, "SUP-1", GetOptions{Fields: []string{"summary"}}); err != nil || len(*slept) != 1 || (*slept)[0] != maxWait {
 		t.Errorf("waits %v, err %v", *slept, err)
+	}
+}
+
+// On Data Center the properties asked for in a search are read per issue,
+// at most PropertyConcurrency at a time.
+func TestDataCenterReadsPropertiesWithBoundedConcurrency(t *testing.T) {
+	srv := fakeWith(30, false)
+	defer srv.Close()
+	srv.SetPageSize(50)
+	srv.SetDataCenter(true)
+	for i := 1; i <= 30; i += 2 {
+		srv.SetProperty(fmt.Sprintf("SUP-%d", i), "sustain", []byte(fmt.Sprintf(`{"n":%d}`, i)))
+	}
+	srv.Inject(jiratest.Fault{Match: "GET /rest/api/2/issue/", Delay: 20 * time.Millisecond, Times: 30})
+	c, _ := newClient(t, srv, Config{})
+	got := map[string]string{}
+	err := c.Search(bg, "project = SUP", SearchOptions{Fields: []string{"summary"}, Properties: []string{"sustain"}}, func(is *Issue) error {
+		got[is.Key] = string(is.Properties["sustain"])
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 30 || got["SUP-1"] != `{"n":1}` || got["SUP-29"] != `{"n":29}` || got["SUP-2"] != "" {
+		t.Errorf("properties %v", got)
+	}
+	if n := srv.MaxInFlight(); n > PropertyConcurrency {
+		t.Errorf("%d requests at once", n)
+	}
+	if n := srv.Count("GET /rest/api/2/issue/"); n != 30 {
+		t.Errorf("%d property reads", n)
 	}
 }

@@ -54,6 +54,8 @@ type Server struct {
 	// dataCenter makes serverInfo say Server and search ignore the
 	// properties parameter, as Data Center does.
 	dataCenter bool
+	// inFlight and maxInFlight count the requests being answered.
+	inFlight, maxInFlight int
 }
 
 type project struct {
@@ -197,6 +199,13 @@ func (s *Server) Count(prefix string) int {
 	return n
 }
 
+// MaxInFlight is the most requests answered at the same time so far.
+func (s *Server) MaxInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxInFlight
+}
+
 // Log lists the requests received, as "METHOD path?query".
 func (s *Server) Log() []string {
 	s.mu.Lock()
@@ -309,6 +318,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		line += "?" + r.URL.RawQuery
 	}
 	s.mu.Lock()
+	s.inFlight++
+	s.maxInFlight = max(s.maxInFlight, s.inFlight)
+	defer func() {
+		s.mu.Lock()
+		s.inFlight--
+		s.mu.Unlock()
+	}()
 	s.log = append(s.log, line)
 	var fault *Fault
 	for i, f := range s.faults {
@@ -938,8 +954,12 @@ func (s *Server) searchClassic(w http.ResponseWriter, r *http.Request) {
 	start = min(start, len(found))
 	end := min(start+limit, len(found))
 	issues := []map[string]any{}
+	props := q.Get("properties")
+	if s.strict || s.dataCenter {
+		props = "" // Server and Data Center search has no properties parameter
+	}
 	for _, is := range found[start:end] {
-		issues = append(issues, s.issueJSON(is, fieldSet(q.Get("fields")), q.Get("properties"), q.Get("expand")))
+		issues = append(issues, s.issueJSON(is, fieldSet(q.Get("fields")), props, q.Get("expand")))
 	}
 	out := map[string]any{"expand": "schema,names", "startAt": start, "maxResults": limit, "total": len(found), "issues": issues}
 	if len(warnings) > 0 {
@@ -967,8 +987,12 @@ func (s *Server) searchJQL(w http.ResponseWriter, r *http.Request) {
 	start = min(start, len(found))
 	end := min(start+limit, len(found))
 	issues := []map[string]any{}
+	props := q.Get("properties")
+	if s.dataCenter {
+		props = ""
+	}
 	for _, is := range found[start:end] {
-		issues = append(issues, s.issueJSON(is, fieldSet(q.Get("fields")), q.Get("properties"), q.Get("expand")))
+		issues = append(issues, s.issueJSON(is, fieldSet(q.Get("fields")), props, q.Get("expand")))
 	}
 	out := map[string]any{"issues": issues, "isLast": end >= len(found)}
 	if end < len(found) {

@@ -123,3 +123,37 @@ func TestThousandEventsStayWithinThePropertyLimit(t *testing.T) {
 		t.Errorf("first %+v, 100th %+v, last %+v", r.History[0], r.History[99], r.History[999])
 	}
 }
+
+// Data Center's search ignores the properties parameter: the store learns
+// the deployment from serverInfo once and reads each listed request's
+// record itself, so filters by customer still work; on Cloud the search
+// carries the records and nothing more is read.
+func TestDataCenterListsRequestsWithTheirRecords(t *testing.T) {
+	for _, cloud := range []bool{false, true} {
+		s, srv := newStore(t)
+		srv.SetCloud(cloud)
+		srv.SetDataCenter(!cloud)
+		srv.SetPageSize(2)
+		for range 5 {
+			create(t, s)
+		}
+		srv.AddIssue("SUP-6", map[string]any{"summary": "Made in Jira", "issuetype": "Task"})
+		before := srv.Count("GET /rest/api/2/issue/")
+		for range 2 {
+			got, err := s.Requests(ctx, ticket.Filter{Customer: "ACME"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 5 || got[0].Customer != "ACME" || got[4].ID != "SUP-5" {
+				t.Fatalf("cloud %v: %d requests: %+v", cloud, len(got), got)
+			}
+		}
+		reads := srv.Count("GET /rest/api/2/issue/") - before
+		if want := map[bool]int{false: 12, true: 0}[cloud]; reads != want {
+			t.Errorf("cloud %v: %d property reads, want %d", cloud, reads, want)
+		}
+		if n := srv.Count("GET /rest/api/2/serverInfo"); n != 1 {
+			t.Errorf("cloud %v: serverInfo asked %d times", cloud, n)
+		}
+	}
+}

@@ -17,10 +17,12 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"mime"
 	"mime/multipart"
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -554,7 +556,33 @@ func (c *Client) Download(ctx context.Context, contentURL string) ([]byte, error
 	if rerr != nil {
 		return nil, c.networkError(req, rerr)
 	}
+	if page := loginPage(req.URL, resp.Response, data); page != "" {
+		return nil, c.redact.problem(problem.New(problem.Auth,
+			"check the credentials and that jira.url is Jira's own address, not a single sign-on proxy; nothing was saved",
+			"Jira at %s answered the download of %s with an HTML page (%s), not the file", c.base.Host, path.Base(req.URL.Path), page))
+	}
 	return data, nil
+}
+
+// loginPage names the HTML page a download was answered with instead of
+// the file (a login page, a proxy's page), or "". An attachment that is
+// itself an .html file is HTML too: it counts as a page only when Jira
+// says the user is not logged in or the download was sent elsewhere.
+func loginPage(asked *url.URL, resp *http.Response, data []byte) string {
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if mt != "text/html" && !(mt == "" && looksHTML(string(data[:min(len(data), 512)]))) {
+		return ""
+	}
+	name := strings.ToLower(asked.Path)
+	redirected := resp.Request != nil && resp.Request.URL.Path != asked.Path
+	anonymous := resp.Header.Get("X-Seraph-LoginReason") != "" || strings.EqualFold(resp.Header.Get("X-AUSERNAME"), "anonymous")
+	if (strings.HasSuffix(name, ".html") || strings.HasSuffix(name, ".htm")) && !redirected && !anonymous {
+		return ""
+	}
+	if s := snippet(data); s != "" {
+		return s
+	}
+	return "text/html"
 }
 
 // Project checks that a project exists and the account can see it.

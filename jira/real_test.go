@@ -169,3 +169,46 @@ func TestDataCenterReadsPropertiesWithBoundedConcurrency(t *testing.T) {
 		t.Errorf("%d property reads", n)
 	}
 }
+
+// An HTML error page is reduced to its title and heading, never its
+// scripts or styles; a 413 says the upload is too large; a download
+// answered with a login page is an error, never the file.
+func TestHTMLPagesAnd413(t *testing.T) {
+	srv := jiratest.New("SUP")
+	defer srv.Close()
+	srv.AddIssue("SUP-1", map[string]any{"summary": "one", "issuetype": "Bug"})
+	c, _ := newClient(t, srv, Config{})
+	srv.Inject(jiratest.Fault{Match: "GET /rest/api/2/issue/SUP-1", Status: 404, HTML: true,
+		Body: "<!DOCTYPE html><html><head><title>Oops &ndash; 404</title><style>body { color: red }</style><script>track('x')</script></head><body><h1>Page not found</h1><p>" + strings.Repeat("filler ", 100) + "</p></body></html>"})
+	_, err := c.Issue(bg, "SUP-1", GetOptions{})
+	if err == nil || !strings.HasSuffix(err.Error(), ": Oops – 404: Page not found") {
+		t.Errorf("html 404: %v", err)
+	}
+
+	srv.Inject(jiratest.Fault{Match: "POST /rest/api/2/issue/SUP-1/attachments", Status: 413, HTML: true,
+		Body: "<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>"})
+	_, err = c.Attach(bg, "SUP-1", "big.log", []byte("data"))
+	if err == nil || !strings.Contains(err.Error(), "the upload is larger than the site accepts (413): 413 Request Entity Too Large") ||
+		!strings.Contains(hintOf(err), "smaller file") {
+		t.Errorf("413: %v (%s)", err, hintOf(err))
+	}
+
+	a, err := c.Attach(bg, "SUP-1", "app.log", []byte("line 1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Inject(jiratest.Fault{Match: "GET /secure/attachment/", HTML: true})
+	data, err := c.Download(bg, a.Content)
+	if err == nil || data != nil || !strings.Contains(err.Error(), "with an HTML page (Log in - Jira: Log in to continue), not the file") {
+		t.Errorf("login page: %q, %v", data, err)
+	}
+	// An attachment that is an HTML file is downloaded as such.
+	p, err := c.Attach(bg, "SUP-1", "page.html", []byte("<html><body>mine</body></html>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Inject(jiratest.Fault{Match: "GET /secure/attachment/", HTML: true, Body: "<html><body>mine</body></html>"})
+	if data, err := c.Download(bg, p.Content); err != nil || string(data) != "<html><body>mine</body></html>" {
+		t.Errorf("html attachment: %q, %v", data, err)
+	}
+}

@@ -199,6 +199,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any, wha
 	if err != nil {
 		return err
 	}
+	req.Header.Set("Accept", "application/json")
 	return c.send(req, out, what)
 }
 

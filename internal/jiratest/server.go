@@ -430,6 +430,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rest, ok := strings.CutPrefix(path, "/rest/api/2/")
+	if s.strict && ok && !strings.Contains(r.Header.Get("Accept"), "application/json") {
+		// Jira answers JSON either way; the strict fake holds sustain to
+		// the documented Accept header on what it sends.
+		writeJSON(w, http.StatusNotAcceptable, errorBody("Send Accept: application/json."))
+		return
+	}
 	if !ok {
 		writeJSON(w, http.StatusNotFound, errorBody("Not found"))
 		return
@@ -738,11 +744,21 @@ func (s *Server) project(w http.ResponseWriter, r *http.Request, parts []string)
 
 func (s *Server) createVersion(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		Name    string `json:"name"`
-		Project string `json:"project"`
+		Name      string `json:"name"`
+		Project   string `json:"project"`
+		ProjectID *int64 `json:"projectId"`
 	}
 	_ = json.NewDecoder(r.Body).Decode(&in)
-	p := s.projects[in.Project]
+	var p *project
+	if in.ProjectID != nil {
+		for _, q := range s.projects {
+			if q.id == strconv.FormatInt(*in.ProjectID, 10) {
+				p, in.Project = q, q.key
+			}
+		}
+	} else if !s.strict {
+		p = s.projects[in.Project]
+	}
 	if p == nil {
 		writeJSON(w, http.StatusBadRequest, fieldError("project", "Project must be specified to create a version."))
 		return
@@ -823,9 +839,9 @@ func (s *Server) changed(is *issue, field, from, to string) {
 }
 
 func (s *Server) attach(w http.ResponseWriter, r *http.Request, is *issue) {
-	// The reference asks for "no-check"; Jira also takes the older "nocheck",
-	// which go-jira sends.
-	if t := r.Header.Get("X-Atlassian-Token"); t != "no-check" && t != "nocheck" {
+	// The reference asks for "no-check"; the strict fake refuses the
+	// deprecated "nocheck", which go-jira sends.
+	if t := r.Header.Get("X-Atlassian-Token"); t != "no-check" && (s.strict || t != "nocheck") {
 		writeJSON(w, http.StatusForbidden, errorBody("XSRF check failed"))
 		return
 	}

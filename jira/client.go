@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -257,6 +258,15 @@ func (c *Client) Issue(ctx context.Context, key string, o GetOptions) (*Issue, e
 	if err := c.do(ctx, http.MethodGet, path, nil, &out, "issue "+key); err != nil {
 		return nil, err
 	}
+	if cl := out.Changelog; cl != nil && cl.Total > len(cl.Histories) {
+		// Cloud expands only the latest 100 histories: the rest come from
+		// the paged changelog.
+		all, err := c.histories(ctx, key, cl.Total)
+		if err != nil {
+			return nil, err
+		}
+		cl.Histories = all
+	}
 	is, err := out.issue(o.Fields)
 	if err != nil {
 		return nil, c.malformed(http.MethodGet, path, err)
@@ -266,6 +276,32 @@ func (c *Client) Issue(ctx context.Context, key string, o GetOptions) (*Issue, e
 		return nil, c.malformed(http.MethodGet, path, fmt.Errorf("a valid key for %s (got %q)", key, is.Key))
 	}
 	return is, nil
+}
+
+// histories reads an issue's whole changelog, oldest first, from the paged
+// GET /rest/api/2/issue/{key}/changelog.
+func (c *Client) histories(ctx context.Context, key string, total int) ([]wireHistory, error) {
+	var all []wireHistory
+	for {
+		var page struct {
+			StartAt int           `json:"startAt"`
+			Total   int           `json:"total"`
+			IsLast  bool          `json:"isLast"`
+			Values  []wireHistory `json:"values"`
+		}
+		q := url.Values{"startAt": {strconv.Itoa(len(all))}, "maxResults": {"100"}}
+		path := "rest/api/2/issue/" + url.PathEscape(key) + "/changelog?" + q.Encode()
+		if err := c.do(ctx, http.MethodGet, path, nil, &page, "the changelog of issue "+key); err != nil {
+			return nil, err
+		}
+		if page.Values == nil {
+			return nil, c.malformed(http.MethodGet, path, fmt.Errorf("the changes of %s", key))
+		}
+		all = append(all, page.Values...)
+		if page.IsLast || len(page.Values) == 0 || len(all) >= max(page.Total, total) {
+			return all, nil
+		}
+	}
 }
 
 // malformed explains an answer that lacks what the call needs: a proxy, a

@@ -116,16 +116,20 @@ type wireIssue struct {
 	Fields     *wireFields                `json:"fields"`
 	Properties map[string]json.RawMessage `json:"properties"`
 	Changelog  *struct {
-		Histories []struct {
-			Author  User   `json:"author"`
-			Created string `json:"created"`
-			Items   []struct {
-				Field      string `json:"field"`
-				FromString string `json:"fromString"`
-				ToString   string `json:"toString"`
-			} `json:"items"`
-		} `json:"histories"`
+		StartAt   int           `json:"startAt"`
+		Total     int           `json:"total"`
+		Histories []wireHistory `json:"histories"`
 	} `json:"changelog"`
+}
+
+type wireHistory struct {
+	Author  User   `json:"author"`
+	Created string `json:"created"`
+	Items   []struct {
+		Field      string `json:"field"`
+		FromString string `json:"fromString"`
+		ToString   string `json:"toString"`
+	} `json:"items"`
 }
 
 // issue checks an issue answer against the fields asked for (none: all)

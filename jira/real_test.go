@@ -212,3 +212,30 @@ func TestHTMLPagesAnd413(t *testing.T) {
 		t.Errorf("html attachment: %q, %v", data, err)
 	}
 }
+
+// Cloud expands only the latest 100 histories; the rest are read from the
+// paged changelog, so every change is there, oldest first.
+func TestChangelogBeyondAHundredIsPaged(t *testing.T) {
+	srv := jiratest.New("SUP")
+	defer srv.Close()
+	srv.AddIssue("SUP-1", map[string]any{"summary": "one", "issuetype": "Bug"})
+	for i := 1; i <= 250; i++ {
+		srv.Change("SUP-1", "labels", fmt.Sprint(i-1), fmt.Sprint(i))
+	}
+	c, _ := newClient(t, srv, Config{})
+	is, err := c.Issue(bg, "SUP-1", GetOptions{Fields: []string{"summary"}, Expand: "changelog"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(is.Changes) != 250 || is.Changes[0].To != "1" || is.Changes[249].To != "250" {
+		t.Fatalf("%d changes", len(is.Changes))
+	}
+	if n := srv.Count("GET /rest/api/2/issue/SUP-1/changelog"); n != 5 { // pages of 50
+		t.Errorf("%d changelog pages read", n)
+	}
+	srv.AddIssue("SUP-2", map[string]any{"summary": "two", "issuetype": "Bug"})
+	srv.Change("SUP-2", "labels", "", "x")
+	if _, err := c.Issue(bg, "SUP-2", GetOptions{Expand: "changelog"}); err != nil || srv.Count("GET /rest/api/2/issue/SUP-2/changelog") != 0 {
+		t.Errorf("a short changelog was paged: %v", err)
+	}
+}

@@ -261,6 +261,16 @@ func (s *Server) Comment(key, body string) {
 	}
 }
 
+// Change records a field change in an issue's changelog, as a person's
+// edit in Jira's UI would.
+func (s *Server) Change(key, field, from, to string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if is := s.issues[key]; is != nil {
+		s.changed(is, field, from, to)
+	}
+}
+
 // Property returns an issue's entity property, or nil.
 func (s *Server) Property(key, name string) json.RawMessage {
 	s.mu.Lock()
@@ -497,6 +507,14 @@ func (s *Server) issueRoute(w http.ResponseWriter, r *http.Request, is *issue, p
 		end := min(start+limit, len(is.comments))
 		page := append([]map[string]any{}, is.comments[start:end]...) // [] when none, as Jira sends
 		writeJSON(w, http.StatusOK, map[string]any{"startAt": start, "maxResults": limit, "total": len(is.comments), "comments": page})
+	case sub == "changelog" && r.Method == http.MethodGet:
+		start, _ := strconv.Atoi(r.URL.Query().Get("startAt"))
+		limit := min(s.limit(r.URL.Query().Get("maxResults")), 100)
+		start = min(max(start, 0), len(is.histories))
+		end := min(start+limit, len(is.histories))
+		page := append([]map[string]any{}, is.histories[start:end]...)
+		writeJSON(w, http.StatusOK, map[string]any{"self": s.self("issue/" + is.key + "/changelog"), "startAt": start, "maxResults": limit,
+			"total": len(is.histories), "isLast": end >= len(is.histories), "values": page})
 	case sub == "transitions" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, map[string]any{"expand": "transitions", "transitions": s.transitions(is, r.URL.Query().Get("expand") != "")})
 	case sub == "transitions" && r.Method == http.MethodPost:
@@ -942,7 +960,12 @@ func (s *Server) issueJSON(is *issue, want fields, props, expand string) map[str
 		if h == nil {
 			h = []map[string]any{}
 		}
-		out["changelog"] = map[string]any{"startAt": 0, "maxResults": len(h), "total": len(h), "histories": h}
+		start := 0
+		if s.strict && len(h) > 100 {
+			// Cloud expands only the latest 100 histories.
+			start = len(h) - 100
+		}
+		out["changelog"] = map[string]any{"startAt": start, "maxResults": len(h) - start, "total": len(h), "histories": h[start:]}
 	}
 	return out
 }

@@ -9,6 +9,7 @@ package jira
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	crand "crypto/rand"
 	"encoding/hex"
@@ -461,6 +462,50 @@ func (c *Client) AddComment(ctx context.Context, key, body string, internal bool
 		return nil, c.malformed(http.MethodPost, path, err)
 	}
 	return &cm, nil
+}
+
+// AddRequestComment adds a comment to a Jira Service Management request
+// through the documented POST /rest/servicedeskapi/request/{key}/comment:
+// public for a message the customer sees, not public for an internal note.
+func (c *Client) AddRequestComment(ctx context.Context, key, body string, public bool) (*Comment, error) {
+	var out struct {
+		ID      string `json:"id"`
+		Body    string `json:"body"`
+		Author  User   `json:"author"`
+		Created struct {
+			ISO8601 string `json:"iso8601"`
+			Jira    string `json:"jira"`
+		} `json:"created"`
+	}
+	path := "rest/servicedeskapi/request/" + url.PathEscape(key) + "/comment"
+	if err := c.do(ctx, http.MethodPost, path, map[string]any{"body": body, "public": public}, &out, "request "+key); err != nil {
+		return nil, err
+	}
+	if out.ID == "" {
+		return nil, c.malformed(http.MethodPost, path, fmt.Errorf("the id of the comment added to %s", key))
+	}
+	created, err := parseTime(cmp.Or(out.Created.Jira, out.Created.ISO8601))
+	if err != nil || created.IsZero() {
+		return nil, c.malformed(http.MethodPost, path, fmt.Errorf("a valid time for comment %s of %s (got %q)", out.ID, key, out.Created.ISO8601))
+	}
+	return &Comment{ID: out.ID, Author: out.Author, Body: out.Body, Created: created}, nil
+}
+
+// ProjectType is a project's projectTypeKey: software, business, or
+// service_desk for Jira Service Management.
+func (c *Client) ProjectType(ctx context.Context, key string) (string, error) {
+	var out struct {
+		Key            string `json:"key"`
+		ProjectTypeKey string `json:"projectTypeKey"`
+	}
+	path := "rest/api/2/project/" + url.PathEscape(key)
+	if err := c.do(ctx, http.MethodGet, path, nil, &out, "project "+key); err != nil {
+		return "", err
+	}
+	if out.Key == "" {
+		return "", c.malformed(http.MethodGet, path, fmt.Errorf("the key of project %s", key))
+	}
+	return out.ProjectTypeKey, nil
 }
 
 // Comments reads all of an issue's comments, page by page.

@@ -54,6 +54,12 @@ type Server struct {
 	// dataCenter makes serverInfo say Server and search ignore the
 	// properties parameter, as Data Center does.
 	dataCenter bool
+	// serviceDesks are the projects that are Jira Service Management
+	// service desks.
+	serviceDesks map[string]bool
+	// extraFields are further fields of transitions' screens, by
+	// transition name.
+	extraFields map[string][]TransitionField
 	// inFlight and maxInFlight count the requests being answered.
 	inFlight, maxInFlight int
 }
@@ -134,6 +140,38 @@ func (s *Server) SetStrict(strict bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.strict = strict
+}
+
+// SetServiceDesk makes a project a Jira Service Management service desk:
+// its projectTypeKey is service_desk and its issues take comments through
+// /rest/servicedeskapi/request/{key}/comment.
+func (s *Server) SetServiceDesk(project string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.serviceDesks == nil {
+		s.serviceDesks = map[string]bool{}
+	}
+	s.serviceDesks[project] = true
+}
+
+// TransitionField is a further field on a transition's screen.
+type TransitionField struct {
+	ID         string
+	Required   bool
+	HasDefault bool
+}
+
+// AddTransitionField puts a field on the screen of the named transition
+// (Start Progress, Wait for customer, Resolve Issue, Close Issue, Reopen
+// Issue). A required field without a default must be sent with the
+// transition; one with a default may be left out.
+func (s *Server) AddTransitionField(transition string, f TransitionField) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.extraFields == nil {
+		s.extraFields = map[string][]TransitionField{}
+	}
+	s.extraFields[transition] = append(s.extraFields[transition], f)
 }
 
 // SetStatuses sets the statuses the site has (all of the fake workflow's by
@@ -439,6 +477,19 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(data)
 		return
 	}
+	if rest, ok := strings.CutPrefix(path, "/rest/servicedeskapi/request/"); ok {
+		key, sub, _ := strings.Cut(rest, "/")
+		is := s.issues[strings.ToUpper(key)]
+		switch {
+		case is == nil || !s.serviceDesks[is.project]:
+			writeJSON(w, http.StatusNotFound, errorBody("The request could not be found, or it is not a service desk request."))
+		case sub == "comment" && r.Method == http.MethodPost:
+			s.addRequestComment(w, r, is)
+		default:
+			writeJSON(w, http.StatusNotFound, errorBody("No resource"))
+		}
+		return
+	}
 	rest, ok := strings.CutPrefix(path, "/rest/api/2/")
 	if s.strict && ok && !strings.Contains(r.Header.Get("Accept"), "application/json") {
 		// Jira answers JSON either way; the strict fake holds sustain to
@@ -634,6 +685,11 @@ func (s *Server) transitions(is *issue, withFields bool) []map[string]any {
 					"schema": map[string]any{"type": "resolution", "system": "resolution"}, "operations": []string{"set"},
 					"allowedValues": []map[string]any{{"id": "10000", "name": "Done"}, {"id": "10001", "name": "Won't Do"}}}
 			}
+			for _, f := range s.extraFields[t.name] {
+				fields[f.ID] = map[string]any{"required": f.Required, "hasDefaultValue": f.HasDefault, "name": f.ID, "key": f.ID,
+					"schema": map[string]any{"type": "string", "custom": "com.atlassian.jira.plugin.system.customfieldtypes:textfield"},
+					"operations": []string{"set"}}
+			}
 			tr["fields"] = fields
 		}
 		out = append(out, tr)
@@ -738,7 +794,11 @@ func (s *Server) project(w http.ResponseWriter, r *http.Request, parts []string)
 	}
 	switch {
 	case len(parts) == 1 && r.Method == http.MethodGet:
-		writeJSON(w, http.StatusOK, map[string]any{"self": s.self("project/" + p.id), "id": p.id, "key": p.key, "name": p.key + " project", "projectTypeKey": "software"})
+		typ := "software"
+		if s.serviceDesks[p.key] {
+			typ = "service_desk"
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"self": s.self("project/" + p.id), "id": p.id, "key": p.key, "name": p.key + " project", "projectTypeKey": typ})
 	case len(parts) == 2 && parts[1] == "statuses" && r.Method == http.MethodGet:
 		sts := []map[string]any{}
 		for _, name := range s.siteStatuses {
@@ -814,12 +874,52 @@ func (s *Server) addComment(w http.ResponseWriter, r *http.Request, is *issue) {
 	writeJSON(w, http.StatusCreated, c)
 }
 
+// addRequestComment is Jira Service Management's comment: public for the
+// customer, or an internal note.
+func (s *Server) addRequestComment(w http.ResponseWriter, r *http.Request, is *issue) {
+	var in struct {
+		Body   string `json:"body"`
+		Public *bool  `json:"public"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || strings.TrimSpace(in.Body) == "" || in.Public == nil {
+		writeJSON(w, http.StatusBadRequest, errorBody("A comment needs a body and public true or false."))
+		return
+	}
+	s.nextID++
+	now := s.now()
+	id := strconv.Itoa(s.nextID)
+	c := map[string]any{"self": s.self("issue/" + is.id + "/comment/" + id), "id": id,
+		"author": user, "body": in.Body, "updateAuthor": user, "created": now.Format(jiraTime), "updated": now.Format(jiraTime),
+		"jsdPublic": *in.Public}
+	is.comments = append(is.comments, c)
+	is.updated = now
+	writeJSON(w, http.StatusCreated, map[string]any{"id": id, "body": in.Body, "public": *in.Public, "author": user,
+		"created": map[string]any{"iso8601": now.Format("2006-01-02T15:04:05-0700"), "jira": now.Format(jiraTime),
+			"friendly": "Today", "epochMillis": now.UnixMilli()},
+		"_links": map[string]any{"self": s.URL + "/rest/servicedeskapi/request/" + is.id + "/comment/" + id}})
+}
+
+// CommentPublic says whether an issue's comment is public (jsdPublic);
+// found is false when there is no such comment.
+func (s *Server) CommentPublic(key, body string) (public, found bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if is := s.issues[key]; is != nil {
+		for _, c := range is.comments {
+			if strings.Contains(c["body"].(string), body) {
+				return c["jsdPublic"].(bool), true
+			}
+		}
+	}
+	return false, false
+}
+
 func (s *Server) transition(w http.ResponseWriter, r *http.Request, is *issue) {
 	var in struct {
 		Transition struct {
 			ID string `json:"id"`
 		} `json:"transition"`
-		Fields map[string]map[string]string `json:"fields"`
+		Fields map[string]json.RawMessage `json:"fields"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
 		writeJSON(w, http.StatusBadRequest, errorBody("Unexpected character in the request body."))
@@ -830,8 +930,16 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request, is *issue) {
 			continue
 		}
 		to := t["to"].(map[string]any)["name"].(string)
+		for _, f := range s.extraFields[t["name"].(string)] {
+			if _, given := in.Fields[f.ID]; f.Required && !f.HasDefault && !given {
+				writeJSON(w, http.StatusBadRequest, fieldError(f.ID, f.ID+" is required."))
+				return
+			}
+		}
 		if _, needs := t["fields"].(map[string]any)["resolution"]; needs {
-			res := in.Fields["resolution"]["name"]
+			var rf struct{ Name string }
+			_ = json.Unmarshal(in.Fields["resolution"], &rf)
+			res := rf.Name
 			if res != "Done" && res != "Won't Do" {
 				writeJSON(w, http.StatusBadRequest, fieldError("resolution", "Resolution is required."))
 				return

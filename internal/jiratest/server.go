@@ -687,7 +687,7 @@ func (s *Server) transitions(is *issue, withFields bool) []map[string]any {
 			}
 			for _, f := range s.extraFields[t.name] {
 				fields[f.ID] = map[string]any{"required": f.Required, "hasDefaultValue": f.HasDefault, "name": f.ID, "key": f.ID,
-					"schema": map[string]any{"type": "string", "custom": "com.atlassian.jira.plugin.system.customfieldtypes:textfield"},
+					"schema":     map[string]any{"type": "string", "custom": "com.atlassian.jira.plugin.system.customfieldtypes:textfield"},
 					"operations": []string{"set"}}
 			}
 			tr["fields"] = fields

@@ -2,9 +2,15 @@
 // answers the REST v2 calls sustain makes with the JSON shapes of Atlassian's
 // REST reference (issue, search with both endpoints and their paging,
 // comments, transitions, attachments, entity properties, changelog,
-// versions), and can be told to fail: 429 with Retry-After, 500, slow
-// answers, 410 on the removed search endpoint. It counts requests so tests
-// can prove batching and caching. Registry (registry.go) is the other
+// versions, project statuses, serverInfo, Service Management comments),
+// and can be told to fail: 429 with Retry-After or X-RateLimit-Reset, 500,
+// slow answers, 410 on the removed search endpoint, redirects, HTML pages,
+// gateway errors after the write was applied. It counts requests so tests
+// can prove batching and caching.
+//
+// Its strict mode, on by default, is real Jira where a naive fake would
+// believe what the code believes (see SetStrict); Data Center mode ignores
+// the properties parameter of search, as Data Center does. Registry (registry.go) is the other
 // kind of fake: recorded answers that must each be used.
 package jiratest
 

@@ -9,6 +9,7 @@ package jira
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	crand "crypto/rand"
 	"encoding/hex"
@@ -17,11 +18,15 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"mime"
 	"mime/multipart"
 	"net"
 	"net/http"
 	"net/url"
+	"path"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -75,6 +80,10 @@ type Client struct {
 	// cloud is 1 when searches use /rest/api/2/search/jql.
 	cloud atomic.Bool
 	t     *transport
+	// deployment is Cloud or Server once known: configured, or learnt
+	// from serverInfo on the first search that asks for properties.
+	mu         sync.Mutex
+	deployment string
 }
 
 // New checks cfg and makes a client. It sends nothing.
@@ -140,6 +149,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c.api = api
+	c.deployment = cfg.Deployment
 	switch cfg.Deployment {
 	case Cloud:
 		c.cloud.Store(true)
@@ -191,6 +201,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any, wha
 	if err != nil {
 		return err
 	}
+	req.Header.Set("Accept", "application/json")
 	return c.send(req, out, what)
 }
 
@@ -248,6 +259,15 @@ func (c *Client) Issue(ctx context.Context, key string, o GetOptions) (*Issue, e
 	if err := c.do(ctx, http.MethodGet, path, nil, &out, "issue "+key); err != nil {
 		return nil, err
 	}
+	if cl := out.Changelog; cl != nil && cl.Total > len(cl.Histories) {
+		// Cloud expands only the latest 100 histories: the rest come from
+		// the paged changelog.
+		all, err := c.histories(ctx, key, cl.Total)
+		if err != nil {
+			return nil, err
+		}
+		cl.Histories = all
+	}
 	is, err := out.issue(o.Fields)
 	if err != nil {
 		return nil, c.malformed(http.MethodGet, path, err)
@@ -257,6 +277,32 @@ func (c *Client) Issue(ctx context.Context, key string, o GetOptions) (*Issue, e
 		return nil, c.malformed(http.MethodGet, path, fmt.Errorf("a valid key for %s (got %q)", key, is.Key))
 	}
 	return is, nil
+}
+
+// histories reads an issue's whole changelog, oldest first, from the paged
+// GET /rest/api/2/issue/{key}/changelog.
+func (c *Client) histories(ctx context.Context, key string, total int) ([]wireHistory, error) {
+	var all []wireHistory
+	for {
+		var page struct {
+			StartAt int           `json:"startAt"`
+			Total   int           `json:"total"`
+			IsLast  bool          `json:"isLast"`
+			Values  []wireHistory `json:"values"`
+		}
+		q := url.Values{"startAt": {strconv.Itoa(len(all))}, "maxResults": {"100"}}
+		path := "rest/api/2/issue/" + url.PathEscape(key) + "/changelog?" + q.Encode()
+		if err := c.do(ctx, http.MethodGet, path, nil, &page, "the changelog of issue "+key); err != nil {
+			return nil, err
+		}
+		if page.Values == nil {
+			return nil, c.malformed(http.MethodGet, path, fmt.Errorf("the changes of %s", key))
+		}
+		all = append(all, page.Values...)
+		if page.IsLast || len(page.Values) == 0 || len(all) >= max(page.Total, total) {
+			return all, nil
+		}
+	}
 }
 
 // malformed explains an answer that lacks what the call needs: a proxy, a
@@ -418,6 +464,50 @@ func (c *Client) AddComment(ctx context.Context, key, body string, internal bool
 	return &cm, nil
 }
 
+// AddRequestComment adds a comment to a Jira Service Management request
+// through the documented POST /rest/servicedeskapi/request/{key}/comment:
+// public for a message the customer sees, not public for an internal note.
+func (c *Client) AddRequestComment(ctx context.Context, key, body string, public bool) (*Comment, error) {
+	var out struct {
+		ID      string `json:"id"`
+		Body    string `json:"body"`
+		Author  User   `json:"author"`
+		Created struct {
+			ISO8601 string `json:"iso8601"`
+			Jira    string `json:"jira"`
+		} `json:"created"`
+	}
+	path := "rest/servicedeskapi/request/" + url.PathEscape(key) + "/comment"
+	if err := c.do(ctx, http.MethodPost, path, map[string]any{"body": body, "public": public}, &out, "request "+key); err != nil {
+		return nil, err
+	}
+	if out.ID == "" {
+		return nil, c.malformed(http.MethodPost, path, fmt.Errorf("the id of the comment added to %s", key))
+	}
+	created, err := parseTime(cmp.Or(out.Created.Jira, out.Created.ISO8601))
+	if err != nil || created.IsZero() {
+		return nil, c.malformed(http.MethodPost, path, fmt.Errorf("a valid time for comment %s of %s (got %q)", out.ID, key, out.Created.ISO8601))
+	}
+	return &Comment{ID: out.ID, Author: out.Author, Body: out.Body, Created: created}, nil
+}
+
+// ProjectType is a project's projectTypeKey: software, business, or
+// service_desk for Jira Service Management.
+func (c *Client) ProjectType(ctx context.Context, key string) (string, error) {
+	var out struct {
+		Key            string `json:"key"`
+		ProjectTypeKey string `json:"projectTypeKey"`
+	}
+	path := "rest/api/2/project/" + url.PathEscape(key)
+	if err := c.do(ctx, http.MethodGet, path, nil, &out, "project "+key); err != nil {
+		return "", err
+	}
+	if out.Key == "" {
+		return "", c.malformed(http.MethodGet, path, fmt.Errorf("the key of project %s", key))
+	}
+	return out.ProjectTypeKey, nil
+}
+
 // Comments reads all of an issue's comments, page by page.
 func (c *Client) Comments(ctx context.Context, key string) ([]Comment, error) {
 	all := []Comment{}
@@ -548,7 +638,33 @@ func (c *Client) Download(ctx context.Context, contentURL string) ([]byte, error
 	if rerr != nil {
 		return nil, c.networkError(req, rerr)
 	}
+	if page := loginPage(req.URL, resp.Response, data); page != "" {
+		return nil, c.redact.problem(problem.New(problem.Auth,
+			"check the credentials and that jira.url is Jira's own address, not a single sign-on proxy; nothing was saved",
+			"Jira at %s answered the download of %s with an HTML page (%s), not the file", c.base.Host, path.Base(req.URL.Path), page))
+	}
 	return data, nil
+}
+
+// loginPage names the HTML page a download was answered with instead of
+// the file (a login page, a proxy's page), or "". An attachment that is
+// itself an .html file is HTML too: it counts as a page only when Jira
+// says the user is not logged in or the download was sent elsewhere.
+func loginPage(asked *url.URL, resp *http.Response, data []byte) string {
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if mt != "text/html" && !(mt == "" && looksHTML(string(data[:min(len(data), 512)]))) {
+		return ""
+	}
+	name := strings.ToLower(asked.Path)
+	redirected := resp.Request != nil && resp.Request.URL.Path != asked.Path
+	anonymous := resp.Header.Get("X-Seraph-LoginReason") != "" || strings.EqualFold(resp.Header.Get("X-AUSERNAME"), "anonymous")
+	if (strings.HasSuffix(name, ".html") || strings.HasSuffix(name, ".htm")) && !redirected && !anonymous {
+		return ""
+	}
+	if s := snippet(data); s != "" {
+		return s
+	}
+	return "text/html"
 }
 
 // Project checks that a project exists and the account can see it.

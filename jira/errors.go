@@ -91,6 +91,9 @@ func (c *Client) explainStatus(resp *http.Response, body []byte, what string) *p
 	case code == http.StatusNotFound:
 		return problem.New(problem.NotFound, "check the key and that the account can see it",
 			"%s not found in Jira at %s%s", what, host, detail)
+	case code == http.StatusRequestEntityTooLarge:
+		return problem.New(0, "send a smaller file, or ask the Jira administrator about the attachment size limit (and any proxy's request size limit)",
+			"Jira at %s refused %s: the upload is larger than the site accepts (413)%s", host, what, detail)
 	case code == http.StatusTooManyRequests:
 		return problem.New(problem.Unavailable, "wait and run again; --debug shows each request and its retries",
 			"Jira at %s is limiting requests (429, Retry-After %q) and still was after the retries", host, resp.Header.Get("Retry-After"))

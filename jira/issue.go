@@ -74,6 +74,8 @@ type Transition struct {
 // TransitionField is a field of a transition's screen.
 type TransitionField struct {
 	Required bool
+	// HasDefault says Jira fills the field itself when it is not sent.
+	HasDefault bool
 }
 
 // The wire types below are Jira's JSON; they never leave the package.
@@ -116,16 +118,20 @@ type wireIssue struct {
 	Fields     *wireFields                `json:"fields"`
 	Properties map[string]json.RawMessage `json:"properties"`
 	Changelog  *struct {
-		Histories []struct {
-			Author  User   `json:"author"`
-			Created string `json:"created"`
-			Items   []struct {
-				Field      string `json:"field"`
-				FromString string `json:"fromString"`
-				ToString   string `json:"toString"`
-			} `json:"items"`
-		} `json:"histories"`
+		StartAt   int           `json:"startAt"`
+		Total     int           `json:"total"`
+		Histories []wireHistory `json:"histories"`
 	} `json:"changelog"`
+}
+
+type wireHistory struct {
+	Author  User   `json:"author"`
+	Created string `json:"created"`
+	Items   []struct {
+		Field      string `json:"field"`
+		FromString string `json:"fromString"`
+		ToString   string `json:"toString"`
+	} `json:"items"`
 }
 
 // issue checks an issue answer against the fields asked for (none: all)
@@ -199,7 +205,8 @@ type wireTransition struct {
 	Name   string      `json:"name"`
 	To     *wireStatus `json:"to"`
 	Fields map[string]struct {
-		Required bool `json:"required"`
+		Required        bool `json:"required"`
+		HasDefaultValue bool `json:"hasDefaultValue"`
 	} `json:"fields"`
 }
 
@@ -212,7 +219,7 @@ func (w *wireTransition) transition() (Transition, error) {
 	}
 	t := Transition{ID: w.ID, Name: w.Name, To: Status{Name: w.To.Name, Category: w.To.StatusCategory.Key}, Fields: map[string]TransitionField{}}
 	for id, f := range w.Fields {
-		t.Fields[id] = TransitionField{Required: f.Required}
+		t.Fields[id] = TransitionField{Required: f.Required, HasDefault: f.HasDefaultValue}
 	}
 	return t, nil
 }

@@ -3,6 +3,7 @@ package jira
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -135,5 +136,106 @@ func TestRateLimitWaitsOutsideTheTimeout(t *testing.T) {
 	*slept = nil
 	if _, err := c.Issue(bg, "SUP-1", GetOptions{Fields: []string{"summary"}}); err != nil || len(*slept) != 1 || (*slept)[0] != maxWait {
 		t.Errorf("waits %v, err %v", *slept, err)
+	}
+}
+
+// On Data Center the properties asked for in a search are read per issue,
+// at most PropertyConcurrency at a time.
+func TestDataCenterReadsPropertiesWithBoundedConcurrency(t *testing.T) {
+	srv := fakeWith(30, false)
+	defer srv.Close()
+	srv.SetPageSize(50)
+	srv.SetDataCenter(true)
+	for i := 1; i <= 30; i += 2 {
+		srv.SetProperty(fmt.Sprintf("SUP-%d", i), "sustain", []byte(fmt.Sprintf(`{"n":%d}`, i)))
+	}
+	srv.Inject(jiratest.Fault{Match: "GET /rest/api/2/issue/", Delay: 20 * time.Millisecond, Times: 30})
+	c, _ := newClient(t, srv, Config{})
+	got := map[string]string{}
+	err := c.Search(bg, "project = SUP", SearchOptions{Fields: []string{"summary"}, Properties: []string{"sustain"}}, func(is *Issue) error {
+		got[is.Key] = string(is.Properties["sustain"])
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 30 || got["SUP-1"] != `{"n":1}` || got["SUP-29"] != `{"n":29}` || got["SUP-2"] != "" {
+		t.Errorf("properties %v", got)
+	}
+	if n := srv.MaxInFlight(); n > PropertyConcurrency {
+		t.Errorf("%d requests at once", n)
+	}
+	if n := srv.Count("GET /rest/api/2/issue/"); n != 30 {
+		t.Errorf("%d property reads", n)
+	}
+}
+
+// An HTML error page is reduced to its title and heading, never its
+// scripts or styles; a 413 says the upload is too large; a download
+// answered with a login page is an error, never the file.
+func TestHTMLPagesAnd413(t *testing.T) {
+	srv := jiratest.New("SUP")
+	defer srv.Close()
+	srv.AddIssue("SUP-1", map[string]any{"summary": "one", "issuetype": "Bug"})
+	c, _ := newClient(t, srv, Config{})
+	srv.Inject(jiratest.Fault{Match: "GET /rest/api/2/issue/SUP-1", Status: 404, HTML: true,
+		Body: "<!DOCTYPE html><html><head><title>Oops &ndash; 404</title><style>body { color: red }</style><script>track('x')</script></head><body><h1>Page not found</h1><p>" + strings.Repeat("filler ", 100) + "</p></body></html>"})
+	_, err := c.Issue(bg, "SUP-1", GetOptions{})
+	if err == nil || !strings.HasSuffix(err.Error(), ": Oops – 404: Page not found") {
+		t.Errorf("html 404: %v", err)
+	}
+
+	srv.Inject(jiratest.Fault{Match: "POST /rest/api/2/issue/SUP-1/attachments", Status: 413, HTML: true,
+		Body: "<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>"})
+	_, err = c.Attach(bg, "SUP-1", "big.log", []byte("data"))
+	if err == nil || !strings.Contains(err.Error(), "the upload is larger than the site accepts (413): 413 Request Entity Too Large") ||
+		!strings.Contains(hintOf(err), "smaller file") {
+		t.Errorf("413: %v (%s)", err, hintOf(err))
+	}
+
+	a, err := c.Attach(bg, "SUP-1", "app.log", []byte("line 1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Inject(jiratest.Fault{Match: "GET /secure/attachment/", HTML: true})
+	data, err := c.Download(bg, a.Content)
+	if err == nil || data != nil || !strings.Contains(err.Error(), "with an HTML page (Log in - Jira: Log in to continue), not the file") {
+		t.Errorf("login page: %q, %v", data, err)
+	}
+	// An attachment that is an HTML file is downloaded as such.
+	p, err := c.Attach(bg, "SUP-1", "page.html", []byte("<html><body>mine</body></html>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Inject(jiratest.Fault{Match: "GET /secure/attachment/", HTML: true, Body: "<html><body>mine</body></html>"})
+	if data, err := c.Download(bg, p.Content); err != nil || string(data) != "<html><body>mine</body></html>" {
+		t.Errorf("html attachment: %q, %v", data, err)
+	}
+}
+
+// Cloud expands only the latest 100 histories; the rest are read from the
+// paged changelog, so every change is there, oldest first.
+func TestChangelogBeyondAHundredIsPaged(t *testing.T) {
+	srv := jiratest.New("SUP")
+	defer srv.Close()
+	srv.AddIssue("SUP-1", map[string]any{"summary": "one", "issuetype": "Bug"})
+	for i := 1; i <= 250; i++ {
+		srv.Change("SUP-1", "labels", fmt.Sprint(i-1), fmt.Sprint(i))
+	}
+	c, _ := newClient(t, srv, Config{})
+	is, err := c.Issue(bg, "SUP-1", GetOptions{Fields: []string{"summary"}, Expand: "changelog"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(is.Changes) != 250 || is.Changes[0].To != "1" || is.Changes[249].To != "250" {
+		t.Fatalf("%d changes", len(is.Changes))
+	}
+	if n := srv.Count("GET /rest/api/2/issue/SUP-1/changelog"); n != 5 { // pages of 50
+		t.Errorf("%d changelog pages read", n)
+	}
+	srv.AddIssue("SUP-2", map[string]any{"summary": "two", "issuetype": "Bug"})
+	srv.Change("SUP-2", "labels", "", "x")
+	if _, err := c.Issue(bg, "SUP-2", GetOptions{Expand: "changelog"}); err != nil || srv.Count("GET /rest/api/2/issue/SUP-2/changelog") != 0 {
+		t.Errorf("a short changelog was paged: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package jira
 
 import (
 	"encoding/base64"
+	"html"
 	"regexp"
 	"slices"
 	"strings"
@@ -69,24 +70,60 @@ func (r redactor) problem(pe *problem.Error) *problem.Error {
 	return pe
 }
 
-var tags = regexp.MustCompile(`<[^>]*>`)
+var (
+	tags = regexp.MustCompile(`<[^>]*>`)
+	// hidden are the parts of an HTML page a browser does not show.
+	hidden = regexp.MustCompile(`(?is)<(script|style|head)\b.*?</(script|style|head)\s*>|<!--.*?-->`)
+	title  = regexp.MustCompile(`(?is)<title\b[^>]*>(.*?)</title\s*>`)
+	h1     = regexp.MustCompile(`(?is)<h1\b[^>]*>(.*?)</h1\s*>`)
+)
 
 // snippet is the start of a body that is not Jira's JSON (a proxy's HTML
-// or text page), as one printable line; "" when it is not text.
+// or text page), as one printable line; "" when it is not text. Of an
+// HTML page it is the title and the first heading, else the visible text:
+// never scripts or styles.
 func snippet(body []byte) string {
 	if len(body) == 0 || !utf8.Valid(body) {
 		return ""
 	}
-	text := tags.ReplaceAllString(string(body[:min(len(body), 4096)]), " ")
+	text := string(body[:min(len(body), 16384)])
+	if looksHTML(text) {
+		var parts []string
+		for _, re := range []*regexp.Regexp{title, h1} {
+			if m := re.FindStringSubmatch(text); m != nil {
+				if t := oneLine(html.UnescapeString(tags.ReplaceAllString(m[1], " "))); t != "" && !slices.Contains(parts, t) {
+					parts = append(parts, t)
+				}
+			}
+		}
+		if len(parts) > 0 {
+			text = strings.Join(parts, ": ")
+		} else {
+			text = html.UnescapeString(tags.ReplaceAllString(hidden.ReplaceAllString(text, " "), " "))
+		}
+	} else {
+		text = tags.ReplaceAllString(text, " ")
+	}
+	text = oneLine(text)
+	if utf8.RuneCountInString(text) > 200 {
+		text = string([]rune(text)[:200]) + "…"
+	}
+	return text
+}
+
+func looksHTML(s string) bool {
+	head := strings.ToLower(strings.TrimSpace(s[:min(len(s), 512)]))
+	return strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html") || strings.Contains(head, "<head") || strings.Contains(head, "<body")
+}
+
+// oneLine makes text printable on one line: control characters are
+// spaces, runs of space one.
+func oneLine(text string) string {
 	text = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return ' '
 		}
 		return r
 	}, text)
-	text = strings.Join(strings.Fields(text), " ")
-	if utf8.RuneCountInString(text) > 200 {
-		text = string([]rune(text)[:200]) + "…"
-	}
-	return text
+	return strings.Join(strings.Fields(text), " ")
 }

@@ -39,7 +39,8 @@ func TestErrorsAndTraceRedactEchoedCredentials(t *testing.T) {
 		{"jira json, bearer", "", "application/json", `{"errorMessages":["header was: %s"],"errors":{}}`, 400, "header was: Bearer [REDACTED]"},
 		{"jira json, basic", user, "application/json", `{"errorMessages":[],"errors":{"auth":"got %s"}}`, 400, "auth: got Basic [REDACTED]"},
 		{"proxy 407 text, basic", user, "text/plain", "Proxy authentication required. You sent: %s\n", 407, "asks for credentials (407): Proxy authentication required. You sent: Basic [REDACTED]"},
-		{"proxy 502 html, bearer", "", "text/html", "<html><body><h1>502 Bad Gateway</h1><pre>\x1b]0;x\x07%s</pre></body></html>", 502, `failed with 502 Bad Gateway (Retry-After "1"): 502 Bad Gateway ]0;x Bearer [REDACTED]`},
+		{"proxy 502 html, bearer", "", "text/html", "<html><body><h1>502 Bad Gateway</h1><pre>\x1b]0;x\x07%s</pre></body></html>", 502, `failed with 502 Bad Gateway (Retry-After "1"): 502 Bad Gateway`},
+		{"proxy 502 html without a heading, bearer", "", "text/html", "<html><body><p>upstream said \x1b]0;x\x07%s</p><script>var s = 1;</script></body></html>", 502, `failed with 502 Bad Gateway (Retry-After "1"): upstream said ]0;x Bearer [REDACTED]`},
 		{"jira 403 json, basic", user, "application/json", `{"errorMessages":["denied for %s"]}`, 403, "denied for Basic [REDACTED]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

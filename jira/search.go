@@ -2,12 +2,14 @@ package jira
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // SearchOptions chooses what each found issue carries.
@@ -60,7 +62,7 @@ func (c *Client) searchClassic(ctx context.Context, jql string, o SearchOptions,
 		if err := c.do(ctx, http.MethodGet, path, nil, &page, "search"); err != nil {
 			return err
 		}
-		if err := c.eachIssue(http.MethodGet, path, page.Issues, o.Fields, fn); err != nil {
+		if err := c.eachIssue(ctx, http.MethodGet, path, page.Issues, o, fn); err != nil {
 			return err
 		}
 		start = page.StartAt + len(page.Issues)
@@ -85,7 +87,7 @@ func (c *Client) searchJQL(ctx context.Context, jql string, o SearchOptions, fn 
 		if err := c.do(ctx, http.MethodGet, path, nil, &page, "search"); err != nil {
 			return err
 		}
-		if err := c.eachIssue(http.MethodGet, path, page.Issues, o.Fields, fn); err != nil {
+		if err := c.eachIssue(ctx, http.MethodGet, path, page.Issues, o, fn); err != nil {
 			return err
 		}
 		if page.NextPageToken == "" || page.IsLast || page.NextPageToken == token {
@@ -96,18 +98,25 @@ func (c *Client) searchJQL(ctx context.Context, jql string, o SearchOptions, fn 
 }
 
 // eachIssue checks a page's issues before handing them to fn, so a caller
-// never acts on part of a page that turns out to be malformed.
-func (c *Client) eachIssue(method, path string, page []wireIssue, asked []string, fn func(*Issue) error) error {
+// never acts on part of a page that turns out to be malformed. On Server /
+// Data Center, whose search ignores the properties parameter, the
+// properties asked for are read per issue first.
+func (c *Client) eachIssue(ctx context.Context, method, path string, page []wireIssue, o SearchOptions, fn func(*Issue) error) error {
 	if page == nil {
 		return c.malformed(method, path, fmt.Errorf("the list of issues"))
 	}
 	issues := make([]*Issue, len(page))
 	for i := range page {
-		is, err := page[i].issue(asked)
+		is, err := page[i].issue(o.Fields)
 		if err != nil {
 			return c.malformed(method, path, err)
 		}
 		issues[i] = is
+	}
+	if len(o.Properties) > 0 && !c.propertiesInSearch(ctx) {
+		if err := c.fetchProperties(ctx, issues, o.Properties); err != nil {
+			return err
+		}
 	}
 	for _, is := range issues {
 		if err := fn(is); err != nil {
@@ -115,6 +124,86 @@ func (c *Client) eachIssue(method, path string, page []wireIssue, asked []string
 		}
 	}
 	return nil
+}
+
+// PropertyConcurrency bounds the property reads in flight for one page of
+// a search on Server / Data Center.
+const PropertyConcurrency = 8
+
+// fetchProperties reads the named properties of each issue, at most
+// PropertyConcurrency requests at a time; the first error ends the batch.
+func (c *Client) fetchProperties(ctx context.Context, issues []*Issue, names []string) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type job struct {
+		is   *Issue
+		name string
+	}
+	jobs := make(chan job)
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+	)
+	for range min(PropertyConcurrency, len(issues)*len(names)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				v, found, err := c.Property(ctx, j.is.Key, j.name)
+				mu.Lock()
+				switch {
+				case err != nil && first == nil:
+					first = err
+					cancel()
+				case err == nil && found:
+					j.is.Properties[j.name] = v
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, is := range issues {
+		if is.Properties == nil {
+			is.Properties = map[string]json.RawMessage{}
+		}
+	}
+send:
+	for _, is := range issues {
+		for _, name := range names {
+			select {
+			case jobs <- job{is, name}:
+			case <-ctx.Done():
+				break send
+			}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	return ctx.Err()
+}
+
+// propertiesInSearch says whether search returns entity properties: Jira
+// Cloud does, Server and Data Center ignore the parameter. Unless
+// jira.deployment says, serverInfo's deploymentType decides, asked once;
+// when it cannot be read, properties are read per issue, which is right
+// everywhere.
+func (c *Client) propertiesInSearch(ctx context.Context) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.deployment == "" {
+		var info struct {
+			DeploymentType string `json:"deploymentType"`
+		}
+		c.deployment = Server
+		if err := c.do(ctx, http.MethodGet, "rest/api/2/serverInfo", nil, &info, "server information"); err == nil && strings.EqualFold(info.DeploymentType, "Cloud") {
+			c.deployment = Cloud
+		}
+	}
+	return c.deployment == Cloud
 }
 
 // MaxKeys is how many keys one `key in (...)` query carries.

@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/sustain-cli/sustain/internal/atomicfile"
@@ -129,7 +132,19 @@ func (c *Client) AddFixVersion(ctx context.Context, project, version string, key
 		exists = exists || v.Name == version
 	}
 	if !exists {
-		if err := c.do(ctx, http.MethodPost, "rest/api/2/version", map[string]string{"name": version, "project": project}, nil, "project "+project); err != nil {
+		// The reference creates a version with projectId; the project key
+		// it also took is deprecated.
+		var p struct {
+			ID string `json:"id"`
+		}
+		if err := c.do(ctx, http.MethodGet, "rest/api/2/project/"+url.PathEscape(project), nil, &p, "project "+project); err != nil {
+			return nil, err
+		}
+		id, err := strconv.ParseInt(p.ID, 10, 64)
+		if err != nil {
+			return nil, c.malformed(http.MethodGet, "rest/api/2/project/"+project, fmt.Errorf("the id of project %s (got %q)", project, p.ID))
+		}
+		if err := c.do(ctx, http.MethodPost, "rest/api/2/version", map[string]any{"name": version, "projectId": id}, nil, "project "+project); err != nil {
 			return nil, err
 		}
 	}

@@ -61,6 +61,13 @@ func setupJira(env *testscript.Env) {
 //	jira property KEY NAME   (prints the entity property to stdout)
 //	jira field KEY NAME      (prints the field)
 //	jira setproperty KEY NAME VALUE  (stores the entity property as is)
+//	jira statuses NAME...    (the statuses the site has; default all five)
+//	jira datacenter          (serverInfo says Server; search ignores properties)
+//	jira servicedesk PROJECT (a Jira Service Management project)
+//	jira redirect METHOD-AND-PATH-PREFIX STATUS TARGET  (once)
+//	jira html METHOD-AND-PATH-PREFIX STATUS [BODY]  (once; a login page when no BODY)
+//	jira applied METHOD-AND-PATH-PREFIX STATUS  (once: the write is done, then the error)
+//	jira public KEY TEXT     (prints whether the comment containing TEXT is public)
 func jiraCmd(ts *testscript.TestScript, neg bool, args []string) {
 	srv, _ := ts.Value("jira").(*jiratest.Server)
 	if srv == nil {
@@ -126,6 +133,32 @@ func jiraCmd(ts *testscript.TestScript, neg bool, args []string) {
 	case "field":
 		need(3)
 		fmt.Fprintf(ts.Stdout(), "%v\n", srv.Field(args[1], args[2]))
+	case "statuses":
+		srv.SetStatuses(args[1:]...)
+	case "datacenter":
+		srv.SetDataCenter(true)
+	case "servicedesk":
+		need(2)
+		srv.SetServiceDesk(args[1])
+	case "redirect":
+		need(4)
+		status, _ := strconv.Atoi(args[2])
+		srv.Inject(jiratest.Fault{Match: args[1], Status: status, Redirect: args[3]})
+	case "html":
+		need(3)
+		status, _ := strconv.Atoi(args[2])
+		srv.Inject(jiratest.Fault{Match: args[1], Status: status, HTML: true, Body: strings.Join(args[3:], " ")})
+	case "applied":
+		need(3)
+		status, _ := strconv.Atoi(args[2])
+		srv.Inject(jiratest.Fault{Match: args[1], Status: status, Applied: true})
+	case "public":
+		need(3)
+		public, found := srv.CommentPublic(args[1], strings.Join(args[2:], " "))
+		if !found {
+			ts.Fatalf("jira public: no comment of %s contains %q", args[1], strings.Join(args[2:], " "))
+		}
+		fmt.Fprintf(ts.Stdout(), "%v\n", public)
 	default:
 		ts.Fatalf("jira: unknown subcommand %q", args[0])
 	}

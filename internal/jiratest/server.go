@@ -2,9 +2,15 @@
 // answers the REST v2 calls sustain makes with the JSON shapes of Atlassian's
 // REST reference (issue, search with both endpoints and their paging,
 // comments, transitions, attachments, entity properties, changelog,
-// versions), and can be told to fail: 429 with Retry-After, 500, slow
-// answers, 410 on the removed search endpoint. It counts requests so tests
-// can prove batching and caching. Registry (registry.go) is the other
+// versions, project statuses, serverInfo, Service Management comments),
+// and can be told to fail: 429 with Retry-After or X-RateLimit-Reset, 500,
+// slow answers, 410 on the removed search endpoint, redirects, HTML pages,
+// gateway errors after the write was applied. It counts requests so tests
+// can prove batching and caching.
+//
+// Its strict mode, on by default, is real Jira where a naive fake would
+// believe what the code believes (see SetStrict); Data Center mode ignores
+// the properties parameter of search, as Data Center does. Registry (registry.go) is the other
 // kind of fake: recorded answers that must each be used.
 package jiratest
 
@@ -22,6 +28,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Server is a fake Jira site.
@@ -54,6 +61,14 @@ type Server struct {
 	// dataCenter makes serverInfo say Server and search ignore the
 	// properties parameter, as Data Center does.
 	dataCenter bool
+	// serviceDesks are the projects that are Jira Service Management
+	// service desks.
+	serviceDesks map[string]bool
+	// extraFields are further fields of transitions' screens, by
+	// transition name.
+	extraFields map[string][]TransitionField
+	// inFlight and maxInFlight count the requests being answered.
+	inFlight, maxInFlight int
 }
 
 type project struct {
@@ -134,6 +149,38 @@ func (s *Server) SetStrict(strict bool) {
 	s.strict = strict
 }
 
+// SetServiceDesk makes a project a Jira Service Management service desk:
+// its projectTypeKey is service_desk and its issues take comments through
+// /rest/servicedeskapi/request/{key}/comment.
+func (s *Server) SetServiceDesk(project string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.serviceDesks == nil {
+		s.serviceDesks = map[string]bool{}
+	}
+	s.serviceDesks[project] = true
+}
+
+// TransitionField is a further field on a transition's screen.
+type TransitionField struct {
+	ID         string
+	Required   bool
+	HasDefault bool
+}
+
+// AddTransitionField puts a field on the screen of the named transition
+// (Start Progress, Wait for customer, Resolve Issue, Close Issue, Reopen
+// Issue). A required field without a default must be sent with the
+// transition; one with a default may be left out.
+func (s *Server) AddTransitionField(transition string, f TransitionField) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.extraFields == nil {
+		s.extraFields = map[string][]TransitionField{}
+	}
+	s.extraFields[transition] = append(s.extraFields[transition], f)
+}
+
 // SetStatuses sets the statuses the site has (all of the fake workflow's by
 // default); the workflow's transitions to a missing status disappear.
 func (s *Server) SetStatuses(names ...string) {
@@ -197,6 +244,13 @@ func (s *Server) Count(prefix string) int {
 	return n
 }
 
+// MaxInFlight is the most requests answered at the same time so far.
+func (s *Server) MaxInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxInFlight
+}
+
 // Log lists the requests received, as "METHOD path?query".
 func (s *Server) Log() []string {
 	s.mu.Lock()
@@ -249,6 +303,16 @@ func (s *Server) Comment(key, body string) {
 		now := s.now().Format(jiraTime)
 		is.comments = append(is.comments, map[string]any{"self": s.self("issue/" + is.id + "/comment/" + strconv.Itoa(s.nextID)),
 			"id": strconv.Itoa(s.nextID), "author": agent, "body": body, "updateAuthor": agent, "created": now, "updated": now, "jsdPublic": true})
+	}
+}
+
+// Change records a field change in an issue's changelog, as a person's
+// edit in Jira's UI would.
+func (s *Server) Change(key, field, from, to string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if is := s.issues[key]; is != nil {
+		s.changed(is, field, from, to)
 	}
 }
 
@@ -309,6 +373,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		line += "?" + r.URL.RawQuery
 	}
 	s.mu.Lock()
+	s.inFlight++
+	s.maxInFlight = max(s.maxInFlight, s.inFlight)
+	defer func() {
+		s.mu.Lock()
+		s.inFlight--
+		s.mu.Unlock()
+	}()
 	s.log = append(s.log, line)
 	var fault *Fault
 	for i, f := range s.faults {
@@ -413,7 +484,26 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(data)
 		return
 	}
+	if rest, ok := strings.CutPrefix(path, "/rest/servicedeskapi/request/"); ok {
+		key, sub, _ := strings.Cut(rest, "/")
+		is := s.issues[strings.ToUpper(key)]
+		switch {
+		case is == nil || !s.serviceDesks[is.project]:
+			writeJSON(w, http.StatusNotFound, errorBody("The request could not be found, or it is not a service desk request."))
+		case sub == "comment" && r.Method == http.MethodPost:
+			s.addRequestComment(w, r, is)
+		default:
+			writeJSON(w, http.StatusNotFound, errorBody("No resource"))
+		}
+		return
+	}
 	rest, ok := strings.CutPrefix(path, "/rest/api/2/")
+	if s.strict && ok && !strings.Contains(r.Header.Get("Accept"), "application/json") {
+		// Jira answers JSON either way; the strict fake holds sustain to
+		// the documented Accept header on what it sends.
+		writeJSON(w, http.StatusNotAcceptable, errorBody("Send Accept: application/json."))
+		return
+	}
 	if !ok {
 		writeJSON(w, http.StatusNotFound, errorBody("Not found"))
 		return
@@ -475,6 +565,14 @@ func (s *Server) issueRoute(w http.ResponseWriter, r *http.Request, is *issue, p
 		end := min(start+limit, len(is.comments))
 		page := append([]map[string]any{}, is.comments[start:end]...) // [] when none, as Jira sends
 		writeJSON(w, http.StatusOK, map[string]any{"startAt": start, "maxResults": limit, "total": len(is.comments), "comments": page})
+	case sub == "changelog" && r.Method == http.MethodGet:
+		start, _ := strconv.Atoi(r.URL.Query().Get("startAt"))
+		limit := min(s.limit(r.URL.Query().Get("maxResults")), 100)
+		start = min(max(start, 0), len(is.histories))
+		end := min(start+limit, len(is.histories))
+		page := append([]map[string]any{}, is.histories[start:end]...)
+		writeJSON(w, http.StatusOK, map[string]any{"self": s.self("issue/" + is.key + "/changelog"), "startAt": start, "maxResults": limit,
+			"total": len(is.histories), "isLast": end >= len(is.histories), "values": page})
 	case sub == "transitions" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, map[string]any{"expand": "transitions", "transitions": s.transitions(is, r.URL.Query().Get("expand") != "")})
 	case sub == "transitions" && r.Method == http.MethodPost:
@@ -506,7 +604,7 @@ func (s *Server) issueRoute(w http.ResponseWriter, r *http.Request, is *issue, p
 			return
 		}
 		// Jira's documented limit on a property value.
-		if len(data) > 32768 {
+		if s.strict && utf8.RuneCount(data) > 32768 {
 			writeJSON(w, http.StatusBadRequest, errorBody("The property value must not be longer than 32768 characters."))
 			return
 		}
@@ -593,6 +691,11 @@ func (s *Server) transitions(is *issue, withFields bool) []map[string]any {
 				fields["resolution"] = map[string]any{"required": true, "name": "Resolution", "key": "resolution",
 					"schema": map[string]any{"type": "resolution", "system": "resolution"}, "operations": []string{"set"},
 					"allowedValues": []map[string]any{{"id": "10000", "name": "Done"}, {"id": "10001", "name": "Won't Do"}}}
+			}
+			for _, f := range s.extraFields[t.name] {
+				fields[f.ID] = map[string]any{"required": f.Required, "hasDefaultValue": f.HasDefault, "name": f.ID, "key": f.ID,
+					"schema":     map[string]any{"type": "string", "custom": "com.atlassian.jira.plugin.system.customfieldtypes:textfield"},
+					"operations": []string{"set"}}
 			}
 			tr["fields"] = fields
 		}
@@ -698,7 +801,11 @@ func (s *Server) project(w http.ResponseWriter, r *http.Request, parts []string)
 	}
 	switch {
 	case len(parts) == 1 && r.Method == http.MethodGet:
-		writeJSON(w, http.StatusOK, map[string]any{"self": s.self("project/" + p.id), "id": p.id, "key": p.key, "name": p.key + " project", "projectTypeKey": "software"})
+		typ := "software"
+		if s.serviceDesks[p.key] {
+			typ = "service_desk"
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"self": s.self("project/" + p.id), "id": p.id, "key": p.key, "name": p.key + " project", "projectTypeKey": typ})
 	case len(parts) == 2 && parts[1] == "statuses" && r.Method == http.MethodGet:
 		sts := []map[string]any{}
 		for _, name := range s.siteStatuses {
@@ -722,11 +829,21 @@ func (s *Server) project(w http.ResponseWriter, r *http.Request, parts []string)
 
 func (s *Server) createVersion(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		Name    string `json:"name"`
-		Project string `json:"project"`
+		Name      string `json:"name"`
+		Project   string `json:"project"`
+		ProjectID *int64 `json:"projectId"`
 	}
 	_ = json.NewDecoder(r.Body).Decode(&in)
-	p := s.projects[in.Project]
+	var p *project
+	if in.ProjectID != nil {
+		for _, q := range s.projects {
+			if q.id == strconv.FormatInt(*in.ProjectID, 10) {
+				p, in.Project = q, q.key
+			}
+		}
+	} else if !s.strict {
+		p = s.projects[in.Project]
+	}
 	if p == nil {
 		writeJSON(w, http.StatusBadRequest, fieldError("project", "Project must be specified to create a version."))
 		return
@@ -764,12 +881,52 @@ func (s *Server) addComment(w http.ResponseWriter, r *http.Request, is *issue) {
 	writeJSON(w, http.StatusCreated, c)
 }
 
+// addRequestComment is Jira Service Management's comment: public for the
+// customer, or an internal note.
+func (s *Server) addRequestComment(w http.ResponseWriter, r *http.Request, is *issue) {
+	var in struct {
+		Body   string `json:"body"`
+		Public *bool  `json:"public"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || strings.TrimSpace(in.Body) == "" || in.Public == nil {
+		writeJSON(w, http.StatusBadRequest, errorBody("A comment needs a body and public true or false."))
+		return
+	}
+	s.nextID++
+	now := s.now()
+	id := strconv.Itoa(s.nextID)
+	c := map[string]any{"self": s.self("issue/" + is.id + "/comment/" + id), "id": id,
+		"author": user, "body": in.Body, "updateAuthor": user, "created": now.Format(jiraTime), "updated": now.Format(jiraTime),
+		"jsdPublic": *in.Public}
+	is.comments = append(is.comments, c)
+	is.updated = now
+	writeJSON(w, http.StatusCreated, map[string]any{"id": id, "body": in.Body, "public": *in.Public, "author": user,
+		"created": map[string]any{"iso8601": now.Format("2006-01-02T15:04:05-0700"), "jira": now.Format(jiraTime),
+			"friendly": "Today", "epochMillis": now.UnixMilli()},
+		"_links": map[string]any{"self": s.URL + "/rest/servicedeskapi/request/" + is.id + "/comment/" + id}})
+}
+
+// CommentPublic says whether an issue's comment is public (jsdPublic);
+// found is false when there is no such comment.
+func (s *Server) CommentPublic(key, body string) (public, found bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if is := s.issues[key]; is != nil {
+		for _, c := range is.comments {
+			if strings.Contains(c["body"].(string), body) {
+				return c["jsdPublic"].(bool), true
+			}
+		}
+	}
+	return false, false
+}
+
 func (s *Server) transition(w http.ResponseWriter, r *http.Request, is *issue) {
 	var in struct {
 		Transition struct {
 			ID string `json:"id"`
 		} `json:"transition"`
-		Fields map[string]map[string]string `json:"fields"`
+		Fields map[string]json.RawMessage `json:"fields"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
 		writeJSON(w, http.StatusBadRequest, errorBody("Unexpected character in the request body."))
@@ -780,8 +937,16 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request, is *issue) {
 			continue
 		}
 		to := t["to"].(map[string]any)["name"].(string)
+		for _, f := range s.extraFields[t["name"].(string)] {
+			if _, given := in.Fields[f.ID]; f.Required && !f.HasDefault && !given {
+				writeJSON(w, http.StatusBadRequest, fieldError(f.ID, f.ID+" is required."))
+				return
+			}
+		}
 		if _, needs := t["fields"].(map[string]any)["resolution"]; needs {
-			res := in.Fields["resolution"]["name"]
+			var rf struct{ Name string }
+			_ = json.Unmarshal(in.Fields["resolution"], &rf)
+			res := rf.Name
 			if res != "Done" && res != "Won't Do" {
 				writeJSON(w, http.StatusBadRequest, fieldError("resolution", "Resolution is required."))
 				return
@@ -807,9 +972,9 @@ func (s *Server) changed(is *issue, field, from, to string) {
 }
 
 func (s *Server) attach(w http.ResponseWriter, r *http.Request, is *issue) {
-	// The reference asks for "no-check"; Jira also takes the older "nocheck",
-	// which go-jira sends.
-	if t := r.Header.Get("X-Atlassian-Token"); t != "no-check" && t != "nocheck" {
+	// The reference asks for "no-check"; the strict fake refuses the
+	// deprecated "nocheck", which go-jira sends.
+	if t := r.Header.Get("X-Atlassian-Token"); t != "no-check" && (s.strict || t != "nocheck") {
 		writeJSON(w, http.StatusForbidden, errorBody("XSRF check failed"))
 		return
 	}
@@ -910,7 +1075,12 @@ func (s *Server) issueJSON(is *issue, want fields, props, expand string) map[str
 		if h == nil {
 			h = []map[string]any{}
 		}
-		out["changelog"] = map[string]any{"startAt": 0, "maxResults": len(h), "total": len(h), "histories": h}
+		start := 0
+		if s.strict && len(h) > 100 {
+			// Cloud expands only the latest 100 histories.
+			start = len(h) - 100
+		}
+		out["changelog"] = map[string]any{"startAt": start, "maxResults": len(h) - start, "total": len(h), "histories": h[start:]}
 	}
 	return out
 }
@@ -938,8 +1108,12 @@ func (s *Server) searchClassic(w http.ResponseWriter, r *http.Request) {
 	start = min(start, len(found))
 	end := min(start+limit, len(found))
 	issues := []map[string]any{}
+	props := q.Get("properties")
+	if s.strict || s.dataCenter {
+		props = "" // Server and Data Center search has no properties parameter
+	}
 	for _, is := range found[start:end] {
-		issues = append(issues, s.issueJSON(is, fieldSet(q.Get("fields")), q.Get("properties"), q.Get("expand")))
+		issues = append(issues, s.issueJSON(is, fieldSet(q.Get("fields")), props, q.Get("expand")))
 	}
 	out := map[string]any{"expand": "schema,names", "startAt": start, "maxResults": limit, "total": len(found), "issues": issues}
 	if len(warnings) > 0 {
@@ -967,8 +1141,12 @@ func (s *Server) searchJQL(w http.ResponseWriter, r *http.Request) {
 	start = min(start, len(found))
 	end := min(start+limit, len(found))
 	issues := []map[string]any{}
+	props := q.Get("properties")
+	if s.dataCenter {
+		props = ""
+	}
 	for _, is := range found[start:end] {
-		issues = append(issues, s.issueJSON(is, fieldSet(q.Get("fields")), q.Get("properties"), q.Get("expand")))
+		issues = append(issues, s.issueJSON(is, fieldSet(q.Get("fields")), props, q.Get("expand")))
 	}
 	out := map[string]any{"issues": issues, "isLast": end >= len(found)}
 	if end < len(found) {

@@ -19,7 +19,9 @@ func TestSettingsWhileServing(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resp, err := http.Get(srv.URL + "/rest/api/2/search?jql=project+%3D+SUP")
+			req, _ := http.NewRequest(http.MethodGet, srv.URL+"/rest/api/2/search?jql=project+%3D+SUP", nil)
+			req.Header.Set("Accept", "application/json")
+			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				errs <- err
 				return

@@ -746,7 +746,7 @@ func (s *Store) afterNotice(ctx context.Context, box string, n *ticket.Notice) e
 	if err != nil || slices.Contains(rec.MailOut, n.ID) {
 		return err
 	}
-	c, err := s.api.AddComment(ctx, n.Request, fmt.Sprintf("Notice %s to %s queued: %s", n.Kind, strings.Join(n.To, ", "), n.Subject), true)
+	c, err := s.addComment(ctx, n.Request, fmt.Sprintf("Notice %s to %s queued: %s", n.Kind, strings.Join(n.To, ", "), n.Subject), true)
 	if err != nil {
 		return err
 	}

@@ -123,3 +123,104 @@ func TestThousandEventsStayWithinThePropertyLimit(t *testing.T) {
 		t.Errorf("first %+v, 100th %+v, last %+v", r.History[0], r.History[99], r.History[999])
 	}
 }
+
+// Data Center's search ignores the properties parameter: the store learns
+// the deployment from serverInfo once and reads each listed request's
+// record itself, so filters by customer still work; on Cloud the search
+// carries the records and nothing more is read.
+func TestDataCenterListsRequestsWithTheirRecords(t *testing.T) {
+	for _, cloud := range []bool{false, true} {
+		s, srv := newStore(t)
+		srv.SetCloud(cloud)
+		srv.SetDataCenter(!cloud)
+		srv.SetPageSize(2)
+		for range 5 {
+			create(t, s)
+		}
+		srv.AddIssue("SUP-6", map[string]any{"summary": "Made in Jira", "issuetype": "Task"})
+		before := srv.Count("GET /rest/api/2/issue/")
+		for range 2 {
+			got, err := s.Requests(ctx, ticket.Filter{Customer: "ACME"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 5 || got[0].Customer != "ACME" || got[4].ID != "SUP-5" {
+				t.Fatalf("cloud %v: %d requests: %+v", cloud, len(got), got)
+			}
+		}
+		reads := srv.Count("GET /rest/api/2/issue/") - before
+		if want := map[bool]int{false: 12, true: 0}[cloud]; reads != want {
+			t.Errorf("cloud %v: %d property reads, want %d", cloud, reads, want)
+		}
+		if n := srv.Count("GET /rest/api/2/serverInfo"); n != 1 {
+			t.Errorf("cloud %v: serverInfo asked %d times", cloud, n)
+		}
+	}
+}
+
+func note(status ticket.Status, action ticket.Action, text string) func(*ticket.Request) (*ticket.Event, error) {
+	return func(r *ticket.Request) (*ticket.Event, error) {
+		ev := &ticket.Event{At: opened.Add(time.Hour), Actor: "anna", Action: string(action), Text: text, From: r.Status, To: status}
+		r.Status = status
+		return ev, nil
+	}
+}
+
+// On a service desk, comments go through the documented request comment
+// API: an internal note with public false, a message to the customer with
+// public true; a required transition field with a default is no refusal.
+func TestServiceDeskCommentsAndTransitionDefaults(t *testing.T) {
+	s, srv := newStore(t)
+	srv.SetServiceDesk("SUP")
+	srv.AddTransitionField("Start Progress", jiratest.TransitionField{ID: "customfield_10060", Required: true, HasDefault: true})
+	create(t, s)
+	if _, err := s.UpdateRequests(ctx, []string{"SUP-1"}, note(ticket.StatusNew, ticket.ActComment, "Internal: check the logs.")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.UpdateRequests(ctx, []string{"SUP-1"}, note(ticket.StatusInProgress, ticket.ActTell, "We are on it."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.Count("POST /rest/servicedeskapi/request/SUP-1/comment"); n != 2 {
+		t.Errorf("%d service desk comments", n)
+	}
+	if n := srv.Count("POST /rest/api/2/issue/SUP-1/comment"); n != 0 {
+		t.Errorf("%d plain comments on a service desk", n)
+	}
+	if public, found := srv.CommentPublic("SUP-1", "Internal: check the logs."); !found || public {
+		t.Errorf("internal note: public %v, found %v", public, found)
+	}
+	if public, found := srv.CommentPublic("SUP-1", "We are on it."); !found || !public {
+		t.Errorf("message: public %v, found %v", public, found)
+	}
+	h := got[0].History
+	if got[0].Status != ticket.StatusInProgress || len(h) != 3 || h[1].Text != "Internal: check the logs." || h[2].Text != "We are on it." {
+		t.Errorf("status %s, history %+v", got[0].Status, h)
+	}
+
+	// Without a default the field is a refusal, before anything is written.
+	srv.AddTransitionField("Wait for customer", jiratest.TransitionField{ID: "customfield_10070", Required: true})
+	_, err = s.UpdateRequests(ctx, []string{"SUP-1"}, note(ticket.StatusWaiting, ticket.ActTell, "Which version?"))
+	if err == nil || !strings.Contains(err.Error(), "requires fields sustain does not fill: customfield_10070") {
+		t.Errorf("err = %v", err)
+	}
+	if _, found := srv.CommentPublic("SUP-1", "Which version?"); found {
+		t.Error("the comment was written before the refusal")
+	}
+}
+
+// Where the project is no service desk, an internal note keeps the
+// property form of the plain comment API.
+func TestPlainJiraKeepsThePropertyForm(t *testing.T) {
+	s, srv := newStore(t)
+	create(t, s)
+	if _, err := s.UpdateRequests(ctx, []string{"SUP-1"}, note(ticket.StatusNew, ticket.ActComment, "Internal.")); err != nil {
+		t.Fatal(err)
+	}
+	if srv.Count("POST /rest/servicedeskapi/") != 0 || srv.Count("POST /rest/api/2/issue/SUP-1/comment") != 1 {
+		t.Errorf("requests: %v", srv.Log())
+	}
+	if public, _ := srv.CommentPublic("SUP-1", "Internal."); public {
+		t.Error("the note is public")
+	}
+}

@@ -69,6 +69,8 @@ type Store struct {
 	}
 	// statuses are the project's statuses by lower-case name, learnt once.
 	statuses map[string]string
+	// serviceDesk is "yes" or "no" once the project's type is known.
+	serviceDesk string
 }
 
 // New makes the store; it sends nothing until used.
@@ -509,6 +511,33 @@ func (s *Store) Requests(ctx context.Context, f ticket.Filter) ([]*ticket.Reques
 
 func quote(s string) string { return strconv.Quote(s) }
 
+// addComment adds a comment: on a Jira Service Management service desk
+// through its request comment API, public for what the customer is to see
+// and not public for an internal note; elsewhere through the plain comment
+// API, an internal note marked with the sd.public.comment property.
+func (s *Store) addComment(ctx context.Context, key, body string, internal bool) (*jiraclient.Comment, error) {
+	s.mu.Lock()
+	sd := s.serviceDesk
+	s.mu.Unlock()
+	if sd == "" {
+		typ, err := s.api.ProjectType(ctx, s.opts.Project)
+		if err != nil {
+			return nil, err
+		}
+		sd = "no"
+		if typ == "service_desk" {
+			sd = "yes"
+		}
+		s.mu.Lock()
+		s.serviceDesk = sd
+		s.mu.Unlock()
+	}
+	if sd == "yes" && strings.HasPrefix(key, s.opts.Project+"-") {
+		return s.api.AddRequestComment(ctx, key, body, !internal)
+	}
+	return s.api.AddComment(ctx, key, body, internal)
+}
+
 // siteStatuses learns the project's statuses once per store, and warns
 // about the sustain statuses none of whose mapped names the project has: Jira Cloud refuses a query that
 // names a status the site does not have.
@@ -621,7 +650,7 @@ func (s *Store) apply(ctx context.Context, r *ticket.Request, prev ticket.Status
 	}
 	var done []string
 	if ev.Text != "" {
-		c, err := s.api.AddComment(ctx, r.ID, customerPrefix(ev.Actor)+ev.Text, ev.Action == string(ticket.ActComment))
+		c, err := s.addComment(ctx, r.ID, customerPrefix(ev.Actor)+ev.Text, ev.Action == string(ticket.ActComment))
 		if err != nil {
 			return 0, err
 		}
@@ -778,7 +807,8 @@ func (s *Store) transition(ctx context.Context, key string, from, to ticket.Stat
 			switch {
 			case name == "resolution":
 				fields["resolution"] = map[string]string{"name": s.opts.Resolution}
-			case f.Required:
+			case f.Required && !f.HasDefault:
+				// A required field with a default is filled by Jira.
 				missing = append(missing, name)
 			}
 		}

@@ -190,12 +190,15 @@ func (r *Repo) commit(h plumbing.Hash) (Commit, []plumbing.Hash, error) {
 	if ci := r.graph.infos[h]; ci != nil && ci.full != nil {
 		return Commit{Hash: h.String(), Parents: len(ci.parents), Message: ci.full.message, Author: ci.full.author, When: ci.when}, ci.parents, nil
 	}
-	c, err := r.git.CommitObject(h)
+	data, err := r.graph.raw(h, plumbing.CommitObject)
 	if err != nil {
 		return Commit{}, nil, fmt.Errorf("read commit %s: %w", h, err)
 	}
-	return Commit{Hash: h.String(), Parents: len(c.ParentHashes), Message: c.Message, Author: c.Author.Name, When: c.Committer.When},
-		c.ParentHashes, nil
+	ci, err := parseCommitHeader(data, true)
+	if err != nil {
+		return Commit{}, nil, fmt.Errorf("read commit %s: %w", h, err)
+	}
+	return Commit{Hash: h.String(), Parents: len(ci.parents), Message: ci.full.message, Author: ci.full.author, When: ci.when}, ci.parents, nil
 }
 
 // PreloadMessages reads every packed commit with its message, on all cores,

@@ -322,4 +322,3 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 	}
 	return out, nil
 }
-

@@ -60,9 +60,7 @@ type graph struct {
 	dotgit  billy.Filesystem // nil for storage that is not a .git directory
 	objDir  string           // the objects directory on disk; "" when dotgit is nil
 	packs   *packs           // the pack files, read without go-git's index
-	// preloaded: the packs' commits were read ahead of a whole-history walk.
-	preloaded bool
-	// withMessages: preloading keeps messages and authors too.
+	// withMessages: commits read keep their messages and authors too.
 	withMessages bool
 }
 
@@ -71,7 +69,9 @@ func newGraph(r *git.Repository, objects string) *graph {
 	if fs, ok := r.Storer.(*filesystem.Storage); ok && objects != "" {
 		g.dotgit, g.objDir = fs.Filesystem(), objects
 		g.index, g.release = openCommitGraph(g.dotgit, objects)
-		g.packs = openPacks(objects)
+		if mapsFiles {
+			g.packs = openPacks(objects)
+		}
 	}
 	return g
 }
@@ -266,9 +266,9 @@ func (g *graph) walk(ctx context.Context, tips []plumbing.Hash, stop map[plumbin
 // in a map; commits newer than the graph are walked by hash first.
 func (g *graph) countReachable(ctx context.Context, tip plumbing.Hash) (int, error) {
 	if g.index == nil {
-		if err := g.preloadAll(ctx); err != nil {
-			return 0, err
-		}
+		// A walk of commits only, each read from the pack by its index
+		// entry: git rev-list's own work. Reading ahead through the packs
+		// would touch every tree and blob of a real repository.
 		n := 0
 		err := g.walk(ctx, []plumbing.Hash{tip}, nil, func(plumbing.Hash, *commitInfo) error { n++; return nil })
 		return n, err
@@ -326,15 +326,6 @@ func (g *graph) countReachable(ctx context.Context, tip plumbing.Hash) (int, err
 		}
 	}
 	return n, nil
-}
-
-// preloadAll reads all packed commits ahead of a whole-history walk when
-// there is no commit-graph to walk instead.
-func (g *graph) preloadAll(ctx context.Context) error {
-	if g.dotgit != nil && (g.index == nil || g.withMessages) {
-		return g.preload(ctx, g.dotgit)
-	}
-	return nil
 }
 
 // queue is a newest-first priority queue of commits.

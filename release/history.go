@@ -184,7 +184,7 @@ func (v *Versioner) sideOf(ctx context.Context, rg *Range, o RangeOptions, from,
 	return nil
 }
 
-// commit reads a commit's message and author, from the preloaded packs when
+// commit reads a commit's message and author, kept from the walk when
 // PreloadMessages ran.
 func (r *Repo) commit(h plumbing.Hash) (Commit, []plumbing.Hash, error) {
 	if ci := r.graph.infos[h]; ci != nil && ci.full != nil {
@@ -201,13 +201,25 @@ func (r *Repo) commit(h plumbing.Hash) (Commit, []plumbing.Hash, error) {
 	return Commit{Hash: h.String(), Parents: len(ci.parents), Message: ci.full.message, Author: ci.full.author, When: ci.when}, ci.parents, nil
 }
 
-// PreloadMessages reads every packed commit with its message, on all cores,
-// ahead of documents that cover the whole history (changelog --all). Its
-// only error is ctx's: it stops, all workers with it, when ctx is cancelled.
+// PreloadMessages reads every commit reachable from HEAD with its message,
+// ahead of documents that cover the whole history (changelog --all): one
+// walk over commits only, each read from the packs through their index,
+// never a scan of every object. Its only error is ctx's or a read's.
 func (v *Versioner) PreloadMessages(ctx context.Context) error {
-	v.Repo.graph.withMessages = true
-	v.Repo.graph.preloaded = false
-	return v.Repo.graph.preloadAll(ctx)
+	g := v.Repo.graph
+	if !g.withMessages {
+		g.withMessages = true
+		for h, ci := range g.infos {
+			if ci.full == nil {
+				delete(g.infos, h) // read again, with the message
+			}
+		}
+	}
+	head, err := v.Repo.Head()
+	if err != nil {
+		return err
+	}
+	return g.walk(ctx, []plumbing.Hash{head.Commit.git()}, nil, func(plumbing.Hash, *commitInfo) error { return nil })
 }
 
 // firstParentLine keeps the commits of the line from to through first

@@ -1,7 +1,9 @@
 package release
 
 import (
+	"bytes"
 	"crypto/sha1"
+	"fmt"
 	"github.com/sustain-cli/sustain/internal/problem"
 	"io"
 	"strings"
@@ -25,7 +27,9 @@ type pathFilter struct {
 	pats  []pathPattern
 	sigs  map[plumbing.Hash]string
 	trees map[plumbing.Hash]*object.Tree
-	parts map[[2]plumbing.Hash]plumbing.Hash // (subtree, pattern id) → digest
+	// entryCache: subtrees' entries, for lookup.
+	entryCache map[plumbing.Hash][]treeEntry
+	parts      map[[2]plumbing.Hash]plumbing.Hash // (subtree, pattern id) → digest
 }
 
 type pathPattern struct {
@@ -35,7 +39,7 @@ type pathPattern struct {
 }
 
 func newPathFilter(r *Repo, globs []string) (*pathFilter, error) {
-	f := &pathFilter{repo: r, sigs: map[plumbing.Hash]string{}, trees: map[plumbing.Hash]*object.Tree{},
+	f := &pathFilter{repo: r, sigs: map[plumbing.Hash]string{}, trees: map[plumbing.Hash]*object.Tree{}, entryCache: map[plumbing.Hash][]treeEntry{},
 		parts: map[[2]plumbing.Hash]plumbing.Hash{}}
 	for _, g := range globs {
 		g = strings.Trim(strings.TrimPrefix(g, "./"), "/")
@@ -141,14 +145,14 @@ func (f *pathFilter) lookup(root plumbing.Hash, dir []string) (plumbing.Hash, bo
 		if !isTree {
 			return plumbing.ZeroHash, false, nil
 		}
-		t, err := f.tree(h, i > 0)
+		entries, err := f.entries(h, i > 0)
 		if err != nil {
 			return plumbing.ZeroHash, false, err
 		}
 		found := false
-		for _, e := range t.Entries {
-			if e.Name == name {
-				h, isTree, found = e.Hash, e.Mode == filemode.Dir, true
+		for _, e := range entries {
+			if e.name == name {
+				h, isTree, found = e.hash, e.dir, true
 				break
 			}
 		}
@@ -157,6 +161,46 @@ func (f *pathFilter) lookup(root plumbing.Hash, dir []string) (plumbing.Hash, bo
 		}
 	}
 	return h, isTree, nil
+}
+
+// treeEntry is one entry of a tree, as lookup needs it.
+type treeEntry struct {
+	name string
+	hash plumbing.Hash
+	dir  bool
+}
+
+// entries reads a tree's entries from the packs directly (go-git for loose
+// trees), parsing only names, hashes and whether each is a directory.
+// Subtrees repeat from commit to commit and are kept; root trees are nearly
+// all different and are not.
+func (f *pathFilter) entries(h plumbing.Hash, keep bool) ([]treeEntry, error) {
+	if es, ok := f.entryCache[h]; ok {
+		return es, nil
+	}
+	data, err := f.repo.graph.raw(h, plumbing.TreeObject)
+	if err != nil {
+		return nil, fmt.Errorf("read tree %s: %w", h, err)
+	}
+	var out []treeEntry
+	for len(data) > 0 {
+		sp := bytes.IndexByte(data, ' ')
+		nul := bytes.IndexByte(data, 0)
+		if sp < 0 || nul < sp || nul+21 > len(data) {
+			return nil, fmt.Errorf("tree %s is malformed", h)
+		}
+		e := treeEntry{name: string(data[sp+1 : nul]), dir: string(data[:sp]) == "40000"}
+		copy(e.hash[:], data[nul+1:nul+21])
+		out = append(out, e)
+		data = data[nul+21:]
+	}
+	if keep {
+		if len(f.entryCache) > 20000 {
+			clear(f.entryCache)
+		}
+		f.entryCache[h] = out
+	}
+	return out, nil
 }
 
 // tree reads a tree object. Subtrees repeat from commit to commit and are

@@ -1,7 +1,7 @@
 // Command genreal writes a git fast-import stream for a repository that
 // looks like a real project's, not a toy: a deep source tree of thousands
 // of files of a few KB that change in place (so packs hold deltas), a few
-// large binary files, about 30 objects per commit (1,000,000+ objects at
+// large binary files, about 35 objects per commit (1,200,000 objects at
 // the default size), side branches merged into main, release tags every
 // 1,000 main-line commits and maintenance branches (release/1.N) with
 // cherry-picks of trunk's fixes and their own patch tags.
@@ -149,6 +149,11 @@ func main() {
 		for k := 0; k < 1+rng.Intn(4); k++ {
 			ch = append(ch, edit(files[m*128+rng.Intn(128)]))
 		}
+		for k := 0; k < 2; k++ { // and a touch elsewhere: a shared interface, a test
+			if f := files[rng.Intn(len(files))]; f.path != ch[0].path {
+				ch = append(ch, edit(f))
+			}
+		}
 		if n%1500 == 0 {
 			// A large binary asset, replaced now and then.
 			ch = append(ch, change{fmt.Sprintf("assets/bin/bundle%d.dat", n%6000/1500), blob(random(6 << 20))})
@@ -167,10 +172,10 @@ func main() {
 		if strings.HasPrefix(msg, "fix:") {
 			fixes = append(fixes, fix{msg, ch})
 		}
-		if n%1000 == 0 {
+		if n%1000 == 1 && n > 1 { // n%1000 == 0 is always a merge
 			release++
 			tag := fmt.Sprintf("v1.%d.%d", release, n)
-			fmt.Fprintf(w, "tag %s\nfrom :%d\ntagger Release Bot <bot@example.test> %d +0300\ndata 12\nRelease %04d\n\n", tag, head, when, release)
+			fmt.Fprintf(w, "tag %s\nfrom :%d\ntagger Release Bot <bot@example.test> %d +0300\ndata 13\nRelease %04d\n\n", tag, head, when, release)
 			if release%5 == 0 {
 				// A maintenance branch from this release: cherry-picks of
 				// the next fixes and a patch tag on the branch.

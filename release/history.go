@@ -3,11 +3,11 @@ package release
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/sustain-cli/sustain/internal/problem"
 )
@@ -242,45 +242,31 @@ func (v *Versioner) firstParentLine(to plumbing.Hash, in []plumbing.Hash) []plum
 }
 
 // ChangedPaths lists the files that differ between the range's ends (every
-// file of To when the range starts at the root).
+// file of To when the range starts at the root), reading only the subtrees
+// whose hashes differ.
 func (v *Versioner) ChangedPaths(ctx context.Context, rg *Range) ([]string, error) {
-	toTree, err := v.tree(rg.to)
+	g := v.Repo.graph
+	to, err := g.info(rg.to)
 	if err != nil {
 		return nil, err
 	}
-	var fromTree *object.Tree
+	var fromTree plumbing.Hash
 	if !rg.from.IsZero() {
-		if fromTree, err = v.tree(rg.from); err != nil {
+		from, err := g.info(rg.from)
+		if err != nil {
 			return nil, err
 		}
+		fromTree = from.tree
 	}
-	changes, err := object.DiffTreeWithOptions(ctx, fromTree, toTree, nil)
-	if cerr := stopped(ctx); cerr != nil {
-		return nil, cerr // go-git reports cancellation with an error of its own
-	}
-	if err != nil {
+	var out []string
+	if err := g.changedFiles(ctx, fromTree, to.tree, "", &out); err != nil {
+		if cerr := stopped(ctx); cerr != nil {
+			return nil, cerr
+		}
 		return nil, fmt.Errorf("compare %s with %s: %w", rg.From, rg.To, err)
 	}
-	seen := map[string]bool{}
-	var out []string
-	for _, ch := range changes {
-		for _, name := range []string{ch.From.Name, ch.To.Name} {
-			if name != "" && !seen[name] {
-				seen[name] = true
-				out = append(out, name)
-			}
-		}
-	}
 	sort.Strings(out)
-	return out, nil
-}
-
-func (v *Versioner) tree(h plumbing.Hash) (*object.Tree, error) {
-	c, err := v.Repo.git.CommitObject(h)
-	if err != nil {
-		return nil, err
-	}
-	return c.Tree()
+	return slices.Compact(out), nil
 }
 
 // Releases lists the releases of a scope reachable from HEAD, newest first.

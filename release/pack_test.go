@@ -81,3 +81,43 @@ func TestApplyDeltaRefusesMalformed(t *testing.T) {
 		t.Errorf("valid delta: %q, %v", out, err)
 	}
 }
+
+// TestChangedPathsMatchGitDiff compares the files between two commits with
+// git diff --name-only, on a history where files are added, deleted, and a
+// file becomes a directory.
+func TestChangedPathsMatchGitDiff(t *testing.T) {
+	git := gitCLI(t)
+	f := newFixture(t)
+	f.commit("SRV-1 start", "api/a=1", "api/deep/x/y=1", "web/w=1", "top=1")
+	f.tag("v1.0.1", false)
+	f.commit("SRV-2 edit", "api/a=2", "docs/new/guide.md=1")
+	f.commit("SRV-3 delete", "web/w=", "web/v=1")
+	f.commit("SRV-4 file to dir", "top=", "top/inside=1")
+	f.commit("SRV-5 deep", "api/deep/x/y=2", "api/deep/x/z=1")
+	git(f.r.Dir, "repack", "-a", "-d", "-q")
+	v := f.versioner(settings())
+	revs := strings.Fields(git(f.r.Dir, "rev-list", "HEAD"))
+	for i := range revs {
+		for j := i + 1; j < len(revs); j++ {
+			rg, err := v.Range(ctx, RangeOptions{From: revs[j], To: revs[i]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := v.ChangedPaths(ctx, rg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := git(f.r.Dir, "diff", "--name-only", "--no-renames", revs[j], revs[i])
+			if strings.Join(got, "\n") != want {
+				t.Errorf("%s..%s: got\n%s\ngit diff:\n%s", revs[j][:7], revs[i][:7], strings.Join(got, "\n"), want)
+			}
+		}
+	}
+	rg, err := v.Range(ctx, RangeOptions{To: "v1.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := v.ChangedPaths(ctx, rg); err != nil || strings.Join(got, " ") != "api/a api/deep/x/y top web/w" {
+		t.Errorf("from the root: %v, %v", got, err)
+	}
+}

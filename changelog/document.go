@@ -242,7 +242,7 @@ func Build(p *Parser, s Settings, in Input) (*Document, error) {
 		for _, k := range ch.Keys {
 			e, ok := byKey[k]
 			if !ok {
-				e = &Entry{Key: k, Title: titleWithout(k, ch.Subject)}
+				e = &Entry{Key: k, Title: titleWithoutKeys(ch.Keys, ch.Subject)}
 				byKey[k] = e
 				keys = append(keys, k)
 			}
@@ -414,11 +414,27 @@ func titleWithout(key, subject string) string {
 		if rest, ok = strings.CutPrefix(rest, "]"); !ok {
 			return subject
 		}
-	} else if rest != "" && !strings.ContainsRune(" :-", rune(rest[0])) {
+	} else if rest != "" && !strings.ContainsRune(" :-,", rune(rest[0])) {
 		return subject // SRV-430, not SRV-43
 	}
-	if rest = strings.TrimLeft(rest, " :-"); rest == "" {
+	if rest = strings.TrimLeft(rest, " :-,"); rest == "" {
 		return subject
 	}
 	return rest
+}
+
+// titleWithoutKeys drops every key of the commit from the front of its
+// subject ("SRV-46 SRV-47 two keys", "[SRV-46][SRV-47] two keys",
+// "SRV-46, SRV-47: two keys" are all "two keys"): each entry shows its own
+// key, and the commit's other keys are entries of their own.
+func titleWithoutKeys(keys []string, subject string) string {
+	for changed := true; changed; {
+		changed = false
+		for _, k := range keys {
+			if t := titleWithout(k, subject); t != subject {
+				subject, changed = t, true
+			}
+		}
+	}
+	return subject
 }

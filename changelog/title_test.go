@@ -18,3 +18,20 @@ func TestTitleWithoutItsKey(t *testing.T) {
 		}
 	}
 }
+
+func TestTitleWithoutTheCommitsKeys(t *testing.T) {
+	keys := []string{"SRV-46", "SRV-47"}
+	for subject, want := range map[string]string{
+		"SRV-46 SRV-47 two keys":    "two keys",
+		"SRV-47 SRV-46 two keys":    "two keys",
+		"[SRV-46][SRV-47] two keys": "two keys",
+		"SRV-46, SRV-47: two keys":  "two keys",
+		"SRV-46 SRV-48 other key":   "SRV-48 other key",
+		"SRV-46 SRV-47":             "SRV-47",
+		"two keys (SRV-46, SRV-47)": "two keys (SRV-46, SRV-47)",
+	} {
+		if got := titleWithoutKeys(keys, subject); got != want {
+			t.Errorf("titleWithoutKeys(%q) = %q, want %q", subject, got, want)
+		}
+	}
+}

@@ -66,9 +66,6 @@ func (v *Versioner) count(ctx context.Context, s *scope, h plumbing.Hash) (int, 
 	if s.filter == nil {
 		return v.Repo.graph.countReachable(ctx, h)
 	}
-	if err := v.Repo.graph.preloadAll(ctx); err != nil {
-		return 0, err
-	}
 	n := 0
 	err := v.Repo.graph.walk(ctx, []plumbing.Hash{h}, nil, func(c plumbing.Hash, ci *commitInfo) error {
 		if s.filter != nil {

@@ -59,9 +59,8 @@ type graph struct {
 	infos   map[plumbing.Hash]*commitInfo
 	dotgit  billy.Filesystem // nil for storage that is not a .git directory
 	objDir  string           // the objects directory on disk; "" when dotgit is nil
-	// preloaded: the packs' commits were read ahead of a whole-history walk.
-	preloaded bool
-	// withMessages: preloading keeps messages and authors too.
+	packs   *packs           // the pack files, read without go-git's index
+	// withMessages: commits read keep their messages and authors too.
 	withMessages bool
 }
 
@@ -70,6 +69,9 @@ func newGraph(r *git.Repository, objects string) *graph {
 	if fs, ok := r.Storer.(*filesystem.Storage); ok && objects != "" {
 		g.dotgit, g.objDir = fs.Filesystem(), objects
 		g.index, g.release = openCommitGraph(g.dotgit, objects)
+		if mapsFiles {
+			g.packs = openPacks(objects)
+		}
 	}
 	return g
 }
@@ -115,25 +117,65 @@ func (g *graph) info(h plumbing.Hash) (*commitInfo, error) {
 		}
 	}
 	if ci == nil {
-		obj, err := g.objects.EncodedObject(plumbing.CommitObject, h)
+		data, err := g.raw(h, plumbing.CommitObject)
 		if err != nil {
 			return nil, err
 		}
-		rd, err := obj.Reader()
-		if err != nil {
-			return nil, err
-		}
-		data, err := io.ReadAll(rd)
-		_ = rd.Close()
-		if err != nil {
-			return nil, err
-		}
-		if ci, err = parseCommitHeader(data, false); err != nil {
+		if ci, err = parseCommitHeader(data, g.withMessages); err != nil {
 			return nil, fmt.Errorf("commit %s: %w", h, err)
 		}
 	}
 	g.infos[h] = ci
 	return ci, nil
+}
+
+// raw is an object's content, of type want (AnyObject: any): from the packs
+// directly, else (loose objects) through go-git. The bytes are valid until
+// the next read.
+func (g *graph) raw(h plumbing.Hash, want plumbing.ObjectType) ([]byte, error) {
+	if g.packs != nil {
+		typ, data, err := g.packs.read(h)
+		if err == nil {
+			if want != plumbing.AnyObject && typ != want {
+				return nil, plumbing.ErrObjectNotFound
+			}
+			return data, nil
+		}
+		if !errors.Is(err, errNotPacked) {
+			return nil, fmt.Errorf("read %s: %w", h, err)
+		}
+	}
+	obj, err := g.objects.EncodedObject(want, h)
+	if err != nil {
+		return nil, err
+	}
+	rd, err := obj.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	return io.ReadAll(rd)
+}
+
+// rawType is raw for any type, with the type.
+func (g *graph) rawType(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	if g.packs != nil {
+		typ, data, err := g.packs.read(h)
+		if err == nil || !errors.Is(err, errNotPacked) {
+			return typ, data, err
+		}
+	}
+	obj, err := g.objects.EncodedObject(plumbing.AnyObject, h)
+	if err != nil {
+		return plumbing.InvalidObject, nil, err
+	}
+	rd, err := obj.Reader()
+	if err != nil {
+		return plumbing.InvalidObject, nil, err
+	}
+	defer rd.Close()
+	data, err := io.ReadAll(rd)
+	return obj.Type(), data, err
 }
 
 // parseCommitHeader reads tree, parents and committer time, and stops at
@@ -224,9 +266,9 @@ func (g *graph) walk(ctx context.Context, tips []plumbing.Hash, stop map[plumbin
 // in a map; commits newer than the graph are walked by hash first.
 func (g *graph) countReachable(ctx context.Context, tip plumbing.Hash) (int, error) {
 	if g.index == nil {
-		if err := g.preloadAll(ctx); err != nil {
-			return 0, err
-		}
+		// A walk of commits only, each read from the pack by its index
+		// entry: git rev-list's own work. Reading ahead through the packs
+		// would touch every tree and blob of a real repository.
 		n := 0
 		err := g.walk(ctx, []plumbing.Hash{tip}, nil, func(plumbing.Hash, *commitInfo) error { n++; return nil })
 		return n, err
@@ -284,15 +326,6 @@ func (g *graph) countReachable(ctx context.Context, tip plumbing.Hash) (int, err
 		}
 	}
 	return n, nil
-}
-
-// preloadAll reads all packed commits ahead of a whole-history walk when
-// there is no commit-graph to walk instead.
-func (g *graph) preloadAll(ctx context.Context) error {
-	if g.dotgit != nil && (g.index == nil || g.withMessages) {
-		return g.preload(ctx, g.dotgit)
-	}
-	return nil
 }
 
 // queue is a newest-first priority queue of commits.

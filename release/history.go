@@ -3,11 +3,11 @@ package release
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/sustain-cli/sustain/internal/problem"
 )
@@ -184,27 +184,42 @@ func (v *Versioner) sideOf(ctx context.Context, rg *Range, o RangeOptions, from,
 	return nil
 }
 
-// commit reads a commit's message and author, from the preloaded packs when
+// commit reads a commit's message and author, kept from the walk when
 // PreloadMessages ran.
 func (r *Repo) commit(h plumbing.Hash) (Commit, []plumbing.Hash, error) {
 	if ci := r.graph.infos[h]; ci != nil && ci.full != nil {
 		return Commit{Hash: h.String(), Parents: len(ci.parents), Message: ci.full.message, Author: ci.full.author, When: ci.when}, ci.parents, nil
 	}
-	c, err := r.git.CommitObject(h)
+	data, err := r.graph.raw(h, plumbing.CommitObject)
 	if err != nil {
 		return Commit{}, nil, fmt.Errorf("read commit %s: %w", h, err)
 	}
-	return Commit{Hash: h.String(), Parents: len(c.ParentHashes), Message: c.Message, Author: c.Author.Name, When: c.Committer.When},
-		c.ParentHashes, nil
+	ci, err := parseCommitHeader(data, true)
+	if err != nil {
+		return Commit{}, nil, fmt.Errorf("read commit %s: %w", h, err)
+	}
+	return Commit{Hash: h.String(), Parents: len(ci.parents), Message: ci.full.message, Author: ci.full.author, When: ci.when}, ci.parents, nil
 }
 
-// PreloadMessages reads every packed commit with its message, on all cores,
-// ahead of documents that cover the whole history (changelog --all). Its
-// only error is ctx's: it stops, all workers with it, when ctx is cancelled.
+// PreloadMessages reads every commit reachable from HEAD with its message,
+// ahead of documents that cover the whole history (changelog --all): one
+// walk over commits only, each read from the packs through their index,
+// never a scan of every object. Its only error is ctx's or a read's.
 func (v *Versioner) PreloadMessages(ctx context.Context) error {
-	v.Repo.graph.withMessages = true
-	v.Repo.graph.preloaded = false
-	return v.Repo.graph.preloadAll(ctx)
+	g := v.Repo.graph
+	if !g.withMessages {
+		g.withMessages = true
+		for h, ci := range g.infos {
+			if ci.full == nil {
+				delete(g.infos, h) // read again, with the message
+			}
+		}
+	}
+	head, err := v.Repo.Head()
+	if err != nil {
+		return err
+	}
+	return g.walk(ctx, []plumbing.Hash{head.Commit.git()}, nil, func(plumbing.Hash, *commitInfo) error { return nil })
 }
 
 // firstParentLine keeps the commits of the line from to through first
@@ -227,45 +242,31 @@ func (v *Versioner) firstParentLine(to plumbing.Hash, in []plumbing.Hash) []plum
 }
 
 // ChangedPaths lists the files that differ between the range's ends (every
-// file of To when the range starts at the root).
+// file of To when the range starts at the root), reading only the subtrees
+// whose hashes differ.
 func (v *Versioner) ChangedPaths(ctx context.Context, rg *Range) ([]string, error) {
-	toTree, err := v.tree(rg.to)
+	g := v.Repo.graph
+	to, err := g.info(rg.to)
 	if err != nil {
 		return nil, err
 	}
-	var fromTree *object.Tree
+	var fromTree plumbing.Hash
 	if !rg.from.IsZero() {
-		if fromTree, err = v.tree(rg.from); err != nil {
+		from, err := g.info(rg.from)
+		if err != nil {
 			return nil, err
 		}
+		fromTree = from.tree
 	}
-	changes, err := object.DiffTreeWithOptions(ctx, fromTree, toTree, nil)
-	if cerr := stopped(ctx); cerr != nil {
-		return nil, cerr // go-git reports cancellation with an error of its own
-	}
-	if err != nil {
+	var out []string
+	if err := g.changedFiles(ctx, fromTree, to.tree, "", &out); err != nil {
+		if cerr := stopped(ctx); cerr != nil {
+			return nil, cerr
+		}
 		return nil, fmt.Errorf("compare %s with %s: %w", rg.From, rg.To, err)
 	}
-	seen := map[string]bool{}
-	var out []string
-	for _, ch := range changes {
-		for _, name := range []string{ch.From.Name, ch.To.Name} {
-			if name != "" && !seen[name] {
-				seen[name] = true
-				out = append(out, name)
-			}
-		}
-	}
 	sort.Strings(out)
-	return out, nil
-}
-
-func (v *Versioner) tree(h plumbing.Hash) (*object.Tree, error) {
-	c, err := v.Repo.git.CommitObject(h)
-	if err != nil {
-		return nil, err
-	}
-	return c.Tree()
+	return slices.Compact(out), nil
 }
 
 // Releases lists the releases of a scope reachable from HEAD, newest first.

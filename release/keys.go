@@ -1,6 +1,7 @@
 package release
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -71,4 +72,26 @@ func KeyNumber(key string) (uint64, bool) {
 	}
 	n, err := strconv.ParseUint(s, 10, 64)
 	return n, err == nil
+}
+
+// ListMax is how many items a list in a message or a table cell shows.
+const ListMax = 10
+
+// CutList joins items with ", ", cut after ListMax with "… and N more
+// (--json for all)": a long history must not make a message thousands of
+// keys long.
+func CutList(items []string) string {
+	if len(items) <= ListMax {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:ListMax], ", ") + " " + fmt.Sprintf("… and %s more (--json for all)", thousands(len(items)-ListMax))
+}
+
+// thousands writes 7177 as 7,177.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -2,6 +2,7 @@ package release
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -111,5 +112,24 @@ func TestPrereleases(t *testing.T) {
 	}
 	if rg, err := v.Range(ctx, RangeOptions{To: "v2.0.0-rc.1"}); err != nil || rg.Current == nil || rg.Current.Tag != "v2.0.0-rc.1" {
 		t.Errorf("range at the rc: %v, %v", rg, err)
+	}
+}
+
+// TestLongKeyListsAreCut: release next on a history with many keys names
+// ten of them and the count of the rest, not thousands in one line.
+func TestLongKeyListsAreCut(t *testing.T) {
+	f := newFixture(t)
+	f.commit("SRV-1 start", "api/a=1")
+	f.tag("v1.0.1", false)
+	for i := 2; i <= 40; i++ {
+		f.commit(fmt.Sprintf("SRV-%d change", i), fmt.Sprintf("api/a=%d", i))
+	}
+	_, err := f.versioner(settings()).Next(ctx, NextOptions{})
+	problemtest.Want(t, err, problem.Refused, "mention 39 SRV issues: SRV-2, SRV-3,", "SRV-11 … and 29 more (--json for all)")
+	if strings.Contains(err.Error(), "SRV-12") {
+		t.Errorf("the message lists more than ten keys: %v", err)
+	}
+	if got := CutList(make([]string, 7187)); !strings.HasSuffix(got, "… and 7,177 more (--json for all)") {
+		t.Errorf("CutList of 7187 ends %q", got[len(got)-40:])
 	}
 }

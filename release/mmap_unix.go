@@ -7,6 +7,9 @@ import (
 	"syscall"
 )
 
+// mapsFiles: pack files are mapped, and only the pages read are loaded.
+const mapsFiles = true
+
 // mapFile maps a file read-only; the commit-graph is read at random places,
 // and mapping it costs nothing up front, unlike reading megabytes.
 func mapFile(path string) ([]byte, func() error, error) {

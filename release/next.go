@@ -221,7 +221,7 @@ func (v *Versioner) chooseIssue(n *Next, o NextOptions, keys *KeyFinder, head He
 	case len(n.Keys) > 1:
 		return problem.New(problem.Refused, fmt.Sprintf("name the release issue with --issue %s, or take the highest with --pick highest", n.Keys[len(n.Keys)-1]),
 			"the commits %s mention %d %s issues: %s; which one is the release made under?",
-			since, len(n.Keys), project, strings.Join(n.Keys, ", "))
+			since, len(n.Keys), project, CutList(n.Keys))
 	}
 	where := "the branch name"
 	if head.Detached {

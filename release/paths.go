@@ -1,7 +1,10 @@
 package release
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha1"
+	"fmt"
 	"github.com/sustain-cli/sustain/internal/problem"
 	"io"
 	"strings"
@@ -25,7 +28,9 @@ type pathFilter struct {
 	pats  []pathPattern
 	sigs  map[plumbing.Hash]string
 	trees map[plumbing.Hash]*object.Tree
-	parts map[[2]plumbing.Hash]plumbing.Hash // (subtree, pattern id) → digest
+	// entryCache: subtrees' entries, for lookup.
+	entryCache map[plumbing.Hash][]treeEntry
+	parts      map[[2]plumbing.Hash]plumbing.Hash // (subtree, pattern id) → digest
 }
 
 type pathPattern struct {
@@ -35,7 +40,7 @@ type pathPattern struct {
 }
 
 func newPathFilter(r *Repo, globs []string) (*pathFilter, error) {
-	f := &pathFilter{repo: r, sigs: map[plumbing.Hash]string{}, trees: map[plumbing.Hash]*object.Tree{},
+	f := &pathFilter{repo: r, sigs: map[plumbing.Hash]string{}, trees: map[plumbing.Hash]*object.Tree{}, entryCache: map[plumbing.Hash][]treeEntry{},
 		parts: map[[2]plumbing.Hash]plumbing.Hash{}}
 	for _, g := range globs {
 		g = strings.Trim(strings.TrimPrefix(g, "./"), "/")
@@ -141,14 +146,14 @@ func (f *pathFilter) lookup(root plumbing.Hash, dir []string) (plumbing.Hash, bo
 		if !isTree {
 			return plumbing.ZeroHash, false, nil
 		}
-		t, err := f.tree(h, i > 0)
+		entries, err := f.entries(h, i > 0)
 		if err != nil {
 			return plumbing.ZeroHash, false, err
 		}
 		found := false
-		for _, e := range t.Entries {
-			if e.Name == name {
-				h, isTree, found = e.Hash, e.Mode == filemode.Dir, true
+		for _, e := range entries {
+			if e.name == name {
+				h, isTree, found = e.hash, e.dir, true
 				break
 			}
 		}
@@ -157,6 +162,34 @@ func (f *pathFilter) lookup(root plumbing.Hash, dir []string) (plumbing.Hash, bo
 		}
 	}
 	return h, isTree, nil
+}
+
+// treeEntry is one entry of a tree, as lookup needs it.
+type treeEntry struct {
+	name string
+	hash plumbing.Hash
+	dir  bool
+}
+
+// entries reads a tree's entries from the packs directly (go-git for loose
+// trees), parsing only names, hashes and whether each is a directory.
+// Subtrees repeat from commit to commit and are kept; root trees are nearly
+// all different and are not.
+func (f *pathFilter) entries(h plumbing.Hash, keep bool) ([]treeEntry, error) {
+	if es, ok := f.entryCache[h]; ok {
+		return es, nil
+	}
+	out, err := f.repo.graph.treeEntries(h)
+	if err != nil {
+		return nil, err
+	}
+	if keep {
+		if len(f.entryCache) > 20000 {
+			clear(f.entryCache)
+		}
+		f.entryCache[h] = out
+	}
+	return out, nil
 }
 
 // tree reads a tree object. Subtrees repeat from commit to commit and are
@@ -215,4 +248,94 @@ func (f *pathFilter) digest(subtree plumbing.Hash, p pathPattern) (plumbing.Hash
 	}
 	f.parts[key] = d
 	return d, nil
+}
+
+// treeEntries reads a tree's entries from the packs directly (go-git for
+// loose trees): names, hashes and whether each is a directory.
+func (g *graph) treeEntries(h plumbing.Hash) ([]treeEntry, error) {
+	data, err := g.raw(h, plumbing.TreeObject)
+	if err != nil {
+		return nil, fmt.Errorf("read tree %s: %w", h, err)
+	}
+	var out []treeEntry
+	for len(data) > 0 {
+		sp := bytes.IndexByte(data, ' ')
+		nul := bytes.IndexByte(data, 0)
+		if sp < 0 || nul < sp || nul+21 > len(data) {
+			return nil, fmt.Errorf("tree %s is malformed", h)
+		}
+		e := treeEntry{name: string(data[sp+1 : nul]), dir: string(data[:sp]) == "40000"}
+		copy(e.hash[:], data[nul+1:nul+21])
+		out = append(out, e)
+		data = data[nul+21:]
+	}
+	return out, nil
+}
+
+// changedFiles appends the paths of the files that differ between trees a
+// and b (either may be zero: absent), descending only into subtrees whose
+// hashes differ, as git diff-tree -r does.
+func (g *graph) changedFiles(ctx context.Context, a, b plumbing.Hash, prefix string, out *[]string) error {
+	if a == b {
+		return nil
+	}
+	if err := stopped(ctx); err != nil {
+		return err
+	}
+	var ea, eb []treeEntry
+	var err error
+	if !a.IsZero() {
+		if ea, err = g.treeEntries(a); err != nil {
+			return err
+		}
+	}
+	if !b.IsZero() {
+		if eb, err = g.treeEntries(b); err != nil {
+			return err
+		}
+	}
+	byName := make(map[string]treeEntry, len(ea))
+	for _, e := range ea {
+		byName[e.name] = e
+	}
+	side := func(e treeEntry, other plumbing.Hash, fromA bool) error {
+		path := prefix + e.name
+		if !e.dir {
+			*out = append(*out, path)
+			return nil
+		}
+		if fromA {
+			return g.changedFiles(ctx, e.hash, other, path+"/", out)
+		}
+		return g.changedFiles(ctx, other, e.hash, path+"/", out)
+	}
+	for _, e := range eb {
+		old, ok := byName[e.name]
+		delete(byName, e.name)
+		switch {
+		case !ok:
+			if err := side(e, plumbing.ZeroHash, false); err != nil {
+				return err
+			}
+		case old.hash == e.hash && old.dir == e.dir:
+		case old.dir && e.dir:
+			if err := g.changedFiles(ctx, old.hash, e.hash, prefix+e.name+"/", out); err != nil {
+				return err
+			}
+		default: // a file changed, or a file became a directory or back
+			for _, x := range []treeEntry{old, e} {
+				if err := side(x, plumbing.ZeroHash, x == old); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, e := range ea {
+		if _, ok := byName[e.name]; ok {
+			if err := side(e, plumbing.ZeroHash, true); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

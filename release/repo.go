@@ -1,6 +1,7 @@
 package release
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -210,6 +211,9 @@ func (r *Repo) Close() error {
 	if r.graph.release != nil {
 		_ = r.graph.release()
 	}
+	if r.graph.packs != nil {
+		r.graph.packs.close()
+	}
 	if st, ok := r.git.Storer.(*filesystem.Storage); ok {
 		return st.Close()
 	}
@@ -360,11 +364,15 @@ func (r *Repo) objectKind(rev string) plumbing.ObjectType {
 
 // commitMessage reads a commit's full message.
 func (r *Repo) commitMessage(h plumbing.Hash) (string, error) {
-	c, err := r.git.CommitObject(h)
+	if ci := r.graph.infos[h]; ci != nil && ci.full != nil {
+		return ci.full.message, nil
+	}
+	data, err := r.graph.raw(h, plumbing.CommitObject)
 	if err != nil {
 		return "", err
 	}
-	return c.Message, nil
+	_, msg, _ := bytes.Cut(data, []byte("\n\n"))
+	return string(msg), nil
 }
 
 func plural(n int, one, many string) string {

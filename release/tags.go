@@ -1,6 +1,7 @@
 package release
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -96,17 +97,9 @@ func (r *Repo) tags() ([]refTag, error) {
 	}
 	var out []refTag
 	err = iter.ForEach(func(ref *plumbing.Reference) error {
-		h := ref.Hash()
-		// Annotated tags point at a tag object; follow it to the commit.
-		for i := 0; i < 10; i++ {
-			t, err := r.git.TagObject(h)
-			if err != nil {
-				break
-			}
-			if t.TargetType != plumbing.CommitObject && t.TargetType != plumbing.TagObject {
-				return nil
-			}
-			h = t.Target
+		h, ok := r.peel(ref.Hash())
+		if !ok {
+			return nil
 		}
 		if _, err := r.graph.info(h); err != nil {
 			return nil
@@ -115,6 +108,31 @@ func (r *Repo) tags() ([]refTag, error) {
 		return nil
 	})
 	return out, err
+}
+
+// peel follows annotated tags (tag objects, read from the packs directly)
+// to what they name; false when that is not a commit.
+func (r *Repo) peel(h plumbing.Hash) (plumbing.Hash, bool) {
+	for i := 0; i < 10; i++ {
+		typ, data, err := r.graph.rawType(h)
+		if err != nil {
+			return h, false
+		}
+		switch typ {
+		case plumbing.CommitObject:
+			return h, true
+		case plumbing.TagObject:
+			line, _, _ := bytes.Cut(data, []byte("\n"))
+			target, ok := bytes.CutPrefix(line, []byte("object "))
+			if !ok || !plumbing.IsHash(string(target)) {
+				return h, false
+			}
+			h = plumbing.NewHash(string(target))
+		default:
+			return h, false
+		}
+	}
+	return h, false
 }
 
 // tagExists reports whether a tag of that name exists.

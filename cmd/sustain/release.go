@@ -290,7 +290,7 @@ func (v nextView) Table() output.Table {
 	}
 	t.Rows = append(t.Rows, []string{"CURRENT", cur}, []string{"COMMITS", strconv.Itoa(v.Commits)})
 	if len(v.Keys) > 0 {
-		t.Rows = append(t.Rows, []string{"KEYS", strings.Join(v.Keys, ", ")})
+		t.Rows = append(t.Rows, []string{"KEYS", release.CutList(v.Keys)})
 	}
 	return t
 }
@@ -415,7 +415,7 @@ func (v tagView) Table() output.Table {
 	if f := v.FixVersion; f != nil {
 		row := fmt.Sprintf("%s in %s on %d issue(s)", f.Version, f.Project, len(f.Issues))
 		if len(f.Unknown) > 0 {
-			row += fmt.Sprintf("; not in Jira: %s", strings.Join(f.Unknown, ", "))
+			row += fmt.Sprintf("; not in Jira: %s", release.CutList(f.Unknown))
 		}
 		t.Rows = append(t.Rows, []string{"JIRA FIX VERSION", row})
 	}

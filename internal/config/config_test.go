@@ -161,6 +161,9 @@ func TestExamplesLoad(t *testing.T) {
 			if sup.AutocloseBusinessDays != 8 || !sup.ConfirmRequiresResponsiblePerson || !sup.PriorityRequiresContract {
 				t.Errorf("%s: regulation A wants 8 days and responsible persons (A12), contracts (A4): %+v", f, sup)
 			}
+			if cfg.Changelog.RestartRequired || cfg.Changelog.MaintenanceWindow {
+				t.Errorf("%s: regulation A is a hosted platform: no container restart or maintenance window text", f)
+			}
 		}
 	}
 }

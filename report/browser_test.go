@@ -106,7 +106,7 @@ func browse(t *testing.T, bin, page string, heightPx int, tr *trap) (shot image.
 		"--disable-default-apps", "--metrics-recording-only", "--mute-audio", "--hide-scrollbars",
 		"--user-data-dir=" + filepath.Join(dir, "profile"),
 		"--proxy-server=http://" + tr.ln.Addr().String(), "--proxy-bypass-list=<-loopback>",
-		"--force-device-scale-factor=1", "--virtual-time-budget=2000"}
+		"--force-device-scale-factor=1"}
 	run := func(extra ...string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()

@@ -78,8 +78,11 @@ func (c *chart) render(format string, width, height int, title, subtitle string)
 	}
 	for i := range opt.SeriesList {
 		opt.SeriesList[i].Name = names[i]
-		// Figures on the bars: the chart reads in black and white.
-		opt.SeriesList[i].Label.Show = charts.Ptr(len(c.Labels) <= 14)
+		// Figures on single bars: the chart reads in black and white. On
+		// stacked bars they would straddle the segments' edges; those
+		// segments differ in darkness instead, and the tables carry the
+		// figures.
+		opt.SeriesList[i].Label.Show = charts.Ptr(!c.Stacked && len(c.Labels) <= 14)
 		opt.SeriesList[i].Label.ValueFormatter = func(v float64) string {
 			if v == 0 {
 				return ""
@@ -89,8 +92,10 @@ func (c *chart) render(format string, width, height int, title, subtitle string)
 	}
 	opt.Legend = charts.LegendOption{SeriesNames: names, Offset: charts.OffsetRight}
 	if title != "" {
-		opt.Title = charts.TitleOption{Text: title, Subtext: subtitle, FontStyle: charts.NewFontStyleWithSize(16)}
-		opt.Padding.Top = 20
+		// Alone, the chart says what it is and when; the legend goes under
+		// the bars, away from the title.
+		opt.Title = charts.TitleOption{Text: title + "\n" + subtitle, FontStyle: charts.NewFontStyleWithSize(15), Offset: charts.OffsetCenter}
+		opt.Legend.Offset = charts.OffsetCenter.WithTop("bottom")
 	}
 	if len(names) < 2 {
 		opt.Legend.Show = charts.Ptr(false)
@@ -141,7 +146,7 @@ func Chart(r Report, format, lang string, loc *time.Location) ([]byte, error) {
 					break
 				}
 			}
-			return c.render(format, 800, 420, d.Title+" — "+c.Title, sub)
+			return c.render(format, 800, 440, d.Title, c.Title+", "+sub)
 		}
 	}
 	return nil, fmt.Errorf("the report has no chart")

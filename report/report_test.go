@@ -225,6 +225,16 @@ func TestChartSVG(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			png, err := report.Chart(r, "png", lang, msk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
+				t.Errorf("%s %s: --format png is no PNG", name, lang)
+			}
+			if dir := os.Getenv("REPORT_SHOTS"); dir != "" {
+				_ = os.WriteFile(filepath.Join(dir, "chart-"+name+"."+lang+".png"), png, 0o644)
+			}
 			dec := xml.NewDecoder(bytes.NewReader(svg))
 			var text strings.Builder
 			for {

@@ -14,6 +14,9 @@ type chart struct {
 	Labels  []string
 	Series  []series
 	Stacked bool
+	// NoLegend leaves the legend to the page (HTML draws it in its own
+	// font: the browser's text is wider than the chart measured).
+	NoLegend bool
 }
 
 type series struct {
@@ -24,11 +27,13 @@ type series struct {
 // palette is colour-blind safe (Okabe–Ito blue, vermillion, yellow, sky
 // blue) with falling darkness, so the series stay apart in black-and-white
 // print: dark, middle, light.
+var paletteHex = []string{"0072B2", "D55E00", "F0E442", "56B4E9"}
+
 var palette = []charts.Color{
-	charts.ColorFromHex("0072B2"),
-	charts.ColorFromHex("D55E00"),
-	charts.ColorFromHex("F0E442"),
-	charts.ColorFromHex("56B4E9"),
+	charts.ColorFromHex(paletteHex[0]),
+	charts.ColorFromHex(paletteHex[1]),
+	charts.ColorFromHex(paletteHex[2]),
+	charts.ColorFromHex(paletteHex[3]),
 }
 
 var theme = charts.MakeTheme(charts.ThemeOption{
@@ -97,7 +102,7 @@ func (c *chart) render(format string, width, height int, title, subtitle string)
 		opt.Title = charts.TitleOption{Text: title + "\n" + subtitle, FontStyle: charts.NewFontStyleWithSize(15), Offset: charts.OffsetCenter}
 		opt.Legend.Offset = charts.OffsetCenter.WithTop("bottom")
 	}
-	if len(names) < 2 {
+	if len(names) < 2 || c.NoLegend {
 		opt.Legend.Show = charts.Ptr(false)
 	}
 	out := charts.ChartOutputSVG

@@ -48,7 +48,11 @@ type trap struct {
 	conns atomic.Int32
 	mu    sync.Mutex
 	seen  []string
+	wg    sync.WaitGroup
 }
+
+// settle waits for the connections of a browser that has exited.
+func (tr *trap) settle() { tr.wg.Wait() }
 
 func newTrap(t *testing.T) *trap {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -62,11 +66,15 @@ func newTrap(t *testing.T) *trap {
 			if err != nil {
 				return
 			}
+			tr.wg.Add(1)
 			go func() {
+				defer tr.wg.Done()
 				defer c.Close()
-				c.SetReadDeadline(time.Now().Add(2 * time.Second))
+				c.SetReadDeadline(time.Now().Add(30 * time.Second))
 				line, _ := bufio.NewReader(c).ReadString('\n')
-				if browserOwn(line) {
+				// A socket opened ahead of need and closed unused (the
+				// browser preconnects to its proxy) is no request.
+				if strings.TrimSpace(line) == "" || browserOwn(line) {
 					return
 				}
 				tr.conns.Add(1)
@@ -211,7 +219,7 @@ func TestHTMLInChromium(t *testing.T) {
 				}
 				before := tr.conns.Load()
 				shot, pdf := browse(t, bin, page, 2400, tr)
-				time.Sleep(100 * time.Millisecond) // the trap's last reads
+				tr.settle()
 				if n := tr.conns.Load() - before; n != 0 {
 					tr.mu.Lock()
 					t.Errorf("the page attempted %d network connection(s): %q", n, tr.seen)
@@ -262,7 +270,7 @@ func TestChromiumCatchesFetches(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot, _ := browse(t, bin, page, 600, tr)
-	time.Sleep(100 * time.Millisecond)
+	tr.settle()
 	if tr.conns.Load() == 0 {
 		t.Error("a page fetching an image went unnoticed")
 	}

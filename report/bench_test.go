@@ -47,3 +47,15 @@ func BenchmarkQueue(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkListing is the store's share of the SLA report: the one listing
+// it makes, alone.
+func BenchmarkListing(b *testing.B) {
+	e := benchEnv(b)
+	since := time.Date(2025, 1, 1, 0, 0, 0, 0, e.Calendar.Location())
+	for b.Loop() {
+		if _, err := e.Store.Requests(ctx, ticket.Filter{Since: since}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

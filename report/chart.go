@@ -14,6 +14,9 @@ type chart struct {
 	Labels  []string
 	Series  []series
 	Stacked bool
+	// NoLegend leaves the legend to the page (HTML draws it in its own
+	// font: the browser's text is wider than the chart measured).
+	NoLegend bool
 }
 
 type series struct {
@@ -24,11 +27,13 @@ type series struct {
 // palette is colour-blind safe (Okabe–Ito blue, vermillion, yellow, sky
 // blue) with falling darkness, so the series stay apart in black-and-white
 // print: dark, middle, light.
+var paletteHex = []string{"0072B2", "D55E00", "F0E442", "56B4E9"}
+
 var palette = []charts.Color{
-	charts.ColorFromHex("0072B2"),
-	charts.ColorFromHex("D55E00"),
-	charts.ColorFromHex("F0E442"),
-	charts.ColorFromHex("56B4E9"),
+	charts.ColorFromHex(paletteHex[0]),
+	charts.ColorFromHex(paletteHex[1]),
+	charts.ColorFromHex(paletteHex[2]),
+	charts.ColorFromHex(paletteHex[3]),
 }
 
 var theme = charts.MakeTheme(charts.ThemeOption{
@@ -78,8 +83,11 @@ func (c *chart) render(format string, width, height int, title, subtitle string)
 	}
 	for i := range opt.SeriesList {
 		opt.SeriesList[i].Name = names[i]
-		// Figures on the bars: the chart reads in black and white.
-		opt.SeriesList[i].Label.Show = charts.Ptr(len(c.Labels) <= 14)
+		// Figures on single bars: the chart reads in black and white. On
+		// stacked bars they would straddle the segments' edges; those
+		// segments differ in darkness instead, and the tables carry the
+		// figures.
+		opt.SeriesList[i].Label.Show = charts.Ptr(!c.Stacked && len(c.Labels) <= 14)
 		opt.SeriesList[i].Label.ValueFormatter = func(v float64) string {
 			if v == 0 {
 				return ""
@@ -89,10 +97,12 @@ func (c *chart) render(format string, width, height int, title, subtitle string)
 	}
 	opt.Legend = charts.LegendOption{SeriesNames: names, Offset: charts.OffsetRight}
 	if title != "" {
-		opt.Title = charts.TitleOption{Text: title, Subtext: subtitle, FontStyle: charts.NewFontStyleWithSize(16)}
-		opt.Padding.Top = 20
+		// Alone, the chart says what it is and when; the legend goes under
+		// the bars, away from the title.
+		opt.Title = charts.TitleOption{Text: title + "\n" + subtitle, FontStyle: charts.NewFontStyleWithSize(15), Offset: charts.OffsetCenter}
+		opt.Legend.Offset = charts.OffsetCenter.WithTop("bottom")
 	}
-	if len(names) < 2 {
+	if len(names) < 2 || c.NoLegend {
 		opt.Legend.Show = charts.Ptr(false)
 	}
 	out := charts.ChartOutputSVG
@@ -141,7 +151,7 @@ func Chart(r Report, format, lang string, loc *time.Location) ([]byte, error) {
 					break
 				}
 			}
-			return c.render(format, 800, 420, d.Title+" — "+c.Title, sub)
+			return c.render(format, 800, 440, d.Title, c.Title+", "+sub)
 		}
 	}
 	return nil, fmt.Errorf("the report has no chart")

@@ -159,12 +159,8 @@ func Customer(ctx context.Context, e *Env, o CustomerOptions) (*CustomerReport, 
 		if openedIn {
 			rep.Opened++
 			rep.Reaction.add(sla.Reaction)
-			day := e.dateOf(r.CreatedAt)
-			for i := range rep.Weeks {
-				if !day.Before(rep.Weeks[i].Start) && !rep.Weeks[i].End.Before(day) {
-					rep.Weeks[i].add(sla.Reaction)
-					break
-				}
+			if i := periodOf(rep.Weeks, e.dateOf(r.CreatedAt)); i >= 0 {
+				rep.Weeks[i].add(sla.Reaction)
 			}
 			if r.AnsweredAt != nil && r.AnsweredAt.Before(end) {
 				answers.add(e.Calendar.WorkingTime(r.CreatedAt, *r.AnsweredAt))

@@ -16,9 +16,11 @@ func HTML(r Report, lang string, loc *time.Location) ([]byte, error) {
 	if w.ru {
 		d.Lang = "ru"
 	}
+	type legendItem struct{ Name, Colour string }
 	type htmlSection struct {
 		section
-		SVG template.HTML
+		SVG    template.HTML
+		Legend []legendItem
 	}
 	page := struct {
 		*doc
@@ -27,7 +29,14 @@ func HTML(r Report, lang string, loc *time.Location) ([]byte, error) {
 	for _, s := range d.Sections {
 		hs := htmlSection{section: s}
 		if s.Chart != nil {
-			svg, err := s.Chart.render("svg", ChartWidth, ChartHeight, "", "")
+			c := *s.Chart
+			c.NoLegend = true
+			if len(c.Series) > 1 {
+				for i, se := range c.Series {
+					hs.Legend = append(hs.Legend, legendItem{se.Name, "#" + paletteHex[i%len(paletteHex)]})
+				}
+			}
+			svg, err := c.render("svg", ChartWidth, ChartHeight, "", "")
 			if err != nil {
 				return nil, err
 			}
@@ -73,6 +82,11 @@ table.kv { width: auto; min-width: 70mm; }
 table.kv td:first-child { padding-left: 0; }
 .chart { margin: 2mm 0; }
 .chart svg { width: 100%; height: auto; display: block; }
+ul.legend { list-style: none; margin: 3mm 0 0; padding: 0; display: flex; gap: 6mm; font-size: 9.5pt; }
+ul.legend li { display: flex; align-items: center; gap: 1.5mm; }
+.swatch { display: inline-block; width: 5mm; height: 3.5mm; border: 0.4pt solid #333;
+          -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+.chart svg, .chart { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 p.note { font-size: 9pt; color: #333; margin: 1mm 0; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
@@ -90,6 +104,7 @@ tr { break-inside: avoid; }
 {{if .KV}}<table class="kv"><tbody>{{range .KV}}
 <tr><td>{{index . 0}}</td><td class="n">{{index . 1}}</td></tr>{{end}}
 </tbody></table>
+{{end}}{{if .Legend}}<ul class="legend">{{range .Legend}}<li><span class="swatch" style="background:{{.Colour}}"></span>{{.Name}}</li>{{end}}</ul>
 {{end}}{{if .SVG}}<figure class="chart" role="img" aria-label="{{.Chart.Title}}" style="margin:2mm 0">{{.SVG}}</figure>
 {{end}}{{if .Table}}{{$num := .Table.Num}}<table><thead><tr>{{range $i, $h := .Table.Header}}<th{{if and $num (index $num $i)}} class="n"{{end}}>{{$h}}</th>{{end}}</tr></thead>
 <tbody>{{range .Table.Rows}}

@@ -151,7 +151,7 @@ func (r *QueueReport) doc(w words, loc *time.Location) *doc {
 	d.Sections = append(d.Sections, st)
 	h := section{Title: w.t("holders"), Table: &table{Header: []string{w.t("holder"), w.t("open"), w.t("overdue")}, Num: []bool{false, true, true}}}
 	for _, x := range r.Holders {
-		name := x.Name
+		name := output.OneLine(x.Name, 80)
 		if name == "" {
 			name = w.t("nobody")
 		}
@@ -175,12 +175,13 @@ func (r *QueueReport) doc(w words, loc *time.Location) *doc {
 }
 
 func (r *CustomerReport) doc(w words, loc *time.Location) *doc {
-	d := &doc{Title: w.t("customer.title") + ": " + r.Customer.Name}
+	name := output.OneLine(r.Customer.Name, 200)
+	d := &doc{Title: w.t("customer.title") + ": " + name}
 	contract := w.t("no contract")
 	if r.Customer.ContractStart != nil && r.Customer.ContractEnd != nil {
 		contract = w.span(*r.Customer.ContractStart, *r.Customer.ContractEnd) + ", " + w.t("contract."+r.Customer.Contract)
 	}
-	d.Meta = [][2]string{{w.t("customer"), r.Customer.Name + " (" + r.Customer.Code + ")"}, {w.t("period"), w.month(r.From)},
+	d.Meta = [][2]string{{w.t("customer"), name + " (" + r.Customer.Code + ")"}, {w.t("period"), w.month(r.From)},
 		{w.t("contract dates"), contract}, {w.t("policy"), w.policy(r.Policy)}, {w.t("generated"), stamp(r.GeneratedAt, loc)}}
 	kv := [][2]string{{w.t("opened"), itoa(r.Opened)}, {w.t("closed"), itoa(r.Closed)}, {w.t("open at end"), itoa(r.OpenAtEnd)}}
 	kv = append(kv, reactionKV(w, r.Reaction)[1:]...)

@@ -197,6 +197,19 @@ type Breach struct {
 	ReactedAt *time.Time `json:"reacted_at"` // null: no reaction yet
 }
 
+// dkey orders dates as integers (Date.Before builds two times.Time).
+func dkey(d bizcal.Date) int { return d.Year*10000 + int(d.Month)*100 + d.Day }
+
+// periodOf is the index of the period holding day, or -1.
+func periodOf(ps []Period, day bizcal.Date) int {
+	k := dkey(day)
+	i, _ := slices.BinarySearchFunc(ps, k, func(p Period, k int) int { return cmp.Compare(dkey(p.End), k) })
+	if i < len(ps) && dkey(ps[i].Start) <= k {
+		return i
+	}
+	return -1
+}
+
 // dayStart is midnight starting d in the support time zone.
 func (e *Env) dayStart(d bizcal.Date) time.Time { return d.In(e.Calendar.Location()) }
 

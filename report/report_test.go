@@ -17,6 +17,7 @@ import (
 	"github.com/sustain-cli/sustain/internal/output"
 	"github.com/sustain-cli/sustain/internal/problem"
 	"github.com/sustain-cli/sustain/report"
+	"github.com/sustain-cli/sustain/ticket"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/report")
@@ -225,6 +226,16 @@ func TestChartSVG(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			png, err := report.Chart(r, "png", lang, msk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
+				t.Errorf("%s %s: --format png is no PNG", name, lang)
+			}
+			if dir := os.Getenv("REPORT_SHOTS"); dir != "" {
+				_ = os.WriteFile(filepath.Join(dir, "chart-"+name+"."+lang+".png"), png, 0o644)
+			}
 			dec := xml.NewDecoder(bytes.NewReader(svg))
 			var text strings.Builder
 			for {
@@ -267,6 +278,41 @@ func TestJSONFieldsAlwaysPresent(t *testing.T) {
 	for _, k := range []string{"requests", "escalations", "weeks", "answer_time", "reaction", "outcomes", "policy", "customer"} {
 		if v, ok := m[k]; !ok || v == nil {
 			t.Errorf("field %s = %v in an empty month", k, v)
+		}
+	}
+}
+
+// TestHostileText: stored text reaches the page as text, never as markup,
+// and without control characters.
+func TestHostileText(t *testing.T) {
+	e, _ := fixture(t)
+	bad := "<img src=x onerror=alert(1)>\x1b[31mred\x07 <script>alert(2)</script>"
+	if _, err := e.Store.CreateRequest(ctx, "SUP", &ticket.Request{Customer: "BETA", Subject: bad, Channel: "phone",
+		Priority: "normal", Status: ticket.StatusNew, CreatedAt: time.Date(2026, 10, 20, 10, 0, 0, 0, msk),
+		UpdatedAt: time.Date(2026, 10, 20, 10, 0, 0, 0, msk)}, nil,
+		ticket.Event{At: time.Date(2026, 10, 20, 10, 0, 0, 0, msk), Actor: "anna", Action: string(ticket.ActOpen), To: ticket.StatusNew}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := report.Customer(ctx, e, report.CustomerOptions{Code: "BETA", Month: "2026-10"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"en", "ru"} {
+		html, err := report.HTML(r, lang, msk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		md := report.Markdown(r, lang, msk)
+		for name, out := range map[string][]byte{"html": html, "md": md} {
+			if bytes.Contains(out, []byte("<img")) || bytes.Contains(out, []byte("<script")) {
+				t.Errorf("%s: stored markup reaches the %s as markup", lang, name)
+			}
+			if bytes.ContainsAny(out, "\x1b\x07") {
+				t.Errorf("%s: control characters reach the %s", lang, name)
+			}
+		}
+		if !bytes.Contains(html, []byte("&lt;img src=x")) {
+			t.Errorf("%s: the subject is not shown as text", lang)
 		}
 	}
 }

@@ -103,12 +103,8 @@ func SLA(ctx context.Context, e *Env, o SLAOptions) (*SLAReport, error) {
 		}
 		sla := ticket.SLAOf(r, e.Calendar, e.Policy, e.Now)
 		rep.Totals.add(sla.Reaction)
-		day := e.dateOf(r.CreatedAt)
-		for i := range rep.Periods {
-			if !day.Before(rep.Periods[i].Start) && !rep.Periods[i].End.Before(day) {
-				rep.Periods[i].add(sla.Reaction)
-				break
-			}
+		if i := periodOf(rep.Periods, e.dateOf(r.CreatedAt)); i >= 0 {
+			rep.Periods[i].add(sla.Reaction)
 		}
 		if sla.Reaction == "breached" || sla.Reaction == "overdue" {
 			rep.Breaches = append(rep.Breaches, Breach{ID: r.ID, Customer: r.Customer, Priority: r.Priority,

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"io"
+	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -106,9 +108,17 @@ func containsStr(xs []string, s string) bool {
 	return false
 }
 
+const reportMemoryLimit = 128 << 20
+
 // reportEnv opens the store and reads the policy, calendar and clock as the
 // ticket commands do.
 func (a *app) reportEnv() (*report.Env, error) {
+	// A report holds one listing of the store: with main's GOGC=400 the
+	// heap would grow far past it. A soft ceiling keeps a 100,000-request
+	// report within its memory target; GOMEMLIMIT, when set, decides.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(reportMemoryLimit)
+	}
 	svc, err := a.service()
 	if err != nil {
 		return nil, err

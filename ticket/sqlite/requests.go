@@ -333,28 +333,63 @@ var walkColumns = listColumns + `,
 	(SELECT json_group_array(task ORDER BY task) FROM request_tasks WHERE number = r.number)`
 
 // EachRequest hands the requests of Requests to fn one by one, as one
-// cursor reads them: memory stays that of one request.
+// cursor reads them: memory stays that of a few hundred requests. Reading
+// and fn (printing) run side by side, a bounded queue between them.
 func (s *Store) EachRequest(ctx context.Context, f ticket.Filter, fn func(*ticket.Request) error) error {
 	from, order, args := listQuery(f)
 	q := "SELECT " + walkColumns + from + order
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fail(s.path, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanWalked(rows)
-		if err != nil {
-			return fail(s.path, err)
+	const batch = 64
+	queue := make(chan []*ticket.Request, 4)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(queue)
+		defer rows.Close()
+		var b []*ticket.Request
+		for rows.Next() {
+			r, err := scanWalked(rows)
+			if err != nil {
+				readErr <- err
+				return
+			}
+			if b = append(b, r); len(b) == batch {
+				select {
+				case queue <- b:
+				case <-ctx.Done():
+					readErr <- ctx.Err()
+					return
+				}
+				b = nil
+			}
 		}
-		if err := fn(r); err != nil {
-			return err
+		if len(b) > 0 {
+			select {
+			case queue <- b:
+			case <-ctx.Done():
+			}
+		}
+		readErr <- rows.Err()
+	}()
+	for b := range queue {
+		for _, r := range b {
+			if err := fn(r); err != nil {
+				cancel()
+				for range queue {
+					// let the reader see the cancellation and stop
+				}
+				return err
+			}
 		}
 	}
-	return fail(s.path, rows.Err())
+	return fail(s.path, <-readErr)
 }
 
 func scanWalked(rows *sql.Rows) (*ticket.Request, error) {

@@ -20,6 +20,7 @@ import (
 	"github.com/sustain-cli/sustain/internal/config"
 	"github.com/sustain-cli/sustain/internal/output"
 	"github.com/sustain-cli/sustain/internal/problem"
+	"github.com/sustain-cli/sustain/internal/progress"
 	"github.com/sustain-cli/sustain/internal/when"
 )
 
@@ -322,4 +323,11 @@ func (a *app) stderrTerminal() bool {
 	}
 	f, ok := a.err.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// progress is the progress of long work on stderr: shown on a terminal
+// only, never with --json, --jq or --template (a script reads those).
+func (a *app) progress(label string, total int) *progress.Bar {
+	on := a.stderrTerminal() && !a.format.JSON && a.format.Template == ""
+	return progress.New(a.err, on, label, total)
 }

@@ -233,6 +233,7 @@ directory), and $XDG_CONFIG_HOME/sustain/config.yaml, in that order.
 
 	root.AddCommand(newReleaseCmd(a), newTicketCmd(a), newCustomerCmd(a), newCalendarCmd(a), NewCmdVersion(a, nil), NewCmdMail(a))
 	root.AddCommand(NewCmdMan(root, nil))
+	wireCompletion(a, root)
 	return root
 }
 

@@ -330,5 +330,10 @@ func (a *app) stderrTerminal() bool {
 // only, never with --json, --jq or --template (a script reads those).
 func (a *app) progress(label string, total int) *progress.Bar {
 	on := a.stderrTerminal() && !a.format.JSON && a.format.Template == ""
+	// SUSTAIN_PROGRESS_DELAY (a Go duration) is a test hook: 0 shows
+	// progress at once.
+	if d, err := time.ParseDuration(a.getenv("SUSTAIN_PROGRESS_DELAY")); err == nil {
+		return progress.NewAfter(a.err, on, label, total, d)
+	}
 	return progress.New(a.err, on, label, total)
 }

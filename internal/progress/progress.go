@@ -40,6 +40,16 @@ func New(w io.Writer, on bool, label string, total int) *Bar {
 	return newAt(w, on, label, total, time.Now)
 }
 
+// NewAfter is New with another delay than Delay (tests show progress at
+// once with 0).
+func NewAfter(w io.Writer, on bool, label string, total int, delay time.Duration) *Bar {
+	b := newAt(w, on, label, total, time.Now)
+	if b != nil {
+		b.start = b.start.Add(delay - Delay)
+	}
+	return b
+}
+
 func newAt(w io.Writer, on bool, label string, total int, now func() time.Time) *Bar {
 	if !on || w == nil {
 		return nil

@@ -155,6 +155,9 @@ func wireCompletion(a *app, root *cobra.Command) {
 		if f := c.Flags().Lookup("status"); f != nil && strings.HasPrefix(path, "ticket ") {
 			_ = c.RegisterFlagCompletionFunc("status", fixedCompletion(statusValues(true)...))
 		}
+		if f := c.Flags().Lookup("component"); f != nil {
+			_ = c.RegisterFlagCompletionFunc("component", a.completeComponent)
+		}
 		if f := c.Flags().Lookup("channel"); f != nil {
 			_ = c.RegisterFlagCompletionFunc("channel", fixedCompletion("email", "phone", "portal"))
 		}
@@ -163,4 +166,20 @@ func wireCompletion(a *app, root *cobra.Command) {
 		}
 	}
 	walk(root)
+}
+
+// completeComponent completes --component with the names under components:
+// in the configuration.
+func (a *app) completeComponent(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	cfg, err := a.config()
+	if err != nil {
+		return nil, noFiles
+	}
+	var out []string
+	for _, name := range cfg.ComponentNames() {
+		if strings.HasPrefix(name, toComplete) {
+			out = append(out, name)
+		}
+	}
+	return out, noFiles
 }

@@ -19,6 +19,9 @@ s="$work/sustain --store $store"
 
 hyperfine -N --warmup 3 --runs "$RUNS" --export-markdown "$work/results-tickets.md" \
   "$s ticket list --status resolved --customer C042" \
+  "$s ticket list" \
+  "$s ticket list --all --status all" \
+  "$s ticket list --all --status all --json" \
   "$s ticket next" \
   "$s --config $PWD/examples/regulation-a-build.yaml ticket next" \
   "$s ticket sweep --dry-run" \
@@ -31,6 +34,6 @@ hyperfine -N --runs 5 --prepare "sh -c 'rm -f $store.sweep-wal $store.sweep-shm;
 hyperfine -N --warmup 1 --runs 10 --export-markdown "$work/results-sweep-steady.md" \
   "$work/sustain --store $store.sweep ticket sweep --json" >/dev/null
 # Check the steady-state store really was swept: nothing resolved is overdue.
-"$work/sustain" --store "$store.sweep" ticket list --status closed --template '{{len .}} closed{{"\n"}}' >&2
+"$work/sustain" --store "$store.sweep" ticket list --all --status closed --template '{{len .}} closed{{"\n"}}' >&2
 rm -f "$store.sweep" "$store.sweep-wal" "$store.sweep-shm"
 cat "$work/results-tickets.md" "$work/results-sweep.md" "$work/results-sweep-steady.md"

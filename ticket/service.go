@@ -23,6 +23,9 @@ type Service struct {
 	// Notifier, when set, queues notices to the customer in the same
 	// transaction as the actions that cause them (mail.notify).
 	Notifier Notifier
+	// Progress, when set, hears how far a long run (a sweep) has got:
+	// done of total items.
+	Progress func(done, total int)
 }
 
 // AddCustomer validates and stores a new customer.
@@ -557,7 +560,11 @@ func (s *Service) Sweep(ctx context.Context, dryRun bool) (*SweepResult, error) 
 		}
 	}
 	const batch = 500 // short transactions leave room for other writers
+	total := len(due)
 	for len(due) > 0 {
+		if s.Progress != nil {
+			s.Progress(total-len(due), total)
+		}
 		n := min(batch, len(due))
 		// The store re-runs change when the transaction is retried, so
 		// change only notes what it closes; the report is built from what

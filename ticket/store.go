@@ -169,3 +169,15 @@ func ErrCustomerExists(code string) error {
 	return problem.New(problem.Refused, "choose another --code, or change it with sustain customer edit "+code,
 		"customer %s already exists", code)
 }
+
+// IDCompleter is a store that finds registration numbers for shell
+// completion: those starting with prefix (any case), open requests first,
+// newest first within each group, at most n.
+type IDCompleter interface {
+	CompleteIDs(ctx context.Context, prefix string, n int) ([]IDHint, error)
+}
+
+// IDHint is a registration number with what a shell shows beside it.
+type IDHint struct {
+	ID, Status, Subject string
+}

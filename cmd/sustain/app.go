@@ -20,6 +20,7 @@ import (
 	"github.com/sustain-cli/sustain/internal/config"
 	"github.com/sustain-cli/sustain/internal/output"
 	"github.com/sustain-cli/sustain/internal/problem"
+	"github.com/sustain-cli/sustain/internal/progress"
 	"github.com/sustain-cli/sustain/internal/when"
 )
 
@@ -233,6 +234,7 @@ directory), and $XDG_CONFIG_HOME/sustain/config.yaml, in that order.
 	root.AddCommand(newReleaseCmd(a), newTicketCmd(a), newCustomerCmd(a), newCalendarCmd(a), NewCmdVersion(a, nil), NewCmdMail(a))
 	root.AddCommand(newReportCmd(a))
 	root.AddCommand(NewCmdMan(root, nil))
+	wireCompletion(a, root)
 	return root
 }
 
@@ -323,4 +325,16 @@ func (a *app) stderrTerminal() bool {
 	}
 	f, ok := a.err.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// progress is the progress of long work on stderr: shown on a terminal
+// only, never with --json, --jq or --template (a script reads those).
+func (a *app) progress(label string, total int) *progress.Bar {
+	on := a.stderrTerminal() && !a.format.JSON && a.format.Template == ""
+	// SUSTAIN_PROGRESS_DELAY (a Go duration) is a test hook: 0 shows
+	// progress at once.
+	if d, err := time.ParseDuration(a.getenv("SUSTAIN_PROGRESS_DELAY")); err == nil {
+		return progress.NewAfter(a.err, on, label, total, d)
+	}
+	return progress.New(a.err, on, label, total)
 }

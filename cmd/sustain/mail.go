@@ -394,7 +394,10 @@ const maildirInMemory = 1 << 20
 
 func ingestMaildir(ctx context.Context, a *app, d *desk, dir string, limit int64, done *[]*ticket.Inbound) error {
 	md := mail.Maildir{Dir: dir, Warn: func(msg string) { a.warnf("%s", msg) }}
+	bar := a.progress("mail ingest: messages taken", 0)
+	defer bar.Done()
 	return md.Each(ctx, min(maildirInMemory, limit), func(m *mail.MaildirMessage) error {
+		bar.Add(1)
 		var in *ticket.Inbound
 		var err error
 		if m.TooLarge {

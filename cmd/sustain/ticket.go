@@ -18,6 +18,7 @@ import (
 	"github.com/sustain-cli/sustain/internal/input"
 	"github.com/sustain-cli/sustain/internal/output"
 	"github.com/sustain-cli/sustain/internal/problem"
+	"github.com/sustain-cli/sustain/internal/progress"
 	"github.com/sustain-cli/sustain/internal/when"
 	"github.com/sustain-cli/sustain/release"
 	"github.com/sustain-cli/sustain/ticket"
@@ -231,15 +232,17 @@ func statusColor(status string) string {
 
 // ticketDeps is what every ticket command needs.
 type ticketDeps struct {
-	In      io.Reader
-	Out     io.Writer
-	Format  output.Format
-	Service func() (*ticket.Service, error)
-	Actor   func() string // who staff actions are recorded as
+	// Progress shows how far long work has got (stderr, terminal only).
+	Progress func(label string, total int) *progress.Bar
+	In       io.Reader
+	Out      io.Writer
+	Format   output.Format
+	Service  func() (*ticket.Service, error)
+	Actor    func() string // who staff actions are recorded as
 }
 
 func (a *app) ticketDeps() ticketDeps {
-	return ticketDeps{In: a.in, Out: a.out, Format: a.format, Service: a.service, Actor: a.actor}
+	return ticketDeps{In: a.in, Out: a.out, Format: a.format, Service: a.service, Actor: a.actor, Progress: a.progress}
 }
 
 func (d ticketDeps) printRequest(v *ticket.View, svc *ticket.Service, history bool) error {
@@ -892,6 +895,14 @@ func ticketSweepRun(ctx context.Context, opts *TicketSweepOptions) error {
 	svc, err := opts.Service()
 	if err != nil {
 		return err
+	}
+	if opts.Progress != nil {
+		bar := opts.Progress("sweep: closing", 0)
+		defer bar.Done()
+		svc.Progress = func(done, total int) {
+			bar.SetTotal(total)
+			bar.Add(done - bar.Count())
+		}
 	}
 	res, err := svc.Sweep(ctx, opts.DryRun)
 	if err != nil {

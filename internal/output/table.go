@@ -37,7 +37,21 @@ const (
 var cells = &runewidth.Condition{EastAsianWidth: false}
 
 // Width is the number of terminal cells s takes.
-func Width(s string) int { return cells.StringWidth(s) }
+func Width(s string) int {
+	if isASCII(s) {
+		return len(s) // cleaned ASCII: one cell a byte
+	}
+	return cells.StringWidth(s)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
 
 // Cut shortens s to at most w terminal cells, ending with "…" when it cut.
 // It cuts between grapheme clusters, never inside a character: Cyrillic,
@@ -46,8 +60,11 @@ func Cut(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if cells.StringWidth(s) <= w {
+	if Width(s) <= w {
 		return s
+	}
+	if isASCII(s) {
+		return s[:w-1] + "…"
 	}
 	return cells.Truncate(s, w, "…")
 }

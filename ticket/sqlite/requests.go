@@ -333,28 +333,63 @@ var walkColumns = listColumns + `,
 	(SELECT json_group_array(task ORDER BY task) FROM request_tasks WHERE number = r.number)`
 
 // EachRequest hands the requests of Requests to fn one by one, as one
-// cursor reads them: memory stays that of one request.
+// cursor reads them: memory stays that of a few hundred requests. Reading
+// and fn (printing) run side by side, a bounded queue between them.
 func (s *Store) EachRequest(ctx context.Context, f ticket.Filter, fn func(*ticket.Request) error) error {
 	from, order, args := listQuery(f)
 	q := "SELECT " + walkColumns + from + order
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fail(s.path, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanWalked(rows)
-		if err != nil {
-			return fail(s.path, err)
+	const batch = 64
+	queue := make(chan []*ticket.Request, 4)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(queue)
+		defer rows.Close()
+		var b []*ticket.Request
+		for rows.Next() {
+			r, err := scanWalked(rows)
+			if err != nil {
+				readErr <- err
+				return
+			}
+			if b = append(b, r); len(b) == batch {
+				select {
+				case queue <- b:
+				case <-ctx.Done():
+					readErr <- ctx.Err()
+					return
+				}
+				b = nil
+			}
 		}
-		if err := fn(r); err != nil {
-			return err
+		if len(b) > 0 {
+			select {
+			case queue <- b:
+			case <-ctx.Done():
+			}
+		}
+		readErr <- rows.Err()
+	}()
+	for b := range queue {
+		for _, r := range b {
+			if err := fn(r); err != nil {
+				cancel()
+				for range queue {
+					// let the reader see the cancellation and stop
+				}
+				return err
+			}
 		}
 	}
-	return fail(s.path, rows.Err())
+	return fail(s.path, <-readErr)
 }
 
 func scanWalked(rows *sql.Rows) (*ticket.Request, error) {
@@ -625,4 +660,51 @@ func (s *Store) attachmentContent(ctx context.Context, number int, a *ticket.Att
 		return nil, fmt.Errorf("attachment %s is damaged in the store: %d bytes kept, %d recorded", a.Name, len(data), a.Size)
 	}
 	return data, nil
+}
+
+// CompleteIDs finds registration numbers for shell completion: open
+// requests first, then closed ones, newest first, at most n, those starting
+// with prefix in any case. The digits typed become ranges of numbers
+// (SUP-49 is 49, 490..499, 4900..4999...), read from the primary key, so a
+// store of any size answers at once.
+func (s *Store) CompleteIDs(ctx context.Context, prefix string, n int) ([]ticket.IDHint, error) {
+	cond, args := "1", []any{}
+	if i := strings.LastIndexFunc(prefix, func(r rune) bool { return r < '0' || r > '9' }); i < len(prefix)-1 {
+		digits := prefix[i+1:]
+		if len(digits) > 12 {
+			return nil, nil
+		}
+		base, _ := strconv.ParseInt(digits, 10, 64)
+		var ors []string
+		for width, span := int64(1), int64(1); width <= 12 && base*span <= 1<<50; width, span = width+1, span*10 {
+			ors = append(ors, "number BETWEEN ? AND ?")
+			args = append(args, base*span, base*span+span-1)
+		}
+		cond = "(" + strings.Join(ors, " OR ") + ")"
+	}
+	cond += ` AND id LIKE ? ESCAPE '\'`
+	args = append(args, strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix)+"%")
+	var out []ticket.IDHint
+	for _, where := range []string{"status <> 'closed'", "status = 'closed'"} {
+		rows, err := s.db.QueryContext(ctx, `SELECT id, status, subject FROM requests WHERE `+where+` AND `+cond+
+			` ORDER BY number DESC`, args...)
+		if err != nil {
+			return nil, fail(s.path, err)
+		}
+		for rows.Next() && len(out) < n {
+			var h ticket.IDHint
+			if err := rows.Scan(&h.ID, &h.Status, &h.Subject); err != nil {
+				rows.Close()
+				return nil, fail(s.path, err)
+			}
+			if strings.HasPrefix(strings.ToUpper(h.ID), strings.ToUpper(prefix)) {
+				out = append(out, h)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fail(s.path, err)
+		}
+	}
+	return out, nil
 }

@@ -5,8 +5,9 @@
 # checkouts have it), deep trees, in-place edits stored as deltas, large
 # binary files, merged side branches, release tags and maintenance branches
 # with cherry-picks and tags of their own. Each command runs RUNS times in
-# the same session as git; the median time and the highest peak memory (GNU
-# time) are printed, without and then with a commit-graph file.
+# the same session as git; the median wall and CPU times and the highest
+# peak memory (GNU time) are printed, without and then with a commit-graph
+# file. On a shared machine the CPU times are the steadier comparison.
 #
 #   bash bench/real.sh           # RUNS=5 COMMITS=36000
 #
@@ -46,15 +47,18 @@ git count-objects -vH | grep -E 'in-pack|size-pack'
 
 # median time and peak memory of RUNS runs
 measure() {
-  local times=() mem=0 out
+  local times=() cpus=() mem=0 e c m
   for _ in $(seq "$RUNS"); do
-    out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-    times+=("${out% *}")
-    [ "${out#* }" -gt "$mem" ] && mem=${out#* }
+    /usr/bin/time -o "$work/time.out" -f '%e %U %S %M' "$@" >/dev/null 2>"$work/cmd.err" || { echo "bench: $* failed:" >&2; cat "$work/cmd.err" >&2; }
+    read -r e u s m < <(tail -1 "$work/time.out")
+    times+=("$e")
+    cpus+=("$(echo "$u + $s" | bc)")
+    [ "$m" -gt "$mem" ] && mem=$m
   done
-  local med
-  med=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
-  printf '| `%s` | %s s | %d MB |\n' "$*" "$med" $((mem / 1024))
+  local mid=$(( (RUNS + 1) / 2 ))
+  printf '| `%s` | %s s | %s s | %d MB |\n' "${*#$work/}" \
+    "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "${mid}p")" \
+    "$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "${mid}p")" $((mem / 1024))
 }
 
 last=$(git describe --tags --abbrev=0 --match 'v*')
@@ -69,8 +73,8 @@ for graph in without with; do
   echo
   echo "### $graph commit-graph"
   echo
-  echo "| command | median | peak memory |"
-  echo "|---|---|---|"
+  echo "| command | median wall time | median CPU time (user+sys) | peak memory |"
+  echo "|---|---|---|---|"
   measure git rev-list --count HEAD
   measure $sustain release build-info
   measure git rev-list --count --full-history HEAD -- api/

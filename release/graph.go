@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"container/heap"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/go-git/go-billy/v5"
@@ -183,8 +186,10 @@ func (g *graph) rawType(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 func parseCommitHeader(data []byte, withMessage bool) (*commitInfo, error) {
 	ci := &commitInfo{}
 	var author, message []byte
-	if i := bytes.Index(data, []byte("\n\n")); i >= 0 {
-		message = data[i+2:]
+	if withMessage {
+		if i := bytes.Index(data, []byte("\n\n")); i >= 0 {
+			message = data[i+2:]
+		}
 	}
 	for len(data) > 0 {
 		line := data
@@ -199,13 +204,11 @@ func parseCommitHeader(data []byte, withMessage bool) (*commitInfo, error) {
 		key, val, _ := bytes.Cut(line, []byte{' '})
 		switch string(key) {
 		case "tree":
-			ci.tree = plumbing.NewHash(string(val))
+			ci.tree = parseHash(val)
 		case "parent":
-			ci.parents = append(ci.parents, plumbing.NewHash(string(val)))
+			ci.parents = append(ci.parents, parseHash(val))
 		case "committer":
-			var sig object.Signature
-			sig.Decode(val)
-			ci.when = sig.When
+			ci.when = signatureTime(val)
 		case "author":
 			author = val
 		}
@@ -219,6 +222,56 @@ func parseCommitHeader(data []byte, withMessage bool) (*commitInfo, error) {
 		return nil, errors.New("malformed commit: no tree")
 	}
 	return ci, nil
+}
+
+// parseHash reads 40 hex digits without allocating; zero when malformed.
+func parseHash(hexa []byte) plumbing.Hash {
+	var h plumbing.Hash
+	if len(hexa) != 40 {
+		return h
+	}
+	if _, err := hex.Decode(h[:], hexa); err != nil {
+		return plumbing.ZeroHash
+	}
+	return h
+}
+
+// zones are the fixed zones of the offsets seen, one Location each rather
+// than one per commit.
+var zones sync.Map
+
+// signatureTime reads the time of "Name <email> 1421339927 +0300" as
+// object.Signature does, without decoding the name and e-mail.
+func signatureTime(val []byte) time.Time {
+	i := bytes.LastIndexByte(val, '>')
+	if i < 0 {
+		var sig object.Signature
+		sig.Decode(val)
+		return sig.When
+	}
+	secs, tz, _ := bytes.Cut(bytes.TrimSpace(val[i+1:]), []byte{' '})
+	n, err := strconv.ParseInt(string(secs), 10, 64)
+	if err != nil {
+		var sig object.Signature
+		sig.Decode(val)
+		return sig.When
+	}
+	offset := 0
+	if len(tz) == 5 && (tz[0] == '+' || tz[0] == '-') {
+		hh, err1 := strconv.Atoi(string(tz[1:3]))
+		mm, err2 := strconv.Atoi(string(tz[3:5]))
+		if err1 == nil && err2 == nil {
+			offset = hh*3600 + mm*60
+			if tz[0] == '-' {
+				offset = -offset
+			}
+		}
+	}
+	loc, ok := zones.Load(offset)
+	if !ok {
+		loc, _ = zones.LoadOrStore(offset, time.FixedZone("", offset))
+	}
+	return time.Unix(n, 0).In(loc.(*time.Location))
 }
 
 // walk visits every commit reachable from tips and not in stop, each once,

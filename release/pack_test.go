@@ -6,8 +6,10 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // TestPackReaderMatchesGoGit reads every object of a repacked repository
@@ -119,5 +121,21 @@ func TestChangedPathsMatchGitDiff(t *testing.T) {
 	}
 	if got, err := v.ChangedPaths(ctx, rg); err != nil || strings.Join(got, " ") != "api/a api/deep/x/y top web/w" {
 		t.Errorf("from the root: %v, %v", got, err)
+	}
+}
+
+// TestSignatureTimeAsGoGit: the committer time read without decoding the
+// signature is go-git's.
+func TestSignatureTimeAsGoGit(t *testing.T) {
+	for _, s := range []string{
+		"A B <a@b> 1421339927 +0300", "A <a@b> 1421339927 -0530", "A <a@b> 0 +0000",
+		"<> 1700000000 +1400", "A <a@b>", "A <a@b> x +0100", "A <a@b> 1421339927 +3",
+	} {
+		var sig object.Signature
+		sig.Decode([]byte(s))
+		got := signatureTime([]byte(s))
+		if !got.Equal(sig.When) || got.Format(time.RFC3339) != sig.When.Format(time.RFC3339) {
+			t.Errorf("%q: %s, go-git %s", s, got.Format(time.RFC3339), sig.When.Format(time.RFC3339))
+		}
 	}
 }

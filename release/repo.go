@@ -266,6 +266,9 @@ func (r *Repo) resolve(rev string) (plumbing.Hash, error) {
 	if err := checkRevision(rev); err != nil {
 		return plumbing.ZeroHash, err
 	}
+	if h, ok := r.resolveSimple(rev); ok {
+		return h, nil
+	}
 	h, err := r.git.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
 		if kind := r.objectKind(rev); kind != plumbing.InvalidObject && kind != plumbing.CommitObject {
@@ -279,6 +282,33 @@ func (r *Repo) resolve(rev string) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, notCommit(rev, "")
 	}
 	return *h, nil
+}
+
+// resolveSimple resolves a full hash or a reference name the way git
+// does (refs/NAME, refs/tags/NAME, refs/heads/NAME, refs/remotes/NAME, in
+// git's order), peeling annotated tags through the packs directly: go-git's
+// ResolveRevision would load its whole pack index to peel a tag. Anything
+// else (~N, ^N, abbreviated hashes) is left to go-git.
+func (r *Repo) resolveSimple(rev string) (plumbing.Hash, bool) {
+	if strings.ContainsAny(rev, "^~:@") {
+		return plumbing.ZeroHash, false
+	}
+	if len(rev) == 40 && plumbing.IsHash(rev) {
+		h, ok := r.peel(plumbing.NewHash(rev))
+		return h, ok
+	}
+	for _, name := range []string{rev, "refs/" + rev, "refs/tags/" + rev, "refs/heads/" + rev, "refs/remotes/" + rev} {
+		if !strings.HasPrefix(name, "refs/") && name != "HEAD" {
+			continue
+		}
+		ref, err := r.git.Reference(plumbing.ReferenceName(name), true)
+		if err != nil {
+			continue
+		}
+		h, ok := r.peel(ref.Hash())
+		return h, ok
+	}
+	return plumbing.ZeroHash, false
 }
 
 func notCommit(rev, kind string) error {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/sustain-cli/sustain/changelog"
 	"github.com/sustain-cli/sustain/internal/atomicfile"
+	"github.com/sustain-cli/sustain/internal/progress"
 	"github.com/sustain-cli/sustain/internal/storeurl"
 	"github.com/sustain-cli/sustain/jira"
 	"github.com/sustain-cli/sustain/release"
@@ -194,15 +195,23 @@ func releaseDocRun(ctx context.Context, o *ReleaseDocOptions) error {
 	// Ranges are read one by one (the repository is not safe for concurrent
 	// use); building the documents from them is pure and runs on all cores.
 	inputs := make([]changelog.Input, len(ranges))
+	var bar *progress.Bar
+	if o.All && o.Progress != nil && o.DocFormat != "json" {
+		bar = o.Progress(o.Kind+": releases", len(ranges))
+	}
 	for i, ro := range ranges {
 		// Ctrl-C during --all stops between releases, not after all of them.
 		if err := ctx.Err(); err != nil {
+			bar.Done()
 			return err
 		}
 		if inputs[i], err = docInput(ctx, v, ro, lang, kind != changelog.KindChangelog && len(settings.Components) > 0); err != nil {
+			bar.Done()
 			return err
 		}
+		bar.Add(1)
 	}
+	bar.Done()
 	docs := make([]*changelog.Document, len(inputs))
 	errs := make([]error, len(inputs))
 	var wg sync.WaitGroup

@@ -17,6 +17,7 @@ import (
 	"github.com/sustain-cli/sustain/changelog"
 	"github.com/sustain-cli/sustain/internal/config"
 	"github.com/sustain-cli/sustain/internal/output"
+	"github.com/sustain-cli/sustain/internal/progress"
 	"github.com/sustain-cli/sustain/release"
 )
 
@@ -48,10 +49,12 @@ type releaseDeps struct {
 	Versioner func() (*release.Versioner, error)
 	Warnf     func(format string, args ...any)
 	Now       func() time.Time
+	// Progress shows how far long work has got (stderr, terminal only).
+	Progress func(label string, total int) *progress.Bar
 }
 
 func (a *app) releaseDeps() releaseDeps {
-	return releaseDeps{Out: a.out, Format: a.format, Getenv: a.getenv, Config: a.config, Versioner: a.versioner, Warnf: a.warnf, Now: a.now}
+	return releaseDeps{Out: a.out, Format: a.format, Getenv: a.getenv, Config: a.config, Versioner: a.versioner, Warnf: a.warnf, Now: a.now, Progress: a.progress}
 }
 
 func addCIOutputFlag(cmd *cobra.Command, v *string) {

@@ -167,18 +167,3 @@ func KV(pairs ...string) Table {
 	}
 	return t
 }
-
-// WriteEnv writes KEY=VALUE lines, the form of shell env files and of
-// $GITHUB_OUTPUT. A value with a newline uses GitHub's KEY<<DELIM form.
-func WriteEnv(w io.Writer, vars [][2]string) error {
-	var b strings.Builder
-	for _, kv := range vars {
-		if strings.ContainsAny(kv[1], "\r\n") {
-			fmt.Fprintf(&b, "%s<<SUSTAIN_EOF\n%s\nSUSTAIN_EOF\n", kv[0], kv[1])
-			continue
-		}
-		fmt.Fprintf(&b, "%s=%s\n", kv[0], kv[1])
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}

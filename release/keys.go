@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/sustain-cli/sustain/internal/output"
 )
 
 // DefaultKeyPattern matches Jira issue keys: a project of two or more
@@ -84,14 +86,5 @@ func CutList(items []string) string {
 	if len(items) <= ListMax {
 		return strings.Join(items, ", ")
 	}
-	return strings.Join(items[:ListMax], ", ") + " " + fmt.Sprintf("… and %s more (--json for all)", thousands(len(items)-ListMax))
-}
-
-// thousands writes 7177 as 7,177.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
+	return strings.Join(items[:ListMax], ", ") + " " + fmt.Sprintf("… and %s more (--json for all)", output.Thousands(len(items)-ListMax))
 }

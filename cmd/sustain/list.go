@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -92,25 +91,9 @@ func footer(shown, total int, more bool) string {
 		return ""
 	}
 	if total < 0 {
-		return fmt.Sprintf("%s shown; --limit or --all for more", thousands(shown))
+		return fmt.Sprintf("%s shown; --limit or --all for more", output.Thousands(shown))
 	}
-	return fmt.Sprintf("%s of %s shown; --limit or --all for more", thousands(shown), thousands(total))
-}
-
-// thousands writes n with commas: 50,086.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	if n < 0 {
-		return s
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	return fmt.Sprintf("%s of %s shown; --limit or --all for more", output.Thousands(shown), output.Thousands(total))
 }
 
 // fixedCompletion completes a flag or an argument from a fixed set.

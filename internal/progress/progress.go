@@ -7,10 +7,11 @@ package progress
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sustain-cli/sustain/internal/output"
 )
 
 // Delay is how long work runs before its progress is shown.
@@ -81,9 +82,9 @@ func (b *Bar) Add(n int) {
 		return
 	}
 	b.last, b.drawn = t, true
-	line := b.label + ": " + count(b.done)
+	line := b.label + ": " + output.Thousands(b.done)
 	if b.total > 0 {
-		line += " of " + count(b.total) + fmt.Sprintf(" (%d%%)", min(b.done*100/b.total, 100))
+		line += " of " + output.Thousands(b.total) + fmt.Sprintf(" (%d%%)", min(b.done*100/b.total, 100))
 	}
 	pad := max(b.lastLen-len(line), 0)
 	b.lastLen = len(line)
@@ -111,16 +112,4 @@ func (b *Bar) Done() {
 		fmt.Fprint(b.w, "\r\x1b[K")
 		b.drawn = false
 	}
-}
-
-func count(n int) string {
-	s := strconv.Itoa(n)
-	var out strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out.WriteByte(',')
-		}
-		out.WriteRune(c)
-	}
-	return out.String()
 }

@@ -557,6 +557,7 @@ func (i *Intake) thread(ctx context.Context, m *Message, c *ticket.Customer) (*t
 	if err != nil {
 		return nil, "", err
 	}
+	r = i.Service.Current(r) // closed at its deadline even before sweep ran (Q15, A12)
 	if r.Customer != c.Code {
 		return nil, fmt.Sprintf("%s writes about %s, a request of another customer (%s)", m.From, r.ID, r.Customer), nil
 	}

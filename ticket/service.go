@@ -261,6 +261,9 @@ func (s *Service) Act(ctx context.Context, id string, in ActInput) (*Request, er
 		if cust, err = s.Store.Customer(ctx, r.Customer); err != nil {
 			return nil, err
 		}
+		if in.Action == ActReply && s.Current(r).Status == StatusClosed {
+			return s.replyToClosed(ctx, r, in)
+		}
 		if inReplyTo == "" {
 			if inReplyTo, err = s.lastInbound(ctx, r.ID); err != nil {
 				return nil, err
@@ -277,6 +280,9 @@ func (s *Service) Act(ctx context.Context, id string, in ActInput) (*Request, er
 	}
 	now := s.Now()
 	rs, err := s.Store.UpdateRequests(ctx, []string{id}, func(r *Request) (*Event, error) {
+		if s.lapse(r, now); r.Status == StatusClosed {
+			return nil, s.closedRefusal(r)
+		}
 		to, err := next(in.Action, r)
 		if err != nil {
 			return nil, err
@@ -405,7 +411,7 @@ func (s *Service) Show(ctx context.Context, id string) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.ViewOf(r), nil
+	return s.ViewOf(s.Current(r)), nil
 }
 
 // List returns the requests f selects; overdue keeps only those past their
@@ -417,6 +423,11 @@ func (s *Service) List(ctx context.Context, f Filter, overdue bool) ([]View, err
 	if overdue {
 		f.NoResponse = true
 	}
+	statuses, limit := f.Statuses, f.Limit
+	f, recheck := lapsedFilter(f)
+	if recheck {
+		f.Limit = 0 // which are still resolved is known only here
+	}
 	rs, err := s.Store.Requests(ctx, f)
 	if err != nil {
 		return nil, err
@@ -424,6 +435,12 @@ func (s *Service) List(ctx context.Context, f Filter, overdue bool) ([]View, err
 	now := s.Now()
 	out := make([]View, 0, len(rs))
 	for _, r := range rs {
+		if s.lapse(r, now); recheck && !slices.Contains(statuses, r.Status) {
+			continue
+		}
+		if limit > 0 && len(out) >= limit {
+			break
+		}
 		v := View{r, SLAOf(r, s.Calendar, s.Policy, now)}
 		if overdue && v.SLA.Reaction != "overdue" {
 			continue
@@ -442,15 +459,21 @@ func (s *Service) Each(ctx context.Context, f Filter, overdue bool, fn func(View
 	if f.Queue {
 		f.ContractMatters, f.Today = s.Policy.PriorityRequiresContract, bizcal.DateOf(s.Now().In(s.Calendar.Location()))
 	}
-	limit := f.Limit
+	limit, statuses := f.Limit, f.Statuses
+	f, recheck := lapsedFilter(f)
 	if overdue {
 		f.NoResponse = true
-		f.Limit = 0 // which are overdue is known only here
+	}
+	if overdue || recheck {
+		f.Limit = 0 // which are overdue, or still resolved, is known only here
 	}
 	now := s.Now()
 	n := 0
 	errEnough := errors.New("enough")
 	each := func(r *Request) error {
+		if s.lapse(r, now); recheck && !slices.Contains(statuses, r.Status) {
+			return nil
+		}
 		v := View{r, SLAOf(r, s.Calendar, s.Policy, now)}
 		if overdue && v.SLA.Reaction != "overdue" {
 			return nil
@@ -486,6 +509,9 @@ func (s *Service) Count(ctx context.Context, f Filter) (int, error) {
 	c, ok := s.Store.(Counter)
 	if !ok {
 		return -1, nil
+	}
+	if _, recheck := lapsedFilter(f); recheck {
+		return -1, nil // requests past their deadline move from resolved to closed
 	}
 	f.Limit = 0
 	return c.CountRequests(ctx, f)
@@ -569,9 +595,8 @@ func (s *Service) Sweep(ctx context.Context, dryRun bool) (*SweepResult, error) 
 				return nil, ErrSkip // replied to, or closed, since the list was read
 			}
 			closing[r.ID] = Swept{ID: r.ID, Customer: r.Customer, AnsweredAt: *r.AnsweredAt, AutocloseAt: at}
-			ev := &Event{At: now, Actor: "sweep", Action: string(ActAutoClose), From: r.Status, To: StatusClosed,
-				Text: fmt.Sprintf("no reply from the customer within %d business days of the answer", s.Policy.AutocloseBusinessDays)}
-			r.Status, r.Closure, r.ClosedAt, r.UpdatedAt = StatusClosed, "auto", &now, now
+			// Closed at the deadline, not when sweep happened to run.
+			ev := s.lapse(r, now)
 			if c := customers[r.Customer]; c != nil {
 				ev.Mail = s.mailEffects(c, nil, replyTo[r.ID])
 			}

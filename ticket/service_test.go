@@ -250,8 +250,8 @@ func TestAutoClose(t *testing.T) {
 			if err != nil || len(res.Closed) != 1 {
 				t.Fatalf("dry run: %+v, %v", res, err)
 			}
-			if v, _ := e.svc.Show(ctx, r.ID); v.Status != ticket.StatusResolved {
-				t.Fatal("the dry run closed the request")
+			if stored, _ := e.svc.Store.Request(ctx, r.ID); stored.Status != ticket.StatusResolved {
+				t.Fatal("the dry run closed the request in the store")
 			}
 			res, err = e.svc.Sweep(ctx, false)
 			if err != nil || len(res.Closed) != 1 || res.Closed[0].ID != r.ID {

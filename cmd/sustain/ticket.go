@@ -233,13 +233,14 @@ func statusColor(status string) string {
 type ticketDeps struct {
 	In      io.Reader
 	Out     io.Writer
+	Err     io.Writer // notes beside the output
 	Format  output.Format
 	Service func() (*ticket.Service, error)
 	Actor   func() string // who staff actions are recorded as
 }
 
 func (a *app) ticketDeps() ticketDeps {
-	return ticketDeps{In: a.in, Out: a.out, Format: a.format, Service: a.service, Actor: a.actor}
+	return ticketDeps{In: a.in, Out: a.out, Err: a.err, Format: a.format, Service: a.service, Actor: a.actor}
 }
 
 func (d ticketDeps) printRequest(v *ticket.View, svc *ticket.Service, history bool) error {
@@ -255,6 +256,9 @@ func (d ticketDeps) act(ctx context.Context, id string, in ticket.ActInput) erro
 	r, err := svc.Act(ctx, id, in)
 	if err != nil {
 		return err
+	}
+	if r.Related != "" && !strings.EqualFold(r.ID, strings.TrimSpace(id)) {
+		d.noteNewRelated(ctx, svc, r)
 	}
 	return d.printRequest(svc.ViewOf(r), svc, false)
 }

@@ -606,7 +606,8 @@ func (i *Intake) appendTo(ctx context.Context, in *ticket.Inbound, m *Message, c
 		if len(words) == 0 {
 			words = DefaultConfirmWords
 		}
-		mayConfirm := !i.Service.Policy.ConfirmRequiresResponsible || c.IsResponsible(m.From)
+		_, p := ticket.Governing(r, i.Service.Calendar, i.Service.Policy)
+		mayConfirm := !p.ConfirmRequiresResponsible || c.IsResponsible(m.From)
 		if IsConfirmation(text, words) && mayConfirm {
 			act.Action, in.As = ticket.ActConfirm, AsConfirmation
 		} else {

@@ -15,8 +15,9 @@ const AutoCloseActor = "sustain"
 // autoCloseEvent is the history entry of r's automatic closure at its
 // deadline.
 func (s *Service) autoCloseEvent(r *Request, at time.Time) *Event {
+	_, p := Governing(r, s.Calendar, s.Policy)
 	return &Event{At: at, Actor: AutoCloseActor, Action: string(ActAutoClose), From: r.Status, To: StatusClosed,
-		Text: fmt.Sprintf("no reply from the customer within %d business days of the answer", s.Policy.AutocloseBusinessDays)}
+		Text: fmt.Sprintf("no reply from the customer within %d business days of the answer", p.AutocloseBusinessDays)}
 }
 
 // lapse closes r, as read at now, when it is resolved and its auto-close

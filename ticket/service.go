@@ -118,6 +118,7 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (*Request, error) {
 		Channel: in.Channel, From: in.From, ProjectAddress: in.ProjectAddress, Params: in.Params,
 		Priority: in.Priority, Status: StatusNew, Related: strings.ToUpper(in.Related),
 		Assignees: []string{}, Tasks: []string{}, CreatedAt: now, UpdatedAt: now,
+		Policy: s.Policy.ForRequest(s.Calendar),
 	}
 	if r.Params == nil {
 		r.Params = []Param{}
@@ -369,8 +370,9 @@ func (s *Service) checkCustomer(in ActInput, r *Request, c *Customer) error {
 		return nil
 	}
 	author := strings.EqualFold(in.From, r.From)
+	_, p := Governing(r, s.Calendar, s.Policy)
 	switch {
-	case in.Action == ActConfirm && s.Policy.ConfirmRequiresResponsible:
+	case in.Action == ActConfirm && p.ConfirmRequiresResponsible:
 		if !c.IsResponsible(in.From) {
 			return problem.New(problem.Refused,
 				fmt.Sprintf("responsible persons of %s: %s (sustain customer show %s)", c.Code, people(c.Responsible), c.Code),
@@ -687,8 +689,9 @@ func (s *Service) mailEffects(c *Customer, inbound *Inbound, inReplyTo string) *
 	m := &MailEffects{Inbound: inbound}
 	if s.Notifier != nil && c != nil {
 		m.Notify = func(r *Request, ev Event) ([]Notice, error) {
+			cal, _ := Governing(r, s.Calendar, s.Policy)
 			nc := NoticeContext{Request: r, Customer: c, Event: ev, InReplyTo: inReplyTo,
-				ReactionDue: s.Calendar.EndOfNextWorkday(r.CreatedAt)}
+				ReactionDue: cal.EndOfNextWorkday(r.CreatedAt)}
 			if at, ok := AutocloseAt(r, s.Calendar, s.Policy); ok {
 				nc.AutocloseAt = &at
 			}

@@ -114,6 +114,7 @@ func (a *app) service() (*ticket.Service, error) {
 			PriorityRequiresContract:      s.PriorityRequiresContract,
 			AttachmentMaxBytes:            int64(s.AttachmentMaxMB) << 20,
 			TextMaxBytes:                  int64(s.TextMaxKB) << 10,
+			CalendarVersion:               a.calendarVersion(cfg.Support.Calendar),
 		},
 		Calendar: cal,
 		Now:      now,

@@ -42,6 +42,7 @@ States: new -> in_progress -> waiting_for_customer -> resolved -> closed
 	for _, spec := range actionSpecs {
 		cmd.AddCommand(NewCmdTicketAction(a, spec, nil))
 	}
+	cmd.AddCommand(NewCmdTicketRepolicy(a, nil))
 	return cmd
 }
 

@@ -321,6 +321,8 @@ func (c *Calendar) WithHours(start, end time.Duration) *Calendar {
 
 // WorkingHours are the calendar's working hours as HH:MM-HH:MM.
 func (c *Calendar) WorkingHours() string {
-	hm := func(d time.Duration) string { return fmt.Sprintf("%02d:%02d", int(d/time.Hour), int(d%time.Hour/time.Minute)) }
+	hm := func(d time.Duration) string {
+		return fmt.Sprintf("%02d:%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
+	}
 	return hm(c.start) + "-" + hm(c.end)
 }

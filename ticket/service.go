@@ -512,11 +512,27 @@ func (s *Service) Count(ctx context.Context, f Filter) (int, error) {
 	if !ok {
 		return -1, nil
 	}
-	if _, recheck := lapsedFilter(f); recheck {
-		return -1, nil // requests past their deadline move from resolved to closed
-	}
 	f.Limit = 0
-	return c.CountRequests(ctx, f)
+	wide, recheck := lapsedFilter(f)
+	n, err := c.CountRequests(ctx, wide)
+	if err != nil || !recheck {
+		return n, err
+	}
+	// Requests past their deadline are closed though the store says
+	// resolved: the resolved ones the wide filter counted are checked.
+	rf := f
+	rf.Statuses = []Status{StatusResolved}
+	rs, err := s.Store.Requests(ctx, rf)
+	if err != nil {
+		return 0, err
+	}
+	now := s.Now()
+	for _, r := range rs {
+		if s.lapse(r, now); !slices.Contains(f.Statuses, r.Status) {
+			n--
+		}
+	}
+	return n, nil
 }
 
 // Next is the request to work on now under the priority system (Q12, A4, A9):

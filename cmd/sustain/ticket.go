@@ -43,6 +43,7 @@ States: new -> in_progress -> waiting_for_customer -> resolved -> closed
 		cmd.AddCommand(NewCmdTicketAction(a, spec, nil))
 	}
 	cmd.AddCommand(NewCmdTicketRepolicy(a, nil))
+	cmd.AddCommand(NewCmdTicketConfirm(a, nil))
 	return cmd
 }
 
@@ -85,7 +86,7 @@ func (v requestView) Table() output.Table {
 	if sla.Reaction == "pending" {
 		reaction += fmt.Sprintf(" (%dh%02dm of working time left)", sla.ReactionLeft/60, sla.ReactionLeft%60)
 	}
-	t := output.KV("REQUEST", r.ID, "STATUS", string(r.Status), "CUSTOMER", r.Customer, "SUBJECT", r.Subject,
+	t := output.KV("REQUEST", r.ID, "STATUS", ticket.StatusText(r.Status, "en"), "CUSTOMER", r.Customer, "SUBJECT", r.Subject,
 		"PRIORITY", r.Priority, "CHANNEL", r.Channel+" "+r.From, "CREATED", ft(&r.CreatedAt), "REACTION", reaction)
 	add := func(k, val string) {
 		if val != "" {
@@ -189,7 +190,7 @@ func (l requestList) Table() output.Table {
 // requestRow is a request's row in a list. The subject is whole: a
 // terminal cuts it to its width, a pipe gets it all.
 func requestRow(v ticket.View, loc *time.Location) []string {
-	return []string{v.ID, string(v.Status), v.Priority, v.Customer,
+	return []string{v.ID, ticket.StatusText(v.Status, "en"), v.Priority, v.Customer,
 		v.CreatedAt.In(loc).Format("2006-01-02 15:04"), v.SLA.Reaction, strings.Join(strings.Fields(v.Subject), " ")}
 }
 
@@ -215,7 +216,7 @@ func requestColor(col int, cell string) string {
 }
 
 func statusColor(status string) string {
-	switch ticket.Status(status) {
+	switch ticket.StatusOfText(status) {
 	case ticket.StatusNew:
 		return output.Green
 	case ticket.StatusInProgress:

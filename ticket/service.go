@@ -237,6 +237,9 @@ type ActInput struct {
 	// Files came with the e-mail; they are attached with the change
 	// (only with Inbound: the command line attaches at open).
 	Files []File
+	// claim makes an assignment only of a request still waiting and
+	// unassigned (ticket next --claim).
+	claim bool
 }
 
 var taskRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]*-[1-9][0-9]*$`)
@@ -281,8 +284,13 @@ func (s *Service) Act(ctx context.Context, id string, in ActInput) (*Request, er
 	}
 	now := s.Now()
 	rs, err := s.Store.UpdateRequests(ctx, []string{id}, func(r *Request) (*Event, error) {
-		if s.lapse(r, now); r.Status == StatusClosed {
+		if s.lapse(r, now); r.Status == StatusClosed && !in.claim {
 			return nil, s.closedRefusal(r)
+		}
+		if in.claim {
+			if err := claimable(r); err != nil {
+				return nil, err
+			}
 		}
 		to, err := next(in.Action, r)
 		if err != nil {

@@ -630,47 +630,6 @@ func ticketShowRun(ctx context.Context, opts *TicketShowOptions) error {
 	return opts.Format.Print(opts.Out, rv)
 }
 
-type TicketNextOptions struct{ ticketDeps }
-
-func NewCmdTicketNext(a *app, runF func(*TicketNextOptions) error) *cobra.Command {
-	opts := &TicketNextOptions{}
-	return &cobra.Command{
-		Use:   "next",
-		Short: "The request to work on now under the priority system",
-		Long: `Print the request to work on now: among new and in-progress requests,
-those of customers with an active support contract first (where
-support.priority_requires_contract is set, A4), by priority then age; the
-others after them, by age. Exit status 5 when nothing is waiting.
-
-` + exitStatusHelp,
-		Example: `  sustain ticket next
-  id=$(sustain ticket next --template '{{.id}}') && sustain ticket assign "$id" --to anna`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.ticketDeps = a.ticketDeps()
-			if runF != nil {
-				return runF(opts)
-			}
-			return ticketNextRun(cmd.Context(), opts)
-		},
-	}
-}
-
-func ticketNextRun(ctx context.Context, opts *TicketNextOptions) error {
-	svc, err := opts.Service()
-	if err != nil {
-		return err
-	}
-	v, err := svc.Next(ctx)
-	if err != nil {
-		return err
-	}
-	if v == nil {
-		return problem.New(problem.NotFound, "", "no request is waiting to be worked on")
-	}
-	return opts.printRequest(v, svc, false)
-}
-
 // --- actions ---
 
 // actionSpec describes one action command.

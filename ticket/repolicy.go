@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // ActRepolicy gives a request the current policy, on purpose.
@@ -53,7 +52,10 @@ func (s *Service) Repolicy(ctx context.Context, ids []string, actor string) (*Re
 		}
 	} else {
 		for i, id := range ids {
-			ids[i] = strings.ToUpper(strings.TrimSpace(id))
+			var err error
+			if ids[i], err = CheckID(id); err != nil {
+				return nil, err
+			}
 		}
 	}
 	res := &RepolicyResult{Changed: []Repolicied{}}

@@ -101,7 +101,10 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (*Request, error) {
 		return nil, err
 	}
 	if in.Related != "" {
-		if _, err := s.Store.Request(ctx, strings.ToUpper(in.Related)); err != nil {
+		if in.Related, err = CheckID(in.Related); err != nil {
+			return nil, err
+		}
+		if _, err := s.Store.Request(ctx, in.Related); err != nil {
 			return nil, err
 		}
 	}
@@ -247,7 +250,10 @@ var taskRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]*-[1-9][0-9]*$`)
 // Act performs an action, checked against the state machine and the policy
 // inside the store's transaction, and records it in the history.
 func (s *Service) Act(ctx context.Context, id string, in ActInput) (*Request, error) {
-	id = strings.ToUpper(strings.TrimSpace(id))
+	id, err := CheckID(id)
+	if err != nil {
+		return nil, err
+	}
 	in.Text = strings.TrimSpace(in.Text)
 	if err := s.checkText("the text of "+commandOf[in.Action], in.Text); err != nil {
 		return nil, err
@@ -417,7 +423,11 @@ func (s *Service) ViewOf(r *Request) *View {
 
 // Show returns a request with its history, attachments and SLA.
 func (s *Service) Show(ctx context.Context, id string) (*View, error) {
-	r, err := s.Store.Request(ctx, strings.ToUpper(strings.TrimSpace(id)))
+	id, err := CheckID(id)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.Store.Request(ctx, id)
 	if err != nil {
 		return nil, err
 	}

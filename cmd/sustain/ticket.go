@@ -914,7 +914,11 @@ func ticketAttachmentGetRun(ctx context.Context, opts *TicketAttachmentGetOption
 	if err != nil {
 		return err
 	}
-	att, data, err := svc.Store.AttachmentData(ctx, opts.ID, opts.Name)
+	id, err := ticket.CheckID(opts.ID)
+	if err != nil {
+		return err
+	}
+	att, data, err := svc.Store.AttachmentData(ctx, id, opts.Name)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,13 @@ type Policy struct {
 	// data, and the support.calendar file by its digest), kept with each
 	// new request.
 	CalendarVersion string
+	// PhoneHours are when phone requests are taken, Monday to Friday on
+	// business days (Q10); nil takes them any time.
+	PhoneHours *Hours
 }
+
+// Hours are a span of the day, from midnight.
+type Hours struct{ Start, End time.Duration }
 
 // RequestPolicy is the part of the policy a request keeps from the moment
 // it is opened: its deadlines never move because someone runs sustain with

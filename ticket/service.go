@@ -51,8 +51,11 @@ type OpenInput struct {
 	Params                         []Param
 	Priority                       string
 	Related                        string
-	Files                          []File
-	Actor                          string // who registers it
+	// OutsideHours records a phone call taken outside the phone hours
+	// (Q10) anyway; without it such a request is refused.
+	OutsideHours bool
+	Files        []File
+	Actor        string // who registers it
 	// Inbound is the e-mail that opened it: its decision is recorded with
 	// the request, in one transaction.
 	Inbound *Inbound
@@ -81,6 +84,12 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (*Request, error) {
 	}
 	if in.From != "" {
 		if in.From, err = ParseEmail(in.From); err != nil {
+			return nil, err
+		}
+	}
+	outside := false
+	if in.Channel == "phone" {
+		if outside, err = s.checkPhoneHours(in.OutsideHours); err != nil {
 			return nil, err
 		}
 	}
@@ -131,6 +140,9 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (*Request, error) {
 		actor = in.From
 	}
 	first := Event{At: now, Actor: actor, Action: string(ActOpen), Text: in.Description, Detail: in.Channel, To: StatusNew}
+	if outside {
+		first.Detail += ", " + OutsideHoursNote
+	}
 	first.Mail = s.mailEffects(cust, in.Inbound, inboundID(in.Inbound))
 	return s.Store.CreateRequest(ctx, s.Policy.Prefix, r, files, first)
 }

@@ -119,6 +119,9 @@ func (a *app) service() (*ticket.Service, error) {
 		Calendar: cal,
 		Now:      now,
 	}
+	if svc.Policy.PhoneHours, err = phoneHours(s.PhoneHours); err != nil {
+		return nil, err
+	}
 	// mail.notify: staff actions queue notices, on a store with an outbox.
 	if _, ok := store.(ticket.MailStore); ok {
 		n, err := a.mailNotifier()

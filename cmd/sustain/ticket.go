@@ -291,7 +291,11 @@ terminal; it is limited to 1 MiB. With --channel email the sender must be a
 registered address of the customer where support.email_requires_registered_sender
 is set (Q10). A question that comes up inside another request is a new
 request with --related (A6: one request, one problem). --attach takes
-regular files only, up to support.attachment_max_mb.
+regular files only, up to support.attachment_max_mb. Phone requests are taken
+Monday to Friday on business days within support.phone_hours (default
+09:00-18:00, support time zone, Q10): outside them --channel phone is refused
+with the next opening time, unless --outside-hours records that the call was
+taken anyway.
 
 ` + exitStatusHelp,
 		Example: `  sustain ticket open --customer ACME --from ops@acme.test --subject "Login fails" \
@@ -338,6 +342,7 @@ regular files only, up to support.attachment_max_mb.
 	f.StringArrayVar(&params, "param", nil, "an installation parameter `KEY=VALUE` (repeatable)")
 	f.StringVar(&in.Priority, "priority", "normal", "critical, high, normal or low")
 	f.StringVar(&in.Related, "related", "", "the request `ID` this question arose in (A6)")
+	f.BoolVar(&in.OutsideHours, "outside-hours", false, "with --channel phone: a call taken outside support.phone_hours anyway (kept in history)")
 	return cmd
 }
 

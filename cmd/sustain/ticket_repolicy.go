@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sustain-cli/sustain/bizcal"
 	"github.com/sustain-cli/sustain/internal/output"
 	"github.com/sustain-cli/sustain/ticket"
 )
@@ -103,4 +104,16 @@ func (v repolicyView) Table() output.Table {
 		t.Footer = "no open request needed a change"
 	}
 	return t
+}
+
+// phoneHours is support.phone_hours; nil when calls are taken any time.
+func phoneHours(s string) (*ticket.Hours, error) {
+	if s == "" {
+		return nil, nil
+	}
+	start, end, err := bizcal.ParseHours(s)
+	if err != nil {
+		return nil, usagef("support.phone_hours: %v", err)
+	}
+	return &ticket.Hours{Start: start, End: end}, nil
 }

@@ -582,7 +582,13 @@ func (i *Intake) open(ctx context.Context, in *ticket.Inbound, m *Message, c *ti
 	if related != "" {
 		in.Reason = fmt.Sprintf("a reply to %s, which is closed: a new request related to it (A6)", related)
 	}
-	_, err := i.service(in).Open(ctx, ticket.OpenInput{Customer: c.Code, Subject: subject, Description: m.Text,
+	description := m.Text
+	if strings.TrimSpace(description) == "" {
+		// The form requires a description (Q9, A7); the message is kept,
+		// and staff ask for one (request-info) rather than lose it.
+		description = "(the message has no text; see sustain mail show " + fmt.Sprint(in.ID) + ")"
+	}
+	_, err := i.service(in).Open(ctx, ticket.OpenInput{Customer: c.Code, Subject: subject, Description: description,
 		Channel: "email", From: m.From, Related: related, Files: files, Actor: i.Actor, Inbound: in})
 	return i.settle(ctx, in, err)
 }

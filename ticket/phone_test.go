@@ -58,3 +58,15 @@ func problemHint(err error) string {
 	}
 	return ""
 }
+
+// The request form requires a description (Q9, A7).
+func TestDescriptionRequired(t *testing.T) {
+	e := newEnv(t, regulationQ)
+	for _, d := range []string{"", " \n\t "} {
+		_, err := e.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: "x", Description: d, Channel: "phone"})
+		problemtest.Want(t, err, problem.Usage, "a request needs a description of the problem (Q9, A7")
+	}
+	if rs, _ := e.svc.List(ctx, ticket.Filter{}, false); len(rs) != 0 {
+		t.Errorf("a refused request was stored: %d", len(rs))
+	}
+}

@@ -70,6 +70,10 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (*Request, error) {
 	if strings.TrimSpace(in.Subject) == "" {
 		return nil, problem.New(problem.Usage, "give --subject", "a request needs a subject (Q9)")
 	}
+	if strings.TrimSpace(in.Description) == "" {
+		return nil, problem.New(problem.Usage, "give --description, --description-file, or pipe it on standard input",
+			"a request needs a description of the problem (Q9, A7: the request form requires it)")
+	}
 	if err := s.checkText("the subject", in.Subject); err != nil {
 		return nil, err
 	}

@@ -191,7 +191,7 @@ func TestTicketRuns(t *testing.T) {
 			t.Fatalf("%s: %v", step.Input.Action, err)
 		}
 	}
-	if !strings.Contains(strings.Join(strings.Fields(out.String()), " "), "STATUS resolved") {
+	if !strings.Contains(strings.Join(strings.Fields(out.String()), " "), "STATUS Completed, requires user confirmation") {
 		t.Errorf("after answer: %s", out.String())
 	}
 	out.Reset()

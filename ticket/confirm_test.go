@@ -1,6 +1,7 @@
 package ticket_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -55,5 +56,27 @@ func TestConfirmation(t *testing.T) {
 	}
 	if got := ticket.StatusText(ticket.StatusResolved, "en"); got != "Completed, requires user confirmation" {
 		t.Errorf("en: %q", got)
+	}
+}
+
+// Repeating an assignment that holds changes nothing: no second history
+// entry, a note instead.
+func TestRepeatedAssignmentIsANoOp(t *testing.T) {
+	e := newEnv(t, regulationQ)
+	r := e.open(ticket.OpenInput{})
+	e.act(r.ID, ticket.ActInput{Action: ticket.ActAssign, Detail: "anna"})
+	before, _ := e.svc.Show(ctx, r.ID)
+	_, err := e.svc.Act(ctx, r.ID, ticket.ActInput{Action: ticket.ActAssign, Detail: "anna", Actor: "boris"})
+	var uc *ticket.UnchangedError
+	if !errors.As(err, &uc) || uc.Request == nil || uc.Request.ID != r.ID || !strings.Contains(uc.Note, "already assigned to anna") {
+		t.Fatalf("repeated assignment: %v", err)
+	}
+	after, _ := e.svc.Show(ctx, r.ID)
+	if len(after.History) != len(before.History) || len(after.Assignees) != 1 {
+		t.Errorf("history %d -> %d entries, assignees %v", len(before.History), len(after.History), after.Assignees)
+	}
+	e.act(r.ID, ticket.ActInput{Action: ticket.ActAssign, Detail: "boris"})
+	if v, _ := e.svc.Show(ctx, r.ID); len(v.Assignees) != 2 {
+		t.Errorf("a second assignee: %v", v.Assignees)
 	}
 }

@@ -321,6 +321,9 @@ func (s *Service) Act(ctx context.Context, id string, in ActInput) (*Request, er
 		if err := s.checkCustomer(in, r, check); err != nil {
 			return nil, err
 		}
+		if in.Action == ActAssign && slices.Contains(r.Assignees, in.Detail) {
+			return nil, ErrSkip // the assignment holds already: no second entry
+		}
 		ev := &Event{At: now, Actor: in.Actor, Action: string(in.Action), Text: in.Text, Detail: in.Detail, From: r.Status, To: to}
 		ev.Mail = s.mailEffects(cust, in.Inbound, inReplyTo)
 		if ev.Mail != nil {
@@ -357,8 +360,25 @@ func (s *Service) Act(ctx context.Context, id string, in ActInput) (*Request, er
 	if err != nil {
 		return nil, err
 	}
+	if len(rs) == 0 {
+		r, err := s.Store.Request(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return nil, &UnchangedError{Request: s.Current(r),
+			Note: fmt.Sprintf("%s is already assigned to %s: nothing changed", r.ID, in.Detail)}
+	}
 	return rs[0], nil
 }
+
+// UnchangedError is an action that changes nothing because what it asks
+// holds already (an assignment repeated): not a failure, a note.
+type UnchangedError struct {
+	Request *Request
+	Note    string
+}
+
+func (e *UnchangedError) Error() string { return e.Note }
 
 func (s *Service) checkInput(in *ActInput) error {
 	needText := map[Action]string{ActComment: "the note", ActTell: "the message", ActRequestInfo: "what is asked",

@@ -256,6 +256,10 @@ func (d ticketDeps) act(ctx context.Context, id string, in ticket.ActInput) erro
 		return err
 	}
 	r, err := svc.Act(ctx, id, in)
+	if uc := (*ticket.UnchangedError)(nil); errors.As(err, &uc) {
+		d.note(uc.Note)
+		r, err = uc.Request, nil
+	}
 	if err != nil {
 		return err
 	}

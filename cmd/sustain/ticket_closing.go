@@ -25,3 +25,10 @@ func (d ticketDeps) noteNewRelated(ctx context.Context, svc *ticket.Service, r *
 	fmt.Fprintf(d.Err, "sustain: %s\n", output.Text(fmt.Sprintf(
 		"%s %s: the reply is registered as a new request %s, related to it (A6)", r.Related, why, r.ID)))
 }
+
+// note says something beside the output on standard error.
+func (d ticketDeps) note(s string) {
+	if d.Err != nil {
+		fmt.Fprintf(d.Err, "sustain: %s\n", output.Text(s))
+	}
+}

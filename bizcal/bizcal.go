@@ -313,3 +313,16 @@ func (c *Calendar) WorkingTime(from, to time.Time) time.Duration {
 	}
 	return total
 }
+
+// WithHours is the same calendar with other working hours.
+func (c *Calendar) WithHours(start, end time.Duration) *Calendar {
+	return New(c.data, c.loc, start, end, c.warn)
+}
+
+// WorkingHours are the calendar's working hours as HH:MM-HH:MM.
+func (c *Calendar) WorkingHours() string {
+	hm := func(d time.Duration) string {
+		return fmt.Sprintf("%02d:%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
+	}
+	return hm(c.start) + "-" + hm(c.end)
+}

@@ -557,6 +557,7 @@ func (i *Intake) thread(ctx context.Context, m *Message, c *ticket.Customer) (*t
 	if err != nil {
 		return nil, "", err
 	}
+	r = i.Service.Current(r) // closed at its deadline even before sweep ran (Q15, A12)
 	if r.Customer != c.Code {
 		return nil, fmt.Sprintf("%s writes about %s, a request of another customer (%s)", m.From, r.ID, r.Customer), nil
 	}
@@ -581,7 +582,13 @@ func (i *Intake) open(ctx context.Context, in *ticket.Inbound, m *Message, c *ti
 	if related != "" {
 		in.Reason = fmt.Sprintf("a reply to %s, which is closed: a new request related to it (A6)", related)
 	}
-	_, err := i.service(in).Open(ctx, ticket.OpenInput{Customer: c.Code, Subject: subject, Description: m.Text,
+	description := m.Text
+	if strings.TrimSpace(description) == "" {
+		// The form requires a description (Q9, A7); the message is kept,
+		// and staff ask for one (request-info) rather than lose it.
+		description = "(the message has no text; see sustain mail show " + fmt.Sprint(in.ID) + ")"
+	}
+	_, err := i.service(in).Open(ctx, ticket.OpenInput{Customer: c.Code, Subject: subject, Description: description,
 		Channel: "email", From: m.From, Related: related, Files: files, Actor: i.Actor, Inbound: in})
 	return i.settle(ctx, in, err)
 }
@@ -605,7 +612,8 @@ func (i *Intake) appendTo(ctx context.Context, in *ticket.Inbound, m *Message, c
 		if len(words) == 0 {
 			words = DefaultConfirmWords
 		}
-		mayConfirm := !i.Service.Policy.ConfirmRequiresResponsible || c.IsResponsible(m.From)
+		_, p := ticket.Governing(r, i.Service.Calendar, i.Service.Policy)
+		mayConfirm := !p.ConfirmRequiresResponsible || c.IsResponsible(m.From)
 		if IsConfirmation(text, words) && mayConfirm {
 			act.Action, in.As = ticket.ActConfirm, AsConfirmation
 		} else {

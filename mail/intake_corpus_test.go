@@ -28,7 +28,7 @@ func corpusDesk(t *testing.T) *desk {
 		if i == 7 {
 			from = "olga@acme.test" // the bounce is of SUP-7's registration to olga@
 		}
-		if _, err := d.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: "earlier", From: from, Actor: "anna"}); err != nil {
+		if _, err := d.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: "earlier", Description: "x", From: from, Actor: "anna"}); err != nil {
 			t.Fatal(err)
 		}
 	}

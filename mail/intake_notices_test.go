@@ -12,15 +12,15 @@ import (
 // which language, and that a request without an address tells no one.
 func TestNoticeKindsAndLanguages(t *testing.T) {
 	d := newDesk(t)
-	ru, err := d.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", From: "ops@acme.test", Subject: "Отчёт", Actor: "anna"})
+	ru, err := d.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", From: "ops@acme.test", Subject: "Отчёт", Description: "x", Actor: "anna"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	en, err := d.svc.Open(ctx, ticket.OpenInput{Customer: "BETA", From: "it@beta.test", Subject: "Report", Actor: "anna"})
+	en, err := d.svc.Open(ctx, ticket.OpenInput{Customer: "BETA", From: "it@beta.test", Subject: "Report", Description: "x", Actor: "anna"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Channel: "phone", Subject: "By phone", Actor: "anna"}); err != nil {
+	if _, err := d.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Channel: "phone", Subject: "By phone", Description: "x", Actor: "anna"}); err != nil {
 		t.Fatal(err)
 	}
 	d.act(ru.ID, ticket.ActComment, "internal note")

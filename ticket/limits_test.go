@@ -19,7 +19,7 @@ func TestTextsOverTheLimitAreRefused(t *testing.T) {
 	_, err := e.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: "big", Channel: "phone",
 		Description: strings.Repeat("x", 1<<10+1)})
 	problemtest.Want(t, err, problem.Refused, "support.text_max_kb")
-	_, err = e.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: strings.Repeat("s", 1<<10+1), Channel: "phone"})
+	_, err = e.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: strings.Repeat("s", 1<<10+1), Description: "d", Channel: "phone"})
 	problemtest.Want(t, err, problem.Refused, "over the limit")
 
 	r := e.open(ticket.OpenInput{Channel: "phone", Description: strings.Repeat("x", 1<<10)}) // exactly the limit

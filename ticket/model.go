@@ -191,6 +191,9 @@ type Request struct {
 	AnsweredAt     *time.Time `json:"answered_at"`       // last answer: the auto-close clock starts here
 	ClosedAt       *time.Time `json:"closed_at"`
 	Closure        string     `json:"closure,omitempty"` // confirmed, withdrawn or auto
+	// Policy is the regulation the request was opened under (or given by
+	// repolicy); nil for requests stored before policies were kept.
+	Policy *RequestPolicy `json:"policy"`
 
 	History     []Event      `json:"history,omitempty"`
 	Attachments []Attachment `json:"attachments,omitempty"`

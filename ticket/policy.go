@@ -17,6 +17,48 @@ type Policy struct {
 	// TextMaxBytes bounds a subject, a description and an action's text
 	// (support.text_max_kb); 0 means no limit.
 	TextMaxBytes int64
+	// CalendarVersion names the production calendar in use (the embedded
+	// data, and the support.calendar file by its digest), kept with each
+	// new request.
+	CalendarVersion string
+	// PhoneHours are when phone requests are taken, Monday to Friday on
+	// business days (Q10); nil takes them any time.
+	PhoneHours *Hours
+}
+
+// Hours are a span of the day, from midnight.
+type Hours struct{ Start, End time.Duration }
+
+// RequestPolicy is the part of the policy a request keeps from the moment
+// it is opened: its deadlines never move because someone runs sustain with
+// another configuration; `ticket repolicy` changes it on purpose.
+type RequestPolicy struct {
+	AutocloseBusinessDays      int    `json:"autoclose_business_days"`
+	ConfirmRequiresResponsible bool   `json:"confirm_requires_responsible_person"`
+	WorkingHours               string `json:"working_hours"` // HH:MM-HH:MM
+	CalendarVersion            string `json:"calendar_version"`
+}
+
+// ForRequest is the policy a request opened now keeps.
+func (p Policy) ForRequest(cal *bizcal.Calendar) *RequestPolicy {
+	return &RequestPolicy{AutocloseBusinessDays: p.AutocloseBusinessDays, ConfirmRequiresResponsible: p.ConfirmRequiresResponsible,
+		WorkingHours: cal.WorkingHours(), CalendarVersion: p.CalendarVersion}
+}
+
+// Governing is the calendar and policy that apply to r: those it keeps,
+// over the current ones; the current ones for a request that keeps none.
+func Governing(r *Request, cal *bizcal.Calendar, p Policy) (*bizcal.Calendar, Policy) {
+	rp := r.Policy
+	if rp == nil {
+		return cal, p
+	}
+	p.AutocloseBusinessDays, p.ConfirmRequiresResponsible = rp.AutocloseBusinessDays, rp.ConfirmRequiresResponsible
+	if rp.WorkingHours != "" && rp.WorkingHours != cal.WorkingHours() {
+		if start, end, err := bizcal.ParseHours(rp.WorkingHours); err == nil {
+			cal = cal.WithHours(start, end)
+		}
+	}
+	return cal, p
 }
 
 // SLA is a request's position against the reaction deadline and auto-close.
@@ -36,6 +78,7 @@ type SLA struct {
 
 // SLAOf computes r's SLA at now.
 func SLAOf(r *Request, cal *bizcal.Calendar, p Policy, now time.Time) SLA {
+	cal, p = Governing(r, cal, p)
 	s := SLA{ReactionDue: cal.EndOfNextWorkday(r.CreatedAt)}
 	switch {
 	case r.FirstResponse != nil && r.FirstResponse.After(s.ReactionDue):
@@ -61,6 +104,7 @@ func SLAOf(r *Request, cal *bizcal.Calendar, p Policy, now time.Time) SLA {
 // day of the answer does not count. A reply or dispute moves the request out
 // of resolved, which stops the clock; the next answer starts it again.
 func AutocloseAt(r *Request, cal *bizcal.Calendar, p Policy) (time.Time, bool) {
+	cal, p = Governing(r, cal, p)
 	if r.Status != StatusResolved || r.AnsweredAt == nil || p.AutocloseBusinessDays <= 0 {
 		return time.Time{}, false
 	}

@@ -54,8 +54,11 @@ type OpenInput struct {
 	Params                         []Param
 	Priority                       string
 	Related                        string
-	Files                          []File
-	Actor                          string // who registers it
+	// OutsideHours records a phone call taken outside the phone hours
+	// (Q10) anyway; without it such a request is refused.
+	OutsideHours bool
+	Files        []File
+	Actor        string // who registers it
 	// Inbound is the e-mail that opened it: its decision is recorded with
 	// the request, in one transaction.
 	Inbound *Inbound
@@ -69,6 +72,10 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (*Request, error) {
 	}
 	if strings.TrimSpace(in.Subject) == "" {
 		return nil, problem.New(problem.Usage, "give --subject", "a request needs a subject (Q9)")
+	}
+	if strings.TrimSpace(in.Description) == "" {
+		return nil, problem.New(problem.Usage, "give --description, --description-file, or pipe it on standard input",
+			"a request needs a description of the problem (Q9, A7: the request form requires it)")
 	}
 	if err := s.checkText("the subject", in.Subject); err != nil {
 		return nil, err
@@ -84,6 +91,12 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (*Request, error) {
 	}
 	if in.From != "" {
 		if in.From, err = ParseEmail(in.From); err != nil {
+			return nil, err
+		}
+	}
+	outside := false
+	if in.Channel == "phone" {
+		if outside, err = s.checkPhoneHours(in.OutsideHours); err != nil {
 			return nil, err
 		}
 	}
@@ -104,7 +117,10 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (*Request, error) {
 		return nil, err
 	}
 	if in.Related != "" {
-		if _, err := s.Store.Request(ctx, strings.ToUpper(in.Related)); err != nil {
+		if in.Related, err = CheckID(in.Related); err != nil {
+			return nil, err
+		}
+		if _, err := s.Store.Request(ctx, in.Related); err != nil {
 			return nil, err
 		}
 	}
@@ -121,6 +137,7 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (*Request, error) {
 		Channel: in.Channel, From: in.From, ProjectAddress: in.ProjectAddress, Params: in.Params,
 		Priority: in.Priority, Status: StatusNew, Related: strings.ToUpper(in.Related),
 		Assignees: []string{}, Tasks: []string{}, CreatedAt: now, UpdatedAt: now,
+		Policy: s.Policy.ForRequest(s.Calendar),
 	}
 	if r.Params == nil {
 		r.Params = []Param{}
@@ -130,6 +147,9 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (*Request, error) {
 		actor = in.From
 	}
 	first := Event{At: now, Actor: actor, Action: string(ActOpen), Text: in.Description, Detail: in.Channel, To: StatusNew}
+	if outside {
+		first.Detail += ", " + OutsideHoursNote
+	}
 	first.Mail = s.mailEffects(cust, in.Inbound, inboundID(in.Inbound))
 	return s.Store.CreateRequest(ctx, s.Policy.Prefix, r, files, first)
 }
@@ -239,6 +259,9 @@ type ActInput struct {
 	// Files came with the e-mail; they are attached with the change
 	// (only with Inbound: the command line attaches at open).
 	Files []File
+	// claim makes an assignment only of a request still waiting and
+	// unassigned (ticket next --claim).
+	claim bool
 }
 
 var taskRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]*-[1-9][0-9]*$`)
@@ -246,7 +269,10 @@ var taskRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]*-[1-9][0-9]*$`)
 // Act performs an action, checked against the state machine and the policy
 // inside the store's transaction, and records it in the history.
 func (s *Service) Act(ctx context.Context, id string, in ActInput) (*Request, error) {
-	id = strings.ToUpper(strings.TrimSpace(id))
+	id, err := CheckID(id)
+	if err != nil {
+		return nil, err
+	}
 	in.Text = strings.TrimSpace(in.Text)
 	if err := s.checkText("the text of "+commandOf[in.Action], in.Text); err != nil {
 		return nil, err
@@ -264,6 +290,9 @@ func (s *Service) Act(ctx context.Context, id string, in ActInput) (*Request, er
 		if cust, err = s.Store.Customer(ctx, r.Customer); err != nil {
 			return nil, err
 		}
+		if in.Action == ActReply && s.Current(r).Status == StatusClosed {
+			return s.replyToClosed(ctx, r, in)
+		}
 		if inReplyTo == "" {
 			if inReplyTo, err = s.lastInbound(ctx, r.ID); err != nil {
 				return nil, err
@@ -280,12 +309,23 @@ func (s *Service) Act(ctx context.Context, id string, in ActInput) (*Request, er
 	}
 	now := s.Now()
 	rs, err := s.Store.UpdateRequests(ctx, []string{id}, func(r *Request) (*Event, error) {
+		if s.lapse(r, now); r.Status == StatusClosed && !in.claim {
+			return nil, s.closedRefusal(r)
+		}
+		if in.claim {
+			if err := claimable(r); err != nil {
+				return nil, err
+			}
+		}
 		to, err := next(in.Action, r)
 		if err != nil {
 			return nil, err
 		}
 		if err := s.checkCustomer(in, r, check); err != nil {
 			return nil, err
+		}
+		if in.Action == ActAssign && slices.Contains(r.Assignees, in.Detail) {
+			return nil, ErrSkip // the assignment holds already: no second entry
 		}
 		ev := &Event{At: now, Actor: in.Actor, Action: string(in.Action), Text: in.Text, Detail: in.Detail, From: r.Status, To: to}
 		ev.Mail = s.mailEffects(cust, in.Inbound, inReplyTo)
@@ -323,8 +363,25 @@ func (s *Service) Act(ctx context.Context, id string, in ActInput) (*Request, er
 	if err != nil {
 		return nil, err
 	}
+	if len(rs) == 0 {
+		r, err := s.Store.Request(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return nil, &UnchangedError{Request: s.Current(r),
+			Note: fmt.Sprintf("%s is already assigned to %s: nothing changed", r.ID, in.Detail)}
+	}
 	return rs[0], nil
 }
+
+// UnchangedError is an action that changes nothing because what it asks
+// holds already (an assignment repeated): not a failure, a note.
+type UnchangedError struct {
+	Request *Request
+	Note    string
+}
+
+func (e *UnchangedError) Error() string { return e.Note }
 
 func (s *Service) checkInput(in *ActInput) error {
 	needText := map[Action]string{ActComment: "the note", ActTell: "the message", ActRequestInfo: "what is asked",
@@ -366,8 +423,9 @@ func (s *Service) checkCustomer(in ActInput, r *Request, c *Customer) error {
 		return nil
 	}
 	author := strings.EqualFold(in.From, r.From)
+	_, p := Governing(r, s.Calendar, s.Policy)
 	switch {
-	case in.Action == ActConfirm && s.Policy.ConfirmRequiresResponsible:
+	case in.Action == ActConfirm && p.ConfirmRequiresResponsible:
 		if !c.IsResponsible(in.From) {
 			return problem.New(problem.Refused,
 				fmt.Sprintf("responsible persons of %s: %s (sustain customer show %s)", c.Code, people(c.Responsible), c.Code),
@@ -404,11 +462,15 @@ func (s *Service) ViewOf(r *Request) *View {
 
 // Show returns a request with its history, attachments and SLA.
 func (s *Service) Show(ctx context.Context, id string) (*View, error) {
-	r, err := s.Store.Request(ctx, strings.ToUpper(strings.TrimSpace(id)))
+	id, err := CheckID(id)
 	if err != nil {
 		return nil, err
 	}
-	return s.ViewOf(r), nil
+	r, err := s.Store.Request(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.ViewOf(s.Current(r)), nil
 }
 
 // List returns the requests f selects; overdue keeps only those past their
@@ -420,6 +482,11 @@ func (s *Service) List(ctx context.Context, f Filter, overdue bool) ([]View, err
 	if overdue {
 		f.NoResponse = true
 	}
+	statuses, limit := f.Statuses, f.Limit
+	f, recheck := lapsedFilter(f)
+	if recheck {
+		f.Limit = 0 // which are still resolved is known only here
+	}
 	rs, err := s.Store.Requests(ctx, f)
 	if err != nil {
 		return nil, err
@@ -427,6 +494,12 @@ func (s *Service) List(ctx context.Context, f Filter, overdue bool) ([]View, err
 	now := s.Now()
 	out := make([]View, 0, len(rs))
 	for _, r := range rs {
+		if s.lapse(r, now); recheck && !slices.Contains(statuses, r.Status) {
+			continue
+		}
+		if limit > 0 && len(out) >= limit {
+			break
+		}
 		v := View{r, SLAOf(r, s.Calendar, s.Policy, now)}
 		if overdue && v.SLA.Reaction != "overdue" {
 			continue
@@ -445,15 +518,21 @@ func (s *Service) Each(ctx context.Context, f Filter, overdue bool, fn func(View
 	if f.Queue {
 		f.ContractMatters, f.Today = s.Policy.PriorityRequiresContract, bizcal.DateOf(s.Now().In(s.Calendar.Location()))
 	}
-	limit := f.Limit
+	limit, statuses := f.Limit, f.Statuses
+	f, recheck := lapsedFilter(f)
 	if overdue {
 		f.NoResponse = true
-		f.Limit = 0 // which are overdue is known only here
+	}
+	if overdue || recheck {
+		f.Limit = 0 // which are overdue, or still resolved, is known only here
 	}
 	now := s.Now()
 	n := 0
 	errEnough := errors.New("enough")
 	each := func(r *Request) error {
+		if s.lapse(r, now); recheck && !slices.Contains(statuses, r.Status) {
+			return nil
+		}
 		v := View{r, SLAOf(r, s.Calendar, s.Policy, now)}
 		if overdue && v.SLA.Reaction != "overdue" {
 			return nil
@@ -491,7 +570,26 @@ func (s *Service) Count(ctx context.Context, f Filter) (int, error) {
 		return -1, nil
 	}
 	f.Limit = 0
-	return c.CountRequests(ctx, f)
+	wide, recheck := lapsedFilter(f)
+	n, err := c.CountRequests(ctx, wide)
+	if err != nil || !recheck {
+		return n, err
+	}
+	// Requests past their deadline are closed though the store says
+	// resolved: the resolved ones the wide filter counted are checked.
+	rf := f
+	rf.Statuses = []Status{StatusResolved}
+	rs, err := s.Store.Requests(ctx, rf)
+	if err != nil {
+		return 0, err
+	}
+	now := s.Now()
+	for _, r := range rs {
+		if s.lapse(r, now); !slices.Contains(f.Statuses, r.Status) {
+			n--
+		}
+	}
+	return n, nil
 }
 
 // Next is the request to work on now under the priority system (Q12, A4, A9):
@@ -576,9 +674,8 @@ func (s *Service) Sweep(ctx context.Context, dryRun bool) (*SweepResult, error) 
 				return nil, ErrSkip // replied to, or closed, since the list was read
 			}
 			closing[r.ID] = Swept{ID: r.ID, Customer: r.Customer, AnsweredAt: *r.AnsweredAt, AutocloseAt: at}
-			ev := &Event{At: now, Actor: "sweep", Action: string(ActAutoClose), From: r.Status, To: StatusClosed,
-				Text: fmt.Sprintf("no reply from the customer within %d business days of the answer", s.Policy.AutocloseBusinessDays)}
-			r.Status, r.Closure, r.ClosedAt, r.UpdatedAt = StatusClosed, "auto", &now, now
+			// Closed at the deadline, not when sweep happened to run.
+			ev := s.lapse(r, now)
 			if c := customers[r.Customer]; c != nil {
 				ev.Mail = s.mailEffects(c, nil, replyTo[r.ID])
 			}
@@ -669,8 +766,9 @@ func (s *Service) mailEffects(c *Customer, inbound *Inbound, inReplyTo string) *
 	m := &MailEffects{Inbound: inbound}
 	if s.Notifier != nil && c != nil {
 		m.Notify = func(r *Request, ev Event) ([]Notice, error) {
+			cal, _ := Governing(r, s.Calendar, s.Policy)
 			nc := NoticeContext{Request: r, Customer: c, Event: ev, InReplyTo: inReplyTo,
-				ReactionDue: s.Calendar.EndOfNextWorkday(r.CreatedAt)}
+				ReactionDue: cal.EndOfNextWorkday(r.CreatedAt)}
 			if at, ok := AutocloseAt(r, s.Calendar, s.Policy); ok {
 				nc.AutocloseAt = &at
 			}

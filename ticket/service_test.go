@@ -64,6 +64,9 @@ func (e *env) open(in ticket.OpenInput) *ticket.Request {
 	if in.Subject == "" {
 		in.Subject = "Something broke"
 	}
+	if in.Description == "" {
+		in.Description = "It stopped working"
+	}
 	if in.Channel == "" {
 		in.Channel, in.From = "email", "ops@acme.test"
 	}
@@ -145,11 +148,11 @@ func TestRefusals(t *testing.T) {
 	e := newEnv(t, regulationA)
 	_, err := e.svc.Open(ctx, ticket.OpenInput{Customer: "NOPE", Subject: "x", Channel: "phone"})
 	problemtest.Want(t, err, problem.NotFound, "no customer NOPE")
-	_, err = e.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: "x", Channel: "fax"})
+	_, err = e.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: "x", Description: "d", Channel: "fax"})
 	problemtest.Want(t, err, problem.Usage, "unknown channel")
-	_, err = e.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: "x", Channel: "phone", Files: []ticket.File{{Name: "big.bin", Data: make([]byte, 2048)}}})
+	_, err = e.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: "x", Description: "d", Channel: "phone", Files: []ticket.File{{Name: "big.bin", Data: make([]byte, 2048)}}})
 	problemtest.Want(t, err, problem.Refused, "over the limit")
-	_, err = e.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: "x", Channel: "phone", Related: "REQ-99"})
+	_, err = e.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: "x", Description: "d", Channel: "phone", Related: "REQ-99"})
 	problemtest.Want(t, err, problem.NotFound, "no request REQ-99")
 
 	r := e.open(ticket.OpenInput{Channel: "phone"})
@@ -180,9 +183,9 @@ func TestRefusals(t *testing.T) {
 
 func TestEmailFromUnregisteredSender(t *testing.T) {
 	e := newEnv(t, regulationQ)
-	_, err := e.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: "x", Channel: "email", From: "someone@else.test"})
+	_, err := e.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: "x", Description: "d", Channel: "email", From: "someone@else.test"})
 	problemtest.Want(t, err, problem.Refused, "not a registered address of ACME", "--add-email someone@else.test")
-	_, err = e.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: "x", Channel: "email"})
+	_, err = e.svc.Open(ctx, ticket.OpenInput{Customer: "ACME", Subject: "x", Description: "d", Channel: "email"})
 	problemtest.Want(t, err, problem.Usage, "sender")
 	// By phone any caller may open one (Q10 restricts e-mail only).
 	e.open(ticket.OpenInput{Channel: "phone", From: "someone@else.test"})
@@ -250,8 +253,8 @@ func TestAutoClose(t *testing.T) {
 			if err != nil || len(res.Closed) != 1 {
 				t.Fatalf("dry run: %+v, %v", res, err)
 			}
-			if v, _ := e.svc.Show(ctx, r.ID); v.Status != ticket.StatusResolved {
-				t.Fatal("the dry run closed the request")
+			if stored, _ := e.svc.Store.Request(ctx, r.ID); stored.Status != ticket.StatusResolved {
+				t.Fatal("the dry run closed the request in the store")
 			}
 			res, err = e.svc.Sweep(ctx, false)
 			if err != nil || len(res.Closed) != 1 || res.Closed[0].ID != r.ID {

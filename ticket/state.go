@@ -50,13 +50,13 @@ var transitions = map[Action]struct {
 }
 
 // reactions are the staff actions that meet the reaction SLA (Q12).
-var reactions = map[Action]bool{ActAssign: true, ActTell: true, ActRequestInfo: true, ActAnswer: true}
+var reactions = map[Action]bool{ActAssign: true, ActTell: true, ActRequestInfo: true, ActAnswer: true, ActEscalate: true}
 
 // commandOf names the command that performs an action, for messages.
 var commandOf = map[Action]string{
 	ActAssign: "assign", ActComment: "comment", ActTell: "comment --to-customer", ActRequestInfo: "request-info",
 	ActReply: "reply", ActEscalate: "escalate", ActAnswer: "answer", ActDispute: "dispute",
-	ActConfirm: "close --confirmed-by", ActWithdraw: "close --withdrawn",
+	ActConfirm: "confirm", ActWithdraw: "close --withdrawn",
 }
 
 // Allowed lists the commands allowed from a status.
@@ -91,4 +91,42 @@ func next(a Action, r *Request) (Status, error) {
 	}
 	return "", problem.New(problem.Refused, "allowed now: "+strings.Join(Allowed(r.Status), ", "),
 		"cannot %s %s: it is %s", commandOf[a], r.ID, r.Status)
+}
+
+// statusWords are the states in the regulation's words, per language;
+// JSON keeps the codes.
+var statusWords = map[string]map[Status]string{
+	"en": {StatusResolved: "Completed, requires user confirmation"}, // the rest by their codes
+	"ru": {StatusNew: "новый", StatusInProgress: "в работе", StatusWaiting: "ожидает ответа пользователя",
+		StatusResolved: "Завершен, требует подтверждения пользователя", StatusClosed: "закрыт"},
+}
+
+// StatusText is a state as people read it: resolved is "Completed,
+// requires user confirmation" (Q14, A11). lang is en or ru; anything else
+// is en.
+func StatusText(s Status, lang string) string {
+	words, ok := statusWords[lang]
+	if !ok {
+		words = statusWords["en"]
+	}
+	if w, ok := words[s]; ok {
+		return w
+	}
+	return string(s)
+}
+
+// StatusOfText is the status a StatusText names, in either language; ""
+// when none.
+func StatusOfText(text string) Status {
+	for _, words := range statusWords {
+		for s, w := range words {
+			if w == text {
+				return s
+			}
+		}
+	}
+	if _, err := ParseStatus(text); err == nil {
+		return Status(text)
+	}
+	return ""
 }

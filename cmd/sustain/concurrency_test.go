@@ -44,7 +44,7 @@ func TestParallelOpensNumberEachOnce(t *testing.T) {
 			for i := 0; i < each; i++ {
 				var stderr bytes.Buffer
 				cmd := sustainProcess(t, store, "ticket", "open", "--customer", "ACME", "--channel", "phone",
-					"--subject", fmt.Sprintf("process %d request %d", p, i), "--template", "{{.id}}")
+					"--subject", fmt.Sprintf("process %d request %d", p, i), "--description", "x", "--template", "{{.id}}")
 				cmd.Stderr = &stderr
 				out, err := cmd.Output()
 				if err != nil || !strings.HasPrefix(string(out), "SUP-") {

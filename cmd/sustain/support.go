@@ -114,9 +114,13 @@ func (a *app) service() (*ticket.Service, error) {
 			PriorityRequiresContract:      s.PriorityRequiresContract,
 			AttachmentMaxBytes:            int64(s.AttachmentMaxMB) << 20,
 			TextMaxBytes:                  int64(s.TextMaxKB) << 10,
+			CalendarVersion:               a.calendarVersion(cfg.Support.Calendar),
 		},
 		Calendar: cal,
 		Now:      now,
+	}
+	if svc.Policy.PhoneHours, err = phoneHours(s.PhoneHours); err != nil {
+		return nil, err
 	}
 	// mail.notify: staff actions queue notices, on a store with an outbox.
 	if _, ok := store.(ticket.MailStore); ok {

@@ -43,6 +43,8 @@ States: new -> in_progress -> waiting_for_customer -> resolved -> closed
 	for _, spec := range actionSpecs {
 		cmd.AddCommand(NewCmdTicketAction(a, spec, nil))
 	}
+	cmd.AddCommand(NewCmdTicketRepolicy(a, nil))
+	cmd.AddCommand(NewCmdTicketConfirm(a, nil))
 	return cmd
 }
 
@@ -85,7 +87,7 @@ func (v requestView) Table() output.Table {
 	if sla.Reaction == "pending" {
 		reaction += fmt.Sprintf(" (%dh%02dm of working time left)", sla.ReactionLeft/60, sla.ReactionLeft%60)
 	}
-	t := output.KV("REQUEST", r.ID, "STATUS", string(r.Status), "CUSTOMER", r.Customer, "SUBJECT", r.Subject,
+	t := output.KV("REQUEST", r.ID, "STATUS", ticket.StatusText(r.Status, "en"), "CUSTOMER", r.Customer, "SUBJECT", r.Subject,
 		"PRIORITY", r.Priority, "CHANNEL", r.Channel+" "+r.From, "CREATED", ft(&r.CreatedAt), "REACTION", reaction)
 	add := func(k, val string) {
 		if val != "" {
@@ -189,7 +191,7 @@ func (l requestList) Table() output.Table {
 // requestRow is a request's row in a list. The subject is whole: a
 // terminal cuts it to its width, a pipe gets it all.
 func requestRow(v ticket.View, loc *time.Location) []string {
-	return []string{v.ID, string(v.Status), v.Priority, v.Customer,
+	return []string{v.ID, ticket.StatusText(v.Status, "en"), v.Priority, v.Customer,
 		v.CreatedAt.In(loc).Format("2006-01-02 15:04"), v.SLA.Reaction, strings.Join(strings.Fields(v.Subject), " ")}
 }
 
@@ -215,7 +217,7 @@ func requestColor(col int, cell string) string {
 }
 
 func statusColor(status string) string {
-	switch ticket.Status(status) {
+	switch ticket.StatusOfText(status) {
 	case ticket.StatusNew:
 		return output.Green
 	case ticket.StatusInProgress:
@@ -236,13 +238,14 @@ type ticketDeps struct {
 	Progress func(label string, total int) *progress.Bar
 	In       io.Reader
 	Out      io.Writer
+	Err      io.Writer // notes beside the output
 	Format   output.Format
 	Service  func() (*ticket.Service, error)
 	Actor    func() string // who staff actions are recorded as
 }
 
 func (a *app) ticketDeps() ticketDeps {
-	return ticketDeps{In: a.in, Out: a.out, Format: a.format, Service: a.service, Actor: a.actor, Progress: a.progress}
+	return ticketDeps{In: a.in, Out: a.out, Err: a.err, Format: a.format, Service: a.service, Actor: a.actor, Progress: a.progress}
 }
 
 func (d ticketDeps) printRequest(v *ticket.View, svc *ticket.Service, history bool) error {
@@ -256,8 +259,15 @@ func (d ticketDeps) act(ctx context.Context, id string, in ticket.ActInput) erro
 		return err
 	}
 	r, err := svc.Act(ctx, id, in)
+	if uc := (*ticket.UnchangedError)(nil); errors.As(err, &uc) {
+		d.note(uc.Note)
+		r, err = uc.Request, nil
+	}
 	if err != nil {
 		return err
+	}
+	if r.Related != "" && !strings.EqualFold(r.ID, strings.TrimSpace(id)) {
+		d.noteNewRelated(ctx, svc, r)
 	}
 	return d.printRequest(svc.ViewOf(r), svc, false)
 }
@@ -288,7 +298,11 @@ terminal; it is limited to 1 MiB. With --channel email the sender must be a
 registered address of the customer where support.email_requires_registered_sender
 is set (Q10). A question that comes up inside another request is a new
 request with --related (A6: one request, one problem). --attach takes
-regular files only, up to support.attachment_max_mb.
+regular files only, up to support.attachment_max_mb. Phone requests are taken
+Monday to Friday on business days within support.phone_hours (default
+09:00-18:00, support time zone, Q10): outside them --channel phone is refused
+with the next opening time, unless --outside-hours records that the call was
+taken anyway.
 
 ` + exitStatusHelp,
 		Example: `  sustain ticket open --customer ACME --from ops@acme.test --subject "Login fails" \
@@ -335,6 +349,7 @@ regular files only, up to support.attachment_max_mb.
 	f.StringArrayVar(&params, "param", nil, "an installation parameter `KEY=VALUE` (repeatable)")
 	f.StringVar(&in.Priority, "priority", "normal", "critical, high, normal or low")
 	f.StringVar(&in.Related, "related", "", "the request `ID` this question arose in (A6)")
+	f.BoolVar(&in.OutsideHours, "outside-hours", false, "with --channel phone: a call taken outside support.phone_hours anyway (kept in history)")
 	return cmd
 }
 
@@ -625,47 +640,6 @@ func ticketShowRun(ctx context.Context, opts *TicketShowOptions) error {
 		rv.mail = &requestMail{In: in, Out: out}
 	}
 	return opts.Format.Print(opts.Out, rv)
-}
-
-type TicketNextOptions struct{ ticketDeps }
-
-func NewCmdTicketNext(a *app, runF func(*TicketNextOptions) error) *cobra.Command {
-	opts := &TicketNextOptions{}
-	return &cobra.Command{
-		Use:   "next",
-		Short: "The request to work on now under the priority system",
-		Long: `Print the request to work on now: among new and in-progress requests,
-those of customers with an active support contract first (where
-support.priority_requires_contract is set, A4), by priority then age; the
-others after them, by age. Exit status 5 when nothing is waiting.
-
-` + exitStatusHelp,
-		Example: `  sustain ticket next
-  id=$(sustain ticket next --template '{{.id}}') && sustain ticket assign "$id" --to anna`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.ticketDeps = a.ticketDeps()
-			if runF != nil {
-				return runF(opts)
-			}
-			return ticketNextRun(cmd.Context(), opts)
-		},
-	}
-}
-
-func ticketNextRun(ctx context.Context, opts *TicketNextOptions) error {
-	svc, err := opts.Service()
-	if err != nil {
-		return err
-	}
-	v, err := svc.Next(ctx)
-	if err != nil {
-		return err
-	}
-	if v == nil {
-		return problem.New(problem.NotFound, "", "no request is waiting to be worked on")
-	}
-	return opts.printRequest(v, svc, false)
 }
 
 // --- actions ---
@@ -960,7 +934,11 @@ func ticketAttachmentGetRun(ctx context.Context, opts *TicketAttachmentGetOption
 	if err != nil {
 		return err
 	}
-	att, data, err := svc.Store.AttachmentData(ctx, opts.ID, opts.Name)
+	id, err := ticket.CheckID(opts.ID)
+	if err != nil {
+		return err
+	}
+	att, data, err := svc.Store.AttachmentData(ctx, id, opts.Name)
 	if err != nil {
 		return err
 	}

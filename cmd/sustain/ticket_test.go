@@ -191,7 +191,7 @@ func TestTicketRuns(t *testing.T) {
 			t.Fatalf("%s: %v", step.Input.Action, err)
 		}
 	}
-	if !strings.Contains(strings.Join(strings.Fields(out.String()), " "), "STATUS resolved") {
+	if !strings.Contains(strings.Join(strings.Fields(out.String()), " "), "STATUS Completed, requires user confirmation") {
 		t.Errorf("after answer: %s", out.String())
 	}
 	out.Reset()
@@ -216,7 +216,7 @@ func TestTicketRuns(t *testing.T) {
 	if err := ticketAttachmentGetRun(ctx, &TicketAttachmentGetOptions{ticketDeps: deps, ID: "SUP-1", Name: "app.log"}); err != nil || out.String() != "trace\n" {
 		t.Errorf("attachment get: %q %v", out.String(), err)
 	}
-	if err := ticketNextRun(ctx, &TicketNextOptions{deps}); err == nil || !strings.Contains(err.Error(), "no request is waiting") {
+	if err := ticketNextRun(ctx, &TicketNextOptions{ticketDeps: deps}); err == nil || !strings.Contains(err.Error(), "no request is waiting") {
 		t.Errorf("next: %v", err)
 	}
 	out.Reset()

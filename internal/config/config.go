@@ -98,6 +98,7 @@ type Support struct {
 	PriorityRequiresContract         bool   `yaml:"priority_requires_contract"`
 	Timezone                         string `yaml:"timezone"`
 	WorkingHours                     string `yaml:"working_hours"`
+	PhoneHours                       string `yaml:"phone_hours"` // Q10: phone requests Mon-Fri in these hours; "" takes them any time
 	Calendar                         string `yaml:"calendar"`
 	AttachmentMaxMB                  int    `yaml:"attachment_max_mb"`
 	TextMaxKB                        int    `yaml:"text_max_kb"` // subjects, descriptions and action texts
@@ -243,6 +244,7 @@ func Default() *Config {
 			EmailRequiresRegisteredSender: true,
 			Timezone:                      "Europe/Moscow",
 			WorkingHours:                  "09:00-18:00",
+			PhoneHours:                    "09:00-18:00",
 			AttachmentMaxMB:               25,
 			TextMaxKB:                     1024,
 		},
@@ -501,6 +503,9 @@ func (c *Config) validateSupport(bad func(key, format string, args ...any) error
 	}
 	if !hoursRe.MatchString(s.WorkingHours) {
 		return bad("support.working_hours", "%q is not working hours: use HH:MM-HH:MM, e.g. 09:00-18:00", s.WorkingHours)
+	}
+	if s.PhoneHours != "" && !hoursRe.MatchString(s.PhoneHours) {
+		return bad("support.phone_hours", "%q is not hours: use HH:MM-HH:MM, e.g. 09:00-18:00, or \"\" to take calls any time", s.PhoneHours)
 	}
 	if s.AttachmentMaxMB < 1 || s.AttachmentMaxMB > MaxAttachmentMB {
 		return bad("support.attachment_max_mb", "%d: the attachment limit must be from 1 to %d MiB", s.AttachmentMaxMB, MaxAttachmentMB)

@@ -89,21 +89,24 @@ func (s *Store) Close() error { return nil }
 
 // record is the "sustain" property of an issue.
 type record struct {
-	Customer       string              `json:"customer"`
-	Channel        string              `json:"channel"`
-	From           string              `json:"from,omitempty"`
-	ProjectAddress string              `json:"project_address,omitempty"`
-	Params         []ticket.Param      `json:"params"`
-	Related        string              `json:"related,omitempty"`
-	Assignees      []string            `json:"assignees"`
-	Tasks          []string            `json:"tasks"`
-	CreatedAt      time.Time           `json:"created_at"`
-	FirstResponse  *time.Time          `json:"first_response_at,omitempty"`
-	AnsweredAt     *time.Time          `json:"answered_at,omitempty"`
-	ClosedAt       *time.Time          `json:"closed_at,omitempty"`
-	Closure        string              `json:"closure,omitempty"`
-	Attachments    []ticket.Attachment `json:"attachments"`
-	Events         []event             `json:"events"`
+	Customer       string         `json:"customer"`
+	Channel        string         `json:"channel"`
+	From           string         `json:"from,omitempty"`
+	ProjectAddress string         `json:"project_address,omitempty"`
+	Params         []ticket.Param `json:"params"`
+	Related        string         `json:"related,omitempty"`
+	Assignees      []string       `json:"assignees"`
+	Tasks          []string       `json:"tasks"`
+	CreatedAt      time.Time      `json:"created_at"`
+	FirstResponse  *time.Time     `json:"first_response_at,omitempty"`
+	AnsweredAt     *time.Time     `json:"answered_at,omitempty"`
+	ClosedAt       *time.Time     `json:"closed_at,omitempty"`
+	Closure        string         `json:"closure,omitempty"`
+	// Policy is what the request keeps from its opening (nil before
+	// policies were kept).
+	Policy      *ticket.RequestPolicy `json:"policy,omitempty"`
+	Attachments []ticket.Attachment   `json:"attachments"`
+	Events      []event               `json:"events"`
 	// EventPages is how many pages of older events were moved out of the
 	// record into the properties sustain.events.1, .2, ... (oldest first),
 	// so the record stays within Jira's 32,768-character limit.
@@ -208,7 +211,7 @@ func recordOf(r *ticket.Request) *record {
 	return &record{Customer: r.Customer, Channel: r.Channel, From: r.From, ProjectAddress: r.ProjectAddress,
 		Params: r.Params, Related: r.Related, Assignees: r.Assignees, Tasks: r.Tasks, CreatedAt: r.CreatedAt,
 		FirstResponse: r.FirstResponse, AnsweredAt: r.AnsweredAt, ClosedAt: r.ClosedAt, Closure: r.Closure,
-		Attachments: []ticket.Attachment{}}
+		Policy: r.Policy, Attachments: []ticket.Attachment{}}
 }
 
 // blockMark starts the block of request data appended to the description
@@ -327,7 +330,7 @@ func (s *Store) requestOf(is *jiraclient.Issue) (*ticket.Request, *record, error
 		Channel: rec.Channel, From: rec.From, ProjectAddress: rec.ProjectAddress, Params: rec.Params,
 		Related: rec.Related, Assignees: rec.Assignees, Tasks: rec.Tasks, CreatedAt: rec.CreatedAt,
 		UpdatedAt: is.Updated, FirstResponse: rec.FirstResponse, AnsweredAt: rec.AnsweredAt,
-		ClosedAt: rec.ClosedAt, Closure: rec.Closure, Priority: "normal"}
+		ClosedAt: rec.ClosedAt, Closure: rec.Closure, Policy: rec.Policy, Priority: "normal"}
 	r.Description, _, _ = strings.Cut(is.Description, blockMark)
 	if r.CreatedAt.IsZero() {
 		r.CreatedAt = is.Created

@@ -16,7 +16,7 @@ import (
 
 const requestColumns = `r.number, r.id, r.customer, r.subject, r.description, r.channel, r.sender,
 	r.project_address, r.params, r.priority, r.status, r.related, r.closure, r.created_at, r.updated_at,
-	r.first_response_at, r.answered_at, r.closed_at`
+	r.first_response_at, r.answered_at, r.closed_at, r.policy`
 
 // listColumns are requestColumns without the description, which lists never
 // show and which may be long: a list reads only the short columns.
@@ -41,10 +41,10 @@ func (s *Store) CreateRequest(ctx context.Context, prefix string, r *ticket.Requ
 		params, _ := json.Marshal(r.Params)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO requests (number, id, customer, subject, description, channel,
 			sender, project_address, params, priority, priority_rank, status, related, closure, created_at, updated_at,
-			first_response_at, answered_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			first_response_at, answered_at, closed_at, policy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.Number, r.ID, r.Customer, r.Subject, r.Description, r.Channel, r.From, r.ProjectAddress, string(params),
 			r.Priority, rank, string(r.Status), r.Related, r.Closure, dbTime(r.CreatedAt), dbTime(r.UpdatedAt),
-			nullDBTime(r.FirstResponse), nullDBTime(r.AnsweredAt), nullDBTime(r.ClosedAt)); err != nil {
+			nullDBTime(r.FirstResponse), nullDBTime(r.AnsweredAt), nullDBTime(r.ClosedAt), policyJSON(r.Policy)); err != nil {
 			return err
 		}
 		for _, f := range files {
@@ -222,13 +222,19 @@ func (s *Store) fill(ctx context.Context, q querier, rs []*ticket.Request) error
 
 func scanRequest(row scanner) (*ticket.Request, error) {
 	var r ticket.Request
-	var params, status string
+	var params, status, policy string
 	var created, updated int64
 	var first, answered, closed sql.NullInt64
 	if err := row.Scan(&r.Number, &r.ID, &r.Customer, &r.Subject, &r.Description, &r.Channel, &r.From,
 		&r.ProjectAddress, &params, &r.Priority, &status, &r.Related, &r.Closure, &created, &updated,
-		&first, &answered, &closed); err != nil {
+		&first, &answered, &closed, &policy); err != nil {
 		return nil, err
+	}
+	if policy != "" {
+		r.Policy = new(ticket.RequestPolicy)
+		if err := json.Unmarshal([]byte(policy), r.Policy); err != nil {
+			return nil, fmt.Errorf("request %s: its policy: %w", r.ID, err)
+		}
 	}
 	if err := json.Unmarshal([]byte(params), &r.Params); err != nil {
 		return nil, err
@@ -460,7 +466,7 @@ func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*t
 		}
 		// Prepared once: a sweep runs them for hundreds of requests.
 		update, err := tx.PrepareContext(ctx, `UPDATE requests SET status = ?, closure = ?, updated_at = ?,
-			first_response_at = ?, answered_at = ?, closed_at = ? WHERE number = ?`)
+			first_response_at = ?, answered_at = ?, closed_at = ?, policy = ? WHERE number = ?`)
 		if err != nil {
 			return err
 		}
@@ -488,7 +494,7 @@ func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*t
 				}
 			}
 			if _, err := update.ExecContext(ctx, string(r.Status), r.Closure, dbTime(r.UpdatedAt), nullDBTime(r.FirstResponse),
-				nullDBTime(r.AnsweredAt), nullDBTime(r.ClosedAt), r.Number); err != nil {
+				nullDBTime(r.AnsweredAt), nullDBTime(r.ClosedAt), policyJSON(r.Policy), r.Number); err != nil {
 				return err
 			}
 			for _, a := range r.Assignees[beforeAssignees:] {
@@ -707,4 +713,13 @@ func (s *Store) CompleteIDs(ctx context.Context, prefix string, n int) ([]ticket
 		}
 	}
 	return out, nil
+}
+
+// policyJSON is a request's policy as stored: "" when it keeps none.
+func policyJSON(p *ticket.RequestPolicy) string {
+	if p == nil {
+		return ""
+	}
+	b, _ := json.Marshal(p)
+	return string(b)
 }

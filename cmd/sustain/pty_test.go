@@ -55,7 +55,7 @@ func TestTerminalColourWidthAndProgress(t *testing.T) {
 	}
 	for i := range 3 {
 		subject := fmt.Sprintf("Запрос %d: после обновления не открывается страница входа в систему", i)
-		if out, err := sustainProcess(t, store, "ticket", "open", "--customer", "ACME", "--channel", "phone", "--subject", subject).CombinedOutput(); err != nil {
+		if out, err := sustainProcess(t, store, "ticket", "open", "--customer", "ACME", "--channel", "phone", "--subject", subject, "--description", "x").CombinedOutput(); err != nil {
 			t.Fatalf("ticket open: %v\n%s", err, out)
 		}
 	}

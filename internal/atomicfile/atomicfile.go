@@ -15,11 +15,32 @@ import (
 // Write replaces path with data. A new file gets perm less the umask, as
 // os.WriteFile would; an existing file keeps its mode, so a 0600 file of
 // personal data is never widened by being rewritten.
+//
+// Only regular files are replaced. A symbolic link is followed, so the file
+// it names gets the new content and the link stays; a device or a FIFO
+// (-o /dev/stdout, a named pipe) is written into as it is, since renaming
+// over it would destroy it; a directory is an error. A file this process may
+// not write is refused rather than replaced through the directory.
 func Write(path string, data []byte, perm os.FileMode) (err error) {
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
+	}
 	var keep os.FileMode
-	st, statErr := os.Stat(path)
-	if statErr == nil && st.Mode().IsRegular() {
+	if st, statErr := os.Stat(path); statErr == nil {
+		switch {
+		case st.IsDir():
+			return fmt.Errorf("write %s: it is a directory: name a file", path)
+		case !st.Mode().IsRegular():
+			return writeInto(path, data)
+		}
 		keep = st.Mode().Perm()
+		// Opening for writing without truncating changes nothing, and says
+		// whether the file's own permissions let us replace it.
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		f.Close()
 	}
 	tmp, err := createTemp(path, perm)
 	if err != nil {
@@ -47,6 +68,23 @@ func Write(path string, data []byte, perm os.FileMode) (err error) {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// writeInto writes data into a device or a FIFO, which have no content to
+// keep whole.
+func writeInto(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

@@ -147,7 +147,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		_ = c()
 	}
 	if err == nil && a.jqBuf != nil {
-		err = a.format.Filter(stdout, a.jqBuf.Bytes())
+		err = a.format.Filter(ctx, stdout, a.jqBuf.Bytes())
 	}
 	if err == nil {
 		return exitOK
@@ -200,6 +200,12 @@ directory), and $XDG_CONFIG_HOME/sustain/config.yaml, in that order.
 					return err
 				}
 				return &usageError{err}
+			}
+			if cmd.Flags().Changed("jq") && a.format.JQ == "" {
+				return usagef("--jq needs an expression, such as --jq '.[].id'")
+			}
+			if o := cmd.Flags().ShorthandLookup("o"); o != nil && o.Changed && a.format.JQ != "" {
+				return usagef("--jq prints to standard output and does not go with -o/--%s: redirect its output instead", o.Name)
 			}
 			if a.format.JQ != "" {
 				// --jq runs over the command's --json output, as gh's does.

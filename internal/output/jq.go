@@ -3,6 +3,7 @@ package output
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,8 +36,9 @@ func compileJQ(expr string) (*gojq.Code, error) {
 // --json output: one value, or several one after another) and writes the
 // results as gh does: strings as they are, one a line; other values as
 // JSON, compact in a pipe and indented on a terminal. Strings that reach a
-// terminal are made safe for it.
-func (f Format) Filter(w io.Writer, data []byte) error {
+// terminal are made safe for it. Cancelling ctx (Ctrl-C) stops an
+// expression that would run on and on (range(1e9)).
+func (f Format) Filter(ctx context.Context, w io.Writer, data []byte) error {
 	code, err := compileJQ(f.JQ)
 	if err != nil {
 		return err
@@ -49,9 +51,11 @@ func (f Format) Filter(w io.Writer, data []byte) error {
 		if err := dec.Decode(&v); errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
-			return fmt.Errorf("--jq: the command's JSON does not decode: %w", err)
+			// A command without JSON output (completion, man) has nothing
+			// for the expression: the flag was misused.
+			return &JQError{fmt.Errorf("this command printed no JSON to filter (%v)", err)}
 		}
-		iter := code.Run(normalizeNumbers(v))
+		iter := code.RunWithContext(ctx, normalizeNumbers(v))
 		for {
 			r, ok := iter.Next()
 			if !ok {

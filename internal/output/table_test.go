@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -147,7 +148,7 @@ func TestJQ(t *testing.T) {
 		{"length", "2\n"},
 	} {
 		var buf bytes.Buffer
-		if err := (Format{JQ: tc.expr}).Filter(&buf, data); err != nil {
+		if err := (Format{JQ: tc.expr}).Filter(context.Background(), &buf, data); err != nil {
 			t.Fatalf("%s: %v", tc.expr, err)
 		}
 		if buf.String() != tc.want {
@@ -159,9 +160,40 @@ func TestJQ(t *testing.T) {
 		t.Errorf("bad expression: %v", err)
 	}
 	var buf bytes.Buffer
-	if err := (Format{JQ: ".id"}).Filter(&buf, data); err == nil || !asJQ(err, &je) {
+	if err := (Format{JQ: ".id"}).Filter(context.Background(), &buf, data); err == nil || !asJQ(err, &je) {
 		t.Errorf(".id of an array: %v", err)
 	}
+	// Output that is no JSON (completion, man) is a misused flag.
+	if err := (Format{JQ: "."}).Filter(context.Background(), &buf, []byte("# bash completion\n")); err == nil || !asJQ(err, &je) {
+		t.Errorf("no JSON: %v", err)
+	}
+}
+
+// Ctrl-C stops an expression that would run on and on.
+func TestJQStopsWhenCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &cancelAfter{n: 1000, cancel: cancel}
+	err := (Format{JQ: "range(1e12)"}).Filter(ctx, w, []byte("null\n"))
+	if err == nil {
+		t.Fatal("range(1e12) ran to its end after the cancel")
+	}
+	if w.lines > 100000 {
+		t.Errorf("%d lines written after the cancel at 1,000", w.lines)
+	}
+}
+
+// cancelAfter cancels once n lines were written, as Ctrl-C in the middle.
+type cancelAfter struct {
+	n, lines int
+	cancel   func()
+}
+
+func (c *cancelAfter) Write(p []byte) (int, error) {
+	c.lines += bytes.Count(p, []byte("\n"))
+	if c.lines >= c.n {
+		c.cancel()
+	}
+	return len(p), nil
 }
 
 func asJQ(err error, je **JQError) bool {

@@ -118,3 +118,40 @@ func TestLayoutsAsGitFindsThem(t *testing.T) {
 		problemtest.Want(t, err, problem.Repository, "which is not a git directory")
 	})
 }
+
+// TestDamagedPackIsNotAnsweredFromTheCommitGraph cuts a bare clone's pack
+// in half: git refuses HEAD ("bad object"), and so must build-info and
+// current, though the commit-graph alone could give a count.
+func TestDamagedPackIsNotAnsweredFromTheCommitGraph(t *testing.T) {
+	git := gitCLI(t)
+	f := newFixture(t)
+	f.commit("SRV-1 start", "api/a=1")
+	f.tag("v1.0.1", true)
+	f.commit("SRV-2 more", "api/a=2")
+	bare := filepath.Join(t.TempDir(), "repo.git")
+	git(filepath.Dir(bare), "clone", "--quiet", "--bare", "--no-local", f.r.Dir, bare)
+	git(bare, "commit-graph", "write", "--reachable")
+	packs, _ := filepath.Glob(filepath.Join(bare, "objects", "pack", "*.pack"))
+	if len(packs) != 1 {
+		t.Fatalf("%d packs in the clone, want 1", len(packs))
+	}
+	st, err := os.Stat(packs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(packs[0], st.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(bare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	v := &Versioner{Repo: r, Settings: settings()}
+	if b, err := v.BuildInfo(ctx, "HEAD", ""); err == nil {
+		t.Errorf("build-info on a damaged pack: build %d, no error", b.Number)
+	}
+	if cur, err := v.Current(ctx, ""); err == nil {
+		t.Errorf("current on a damaged pack: %s, no error", cur.Tag)
+	}
+}

@@ -33,6 +33,11 @@ type packFile struct {
 	fanout    [256]uint32
 	n         uint32
 	unmap     []func() error
+	// damaged is set when the pack's trailing checksum is not the one its
+	// index records (a pack cut short or overwritten): every read from it
+	// fails, as git refuses such a pack, rather than answering from the
+	// part that is left.
+	damaged error
 }
 
 // openPacks maps every pack of objects/pack that has a version 2 index.
@@ -83,6 +88,12 @@ func openPackFile(idxPath string) *packFile {
 	}
 	f.pack = pack
 	f.unmap = append(f.unmap, unmapPack)
+	// An index ends with the pack's checksum and its own; the pack ends
+	// with its checksum.
+	if len(idx) < 40 || len(pack) < 32 || !bytes.Equal(idx[len(idx)-40:len(idx)-20], pack[len(pack)-20:]) {
+		f.damaged = fmt.Errorf("pack %s does not match its index: the repository is damaged (git fsck says more)",
+			filepath.Base(strings.TrimSuffix(idxPath, ".idx")+".pack"))
+	}
 	return f
 }
 
@@ -138,6 +149,9 @@ var errNotPacked = errors.New("not in a pack")
 func (p *packs) read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	for _, f := range p.files {
 		if off, ok := f.offset(h); ok {
+			if f.damaged != nil {
+				return plumbing.InvalidObject, nil, f.damaged
+			}
 			return p.readAt(f, off, 0)
 		}
 	}

@@ -247,6 +247,11 @@ func (r *Repo) Head() (Head, error) {
 	if err != nil {
 		return Head{}, fmt.Errorf("resolve HEAD: %w", err)
 	}
+	// Read the commit itself, as git does, so a damaged repository is not
+	// answered from the commit-graph alone. One object: cheap.
+	if _, err := r.graph.raw(resolved.Hash(), plumbing.CommitObject); err != nil {
+		return Head{}, fmt.Errorf("read HEAD's commit %s: %w (the repository is damaged: `git fsck` says more)", resolved.Hash(), err)
+	}
 	h.Commit = hashOf(resolved.Hash())
 	return h, nil
 }

@@ -28,7 +28,7 @@ func sustainProcess(t *testing.T, store string, args ...string) *exec.Cmd {
 // exactly once, and no process sees an error.
 func TestParallelOpensNumberEachOnce(t *testing.T) {
 	processes, each := 4, 250
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		each = 25
 	}
 	store := filepath.Join(t.TempDir(), "sustain.db")

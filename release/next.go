@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -254,5 +255,47 @@ func (v *Versioner) keysIn(ctx context.Context, finder *KeyFinder, commits []plu
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool { return seen[keys[i]] < seen[keys[j]] })
+	return keys, nil
+}
+
+// RecentKeys is the issue keys of the configured Jira project in the last n
+// commits reachable from HEAD (breadth first, newest first), each once, the
+// highest number first: what shell completion offers for --issue. It reads
+// n commits at most, whatever the history's size.
+func (v *Versioner) RecentKeys(ctx context.Context, n int) ([]string, error) {
+	if v.Settings.JiraProject == "" {
+		return nil, nil
+	}
+	finder, err := NewKeyFinder(v.Settings.KeyPattern, v.Settings.JiraProject)
+	if err != nil {
+		return nil, err
+	}
+	head, err := v.Repo.Head()
+	if err != nil {
+		return nil, err
+	}
+	seen := map[plumbing.Hash]bool{head.Commit.git(): true}
+	queue := []plumbing.Hash{head.Commit.git()}
+	var commits []plumbing.Hash
+	for len(queue) > 0 && len(commits) < n {
+		h := queue[0]
+		queue = queue[1:]
+		commits = append(commits, h)
+		ci, err := v.Repo.graph.info(h)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ci.parents {
+			if !seen[p] {
+				seen[p] = true
+				queue = append(queue, p)
+			}
+		}
+	}
+	keys, err := v.keysIn(ctx, finder, commits)
+	if err != nil {
+		return nil, err
+	}
+	slices.Reverse(keys)
 	return keys, nil
 }

@@ -158,6 +158,9 @@ func wireCompletion(a *app, root *cobra.Command) {
 		if f := c.Flags().Lookup("component"); f != nil {
 			_ = c.RegisterFlagCompletionFunc("component", a.completeComponent)
 		}
+		if f := c.Flags().Lookup("issue"); f != nil && strings.HasPrefix(path, "release ") {
+			_ = c.RegisterFlagCompletionFunc("issue", a.completeIssue)
+		}
 		if f := c.Flags().Lookup("channel"); f != nil {
 			_ = c.RegisterFlagCompletionFunc("channel", fixedCompletion("email", "phone", "portal"))
 		}
@@ -182,4 +185,30 @@ func (a *app) completeComponent(_ *cobra.Command, _ []string, toComplete string)
 		}
 	}
 	return out, noFiles
+}
+
+// recentCommits bounds the history --issue completion reads: the keys of
+// the work since a release are in the newest commits.
+const recentCommits = 200
+
+// completeIssue completes --issue of release next|tag with the Jira keys of
+// the configured project in recent commits, highest number first.
+func (a *app) completeIssue(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	ctx, cancel := a.completeCtx()
+	defer cancel()
+	v, err := a.versioner()
+	if err != nil {
+		return nil, noFiles
+	}
+	keys, err := v.RecentKeys(ctx, recentCommits)
+	if err != nil {
+		return nil, noFiles
+	}
+	var out []string
+	for _, k := range keys {
+		if strings.HasPrefix(k, strings.ToUpper(toComplete)) {
+			out = append(out, k)
+		}
+	}
+	return out, noFiles | cobra.ShellCompDirectiveKeepOrder
 }

@@ -92,6 +92,12 @@ func TestListAllKeepsMemoryFlat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fills a store of 100,000 requests")
 	}
+	if raceEnabled {
+		// Under the race detector a process's peak is its shadow memory
+		// (1.3 GB for 1,000 rows as for 100,000): nothing to compare.
+		// .ci/run runs this test without it.
+		t.Skip("the race detector's memory hides the list's")
+	}
 	const n = 100000
 	store := fillStore(t, n)
 	for _, format := range [][]string{nil, {"--json"}} {
@@ -102,8 +108,8 @@ func TestListAllKeepsMemoryFlat(t *testing.T) {
 			t.Errorf("table: %d lines, want %d", out.lines, n)
 		}
 		if big > small+40<<10 {
-			t.Errorf("%v: peak RSS %d MB for 100,000 rows against %d MB for 1,000: the list is held, not streamed",
-				format, big>>10, small>>10)
+			t.Errorf("%v: peak RSS %d MB for %d rows against %d MB for 1,000: the list is held, not streamed",
+				format, big>>10, n, small>>10)
 		}
 	}
 }

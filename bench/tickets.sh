@@ -25,7 +25,7 @@ hyperfine -N --warmup 3 --runs "$RUNS" --export-markdown "$work/results-tickets.
   "$s ticket next" \
   "$s --config $PWD/examples/regulation-a-build.yaml ticket next" \
   "$s ticket sweep --dry-run" \
-  "$s ticket open --customer C001 --channel phone --subject bench" >/dev/null
+  "$s ticket open --customer C001 --channel phone --subject bench --description bench" >/dev/null
 # The first sweep of the generated store closes its whole backlog (every
 # resolved request, ~12,500): measured on fresh copies. Then a sweep in the
 # steady state, as cron runs it, with nothing left to close.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -123,19 +124,32 @@ func browse(t *testing.T, bin, page string, heightPx int, tr *trap) (shot image.
 	png1, pdf1 := filepath.Join(dir, "shot.png"), filepath.Join(dir, "page.pdf")
 	common := []string{"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
-		"--disable-default-apps", "--metrics-recording-only", "--mute-audio", "--hide-scrollbars",
+		"--disable-default-apps", "--disable-dev-shm-usage", "--metrics-recording-only", "--mute-audio", "--hide-scrollbars",
 		"--user-data-dir=" + filepath.Join(dir, "profile"),
 		"--proxy-server=http://" + tr.ln.Addr().String(), "--proxy-bypass-list=<-loopback>",
 		"--force-device-scale-factor=1",
 		"--disable-features=OptimizationHints,OptimizationGuideModelDownloading,OptimizationHintsFetching,MediaRouter,Translate,AutofillServerCommunication"}
+	// A browser that dies of a signal (Chromium has crashed in CI while
+	// printing, with the page unchanged) is run again, up to three times:
+	// the page is what is under test, not the browser. An exit with a
+	// status, or a third crash, fails the test.
 	run := func(extra ...string) {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, bin, append(append(common, extra...), "file://"+page)...)
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Run(); err != nil {
-			t.Fatalf("chromium %v: %v\n%s", extra, err, out.String())
+		for attempt := 1; ; attempt++ {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			cmd := exec.CommandContext(ctx, bin, append(append(common, extra...), "file://"+page)...)
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			err := cmd.Run()
+			cancel()
+			if err == nil {
+				return
+			}
+			var exit *exec.ExitError
+			crashed := errors.As(err, &exit) && !exit.Exited() && ctx.Err() == nil
+			if !crashed || attempt == 3 {
+				t.Fatalf("chromium %v (attempt %d): %v\n%s", extra, attempt, err, out.String())
+			}
+			t.Logf("chromium %v crashed (%v); running it again", extra, err)
 		}
 	}
 	run(fmt.Sprintf("--window-size=%d,%d", a4Width, heightPx), "--screenshot="+png1)

@@ -140,12 +140,13 @@ func browse(t *testing.T, bin, page string, heightPx int, tr *trap) (shot image.
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			err := cmd.Run()
+			timedOut := ctx.Err() != nil
 			cancel()
 			if err == nil {
 				return
 			}
 			var exit *exec.ExitError
-			crashed := errors.As(err, &exit) && !exit.Exited() && ctx.Err() == nil
+			crashed := errors.As(err, &exit) && !exit.Exited() && !timedOut
 			if !crashed || attempt == 3 {
 				t.Fatalf("chromium %v (attempt %d): %v\n%s", extra, attempt, err, out.String())
 			}

@@ -138,6 +138,16 @@ func (f Format) marshal(v any) ([]byte, error) {
 	return f.Model.apply(raw)
 }
 
+// WriteJSON writes v as --json prints it: indented, in the format's model
+// when it has one, followed by a newline.
+func (f Format) WriteJSON(w io.Writer, v any) error {
+	if err := f.writeJSON(w, v, ""); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
 // writeJSON writes v as indented JSON (prefix before every line but the
 // first) without the final newline.
 func (f Format) writeJSON(w io.Writer, v any, prefix string) error {

@@ -66,7 +66,7 @@ func TestModelStreamIsPrint(t *testing.T) {
 	items := []deskRecord{{Size: 1, At: at}, {Size: 27262976, At: at, Closure: "auto"}}
 	f := deskFormat(Format{JSON: true})
 	var whole, streamed bytes.Buffer
-	if err := WriteJSONModel(&whole, f, items); err != nil {
+	if err := f.WriteJSON(&whole, items); err != nil {
 		t.Fatal(err)
 	}
 	s := f.Stream(&streamed, nil, nil)
@@ -81,15 +81,6 @@ func TestModelStreamIsPrint(t *testing.T) {
 	if whole.String() != streamed.String() {
 		t.Errorf("streamed\n%s\nprinted\n%s", streamed.String(), whole.String())
 	}
-}
-
-// WriteJSONModel prints v as Print does for --json.
-func WriteJSONModel(buf *bytes.Buffer, f Format, v any) error {
-	if err := f.writeJSON(buf, v, ""); err != nil {
-		return err
-	}
-	buf.WriteString("\n")
-	return nil
 }
 
 func TestTemplateIntegersAndNulls(t *testing.T) {

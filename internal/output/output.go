@@ -71,11 +71,7 @@ func (f Format) Validate() error {
 func (f Format) Print(w io.Writer, v Tabler) error {
 	switch {
 	case f.JSON:
-		if err := f.writeJSON(w, v, ""); err != nil {
-			return err
-		}
-		_, err := io.WriteString(w, "\n")
-		return err
+		return f.WriteJSON(w, v)
 	case f.Template != "":
 		return f.execTemplate(w, v)
 	default:

@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -104,4 +105,33 @@ func TestTemplateIntegersAndNulls(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzModel: whatever a view marshals, the model keeps it valid JSON with
+// the same shape, only empty member texts turned null.
+func FuzzModel(f *testing.F) {
+	f.Add(`{"a":"","at":"2026-11-20T07:00:00.5Z","b":["",{"c":"x\"y\\"}],"d":{"due":"not a time"},"e":1.5e3,"f":null,"g":true}`)
+	f.Add(`[{"k\"ey":"","created_at":"2026-11-20T07:00:00+03:00"},[],{}]`)
+	m := &Model{Zone: func() *time.Location { return time.FixedZone("X", 5*3600) }}
+	f.Fuzz(func(t *testing.T, s string) {
+		var v any
+		if json.Unmarshal([]byte(s), &v) != nil {
+			return
+		}
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return
+		}
+		out, err := m.apply(raw)
+		if err != nil {
+			t.Fatalf("apply(%s): %v", raw, err)
+		}
+		if !json.Valid(out) {
+			t.Fatalf("apply(%s) = %s: not JSON", raw, out)
+		}
+		again, err := m.apply(out)
+		if err != nil || !bytes.Equal(again, out) {
+			t.Fatalf("apply is not idempotent: %s then %s", out, again)
+		}
+	})
 }

@@ -33,7 +33,7 @@ type Customer struct {
 	Responsible    []Person     `json:"responsible"` // may confirm closure (A12)
 	ContractStart  *bizcal.Date `json:"contract_start"`
 	ContractEnd    *bizcal.Date `json:"contract_end"`
-	ProjectAddress string       `json:"project_address,omitempty"` // A7
+	ProjectAddress string       `json:"project_address"` // A7
 	// Lang is the language of the customer's notices: ru or en; "" means
 	// the configured default (mail.lang).
 	Lang      string    `json:"lang"`
@@ -177,26 +177,26 @@ type Request struct {
 	Subject        string     `json:"subject"`
 	Description    string     `json:"description"`
 	Channel        string     `json:"channel"`
-	From           string     `json:"from,omitempty"`
-	ProjectAddress string     `json:"project_address,omitempty"`
+	From           string     `json:"from"`
+	ProjectAddress string     `json:"project_address"`
 	Params         []Param    `json:"params"`
 	Priority       string     `json:"priority"`
 	Status         Status     `json:"status"`
 	Assignees      []string   `json:"assignees"`
-	Related        string     `json:"related,omitempty"` // the request this one arose from (A6)
-	Tasks          []string   `json:"tasks"`             // linked development tasks (Q13)
+	Related        string     `json:"related"` // the request this one arose from (A6)
+	Tasks          []string   `json:"tasks"`   // linked development tasks (Q13)
 	CreatedAt      time.Time  `json:"created_at"`
 	UpdatedAt      time.Time  `json:"updated_at"`
 	FirstResponse  *time.Time `json:"first_response_at"` // first staff action (Q12)
 	AnsweredAt     *time.Time `json:"answered_at"`       // last answer: the auto-close clock starts here
 	ClosedAt       *time.Time `json:"closed_at"`
-	Closure        string     `json:"closure,omitempty"` // confirmed, withdrawn or auto
+	Closure        string     `json:"closure"` // confirmed, withdrawn or auto
 	// Policy is the regulation the request was opened under (or given by
 	// repolicy); nil for requests stored before policies were kept.
 	Policy *RequestPolicy `json:"policy"`
 
-	History     []Event      `json:"history,omitempty"`
-	Attachments []Attachment `json:"attachments,omitempty"`
+	History     []Event      `json:"history"`
+	Attachments []Attachment `json:"attachments"`
 }
 
 // Open reports whether the request is not closed.
@@ -208,9 +208,9 @@ type Event struct {
 	At     time.Time `json:"at"`
 	Actor  string    `json:"actor"`
 	Action string    `json:"action"`
-	Text   string    `json:"text,omitempty"`
-	Detail string    `json:"detail,omitempty"` // the assignee, task key, confirmer...
-	From   Status    `json:"from_status,omitempty"`
+	Text   string    `json:"text"`
+	Detail string    `json:"detail"` // the assignee, task key, confirmer...
+	From   Status    `json:"from_status"`
 	To     Status    `json:"to_status"`
 	// Mail is what the event does on the mail side, written with it.
 	Mail *MailEffects `json:"-"`

@@ -73,7 +73,7 @@ type SLA struct {
 	// (0 once due).
 	ReactionLeft int `json:"reaction_left_minutes"`
 	// AutocloseAt is when a resolved request closes without a reply.
-	AutocloseAt *time.Time `json:"autoclose_at,omitempty"`
+	AutocloseAt *time.Time `json:"autoclose_at"`
 }
 
 // SLAOf computes r's SLA at now.

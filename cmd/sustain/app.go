@@ -98,7 +98,21 @@ func (a *app) warnf(format string, args ...any) {
 	fmt.Fprintf(a.err, "sustain: warning: %s\n", output.Text(fmt.Sprintf(format, args...)))
 }
 
-func (a *app) print(v output.Tabler) error { return a.format.Print(a.out, v) }
+func (a *app) print(v output.Tabler) error { return a.deskFormat().Print(a.out, v) }
+
+// deskFormat is the output format of the desk's commands (ticket, customer,
+// calendar, mail): their JSON is one model, times in the support time zone
+// to the second and empty texts null (see output.Model and the README).
+func (a *app) deskFormat() output.Format {
+	f := a.format
+	f.Model = &output.Model{Zone: func() *time.Location {
+		if cfg, err := a.config(); err == nil {
+			return cfg.SupportLocation()
+		}
+		return time.UTC
+	}}
+	return f
+}
 
 // jsonOf lets a view that carries printing context marshal as its data.
 func jsonOf(v any) ([]byte, error) { return json.Marshal(v) }

@@ -38,7 +38,7 @@ type calendarDeps struct {
 }
 
 func (a *app) calendarDeps() calendarDeps {
-	return calendarDeps{Out: a.out, Format: a.format, Calendar: a.calendar}
+	return calendarDeps{Out: a.out, Format: a.deskFormat(), Calendar: a.calendar}
 }
 
 // The dates the calendar commands take: wide enough for any contract,

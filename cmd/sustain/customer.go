@@ -86,7 +86,7 @@ type customerDeps struct {
 }
 
 func (a *app) customerDeps() customerDeps {
-	return customerDeps{In: a.in, Out: a.out, Format: a.format, Service: a.service}
+	return customerDeps{In: a.in, Out: a.out, Format: a.deskFormat(), Service: a.service}
 }
 
 // CustomerFields are the fields add and edit share; the *Set fields say

@@ -55,7 +55,7 @@ type ReportOptions struct {
 }
 
 func (a *app) reportOptions(o *ReportOptions) {
-	o.Out, o.JSON, o.Print, o.Warnf = a.out, a.format.JSON, a.format, a.warnf
+	o.Out, o.JSON, o.Print, o.Warnf = a.out, a.format.JSON, a.deskFormat(), a.warnf
 	o.Env = a.reportEnv
 	o.Default = func() string {
 		if cfg, err := a.config(); err == nil && cfg.Mail.Lang != "" {
@@ -157,7 +157,7 @@ func (o *ReportOptions) write(rep report.Report, loc *time.Location) error {
 		data = []byte(strings.Join(linesOf(rep, lang, loc), "\n") + "\n")
 	case "json":
 		var b strings.Builder
-		err = output.WriteJSON(&b, rep)
+		err = o.Print.WriteJSON(&b, rep)
 		data = []byte(b.String())
 	case "md":
 		data = report.Markdown(rep, lang, loc)

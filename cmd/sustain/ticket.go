@@ -55,6 +55,10 @@ type requestView struct {
 	loc     *time.Location
 	history bool
 	mail    *requestMail // messages in and out, where the store keeps mail
+	// full is the request object of show, open, next and every action:
+	// history and attachments are lists ([] when empty) and mail is there
+	// (null where the store keeps no mail). A list's items have them null.
+	full bool
 }
 
 // requestMail is a request's e-mail: "mail" in ticket show --json.
@@ -71,13 +75,30 @@ func fmtTime(t *time.Time, loc *time.Location) string {
 }
 
 func (v requestView) MarshalJSON() ([]byte, error) {
-	if v.mail == nil {
+	if !v.full {
 		return jsonOf(v.View)
+	}
+	r := *v.Request
+	if r.History == nil {
+		r.History = []ticket.Event{}
+	}
+	if r.Attachments == nil {
+		r.Attachments = []ticket.Attachment{}
+	}
+	m := v.mail
+	if m != nil {
+		m = &requestMail{In: m.In, Out: m.Out}
+		if m.In == nil {
+			m.In = []*ticket.Inbound{}
+		}
+		if m.Out == nil {
+			m.Out = []*ticket.Notice{}
+		}
 	}
 	return jsonOf(struct {
 		ticket.View
 		Mail *requestMail `json:"mail"`
-	}{v.View, v.mail})
+	}{ticket.View{Request: &r, SLA: v.SLA}, m})
 }
 
 func (v requestView) Table() output.Table {
@@ -242,14 +263,49 @@ type ticketDeps struct {
 	Format   output.Format
 	Service  func() (*ticket.Service, error)
 	Actor    func() string // who staff actions are recorded as
+	// Ctx is the command's context, for the reads printing needs.
+	Ctx context.Context
 }
 
 func (a *app) ticketDeps() ticketDeps {
-	return ticketDeps{In: a.in, Out: a.out, Err: a.err, Format: a.format, Service: a.service, Actor: a.actor, Progress: a.progress}
+	return ticketDeps{In: a.in, Out: a.out, Err: a.err, Format: a.deskFormat(), Service: a.service, Actor: a.actor, Progress: a.progress, Ctx: a.ctx}
 }
 
+// printRequest prints one request: the same object for show, open, next
+// and every action (history, attachments and mail included in --json);
+// history says whether the table shows the history too.
 func (d ticketDeps) printRequest(v *ticket.View, svc *ticket.Service, history bool) error {
-	return d.Format.Print(d.Out, requestView{View: *v, loc: svc.Calendar.Location(), history: history})
+	rv, err := d.requestObject(v, svc)
+	if err != nil {
+		return err
+	}
+	rv.history = history
+	return d.Format.Print(d.Out, rv)
+}
+
+// requestObject is v whole: its history (read again where the caller's
+// copy has none) and its mail, where the store keeps mail.
+func (d ticketDeps) requestObject(v *ticket.View, svc *ticket.Service) (requestView, error) {
+	ctx := d.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if v.History == nil {
+		whole, err := svc.Show(ctx, v.ID)
+		if err != nil {
+			return requestView{}, err
+		}
+		v = whole
+	}
+	rv := requestView{View: *v, loc: svc.Calendar.Location(), full: true}
+	if ms, ok := svc.Store.(ticket.MailStore); ok {
+		in, out, err := ms.RequestMail(ctx, v.ID)
+		if err != nil {
+			return requestView{}, err
+		}
+		rv.mail = &requestMail{In: in, Out: out}
+	}
+	return rv, nil
 }
 
 // act performs an action and prints the request.
@@ -631,15 +687,8 @@ func ticketShowRun(ctx context.Context, opts *TicketShowOptions) error {
 	if err != nil {
 		return err
 	}
-	rv := requestView{View: *v, loc: svc.Calendar.Location(), history: true}
-	if ms, ok := svc.Store.(ticket.MailStore); ok {
-		in, out, err := ms.RequestMail(ctx, v.ID)
-		if err != nil {
-			return err
-		}
-		rv.mail = &requestMail{In: in, Out: out}
-	}
-	return opts.Format.Print(opts.Out, rv)
+	opts.Ctx = ctx
+	return opts.printRequest(v, svc, true)
 }
 
 // --- actions ---

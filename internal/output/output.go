@@ -21,6 +21,9 @@ type Format struct {
 	JQ string
 	// Term is where the output goes; it decides the table's form.
 	Term Terminal
+	// Model, when set, is the desk's JSON model (times in the support
+	// zone, empty texts null) for --json, --jq and --template.
+	Model *Model
 }
 
 // Table is the human form of a value: a header and rows of cells.
@@ -68,7 +71,7 @@ func (f Format) Validate() error {
 func (f Format) Print(w io.Writer, v Tabler) error {
 	switch {
 	case f.JSON:
-		return WriteJSON(w, v)
+		return f.WriteJSON(w, v)
 	case f.Template != "":
 		return f.execTemplate(w, v)
 	default:
@@ -117,7 +120,7 @@ func (f Format) execTemplate(w io.Writer, v any) error {
 	if err != nil {
 		return err
 	}
-	data, err := JSONValue(v)
+	data, err := f.templateValue(v)
 	if err != nil {
 		return err
 	}

@@ -44,10 +44,7 @@ func (s *Stream) Add(v any, cells []string) error {
 	switch {
 	case s.json != nil:
 		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetIndent("  ", "  ")
-		enc.SetEscapeHTML(false)
-		if s.err = enc.Encode(v); s.err != nil {
+		if s.err = s.f.writeJSON(&buf, v, "  "); s.err != nil {
 			return s.err
 		}
 		if s.n == 0 {
@@ -55,12 +52,12 @@ func (s *Stream) Add(v any, cells []string) error {
 		} else {
 			s.json.WriteString(",\n  ")
 		}
-		_, s.err = s.json.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		_, s.err = s.json.Write(buf.Bytes())
 	case s.table != nil:
 		s.table.row(cells)
 		s.err = s.table.err
 	default:
-		val, err := JSONValue(v)
+		val, err := s.f.templateValue(v)
 		if err != nil {
 			s.err = err
 			return err

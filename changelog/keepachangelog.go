@@ -1,8 +1,9 @@
 package changelog
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/sustain-cli/sustain/internal/lazyre"
 )
 
 const fileHeader = `# Changelog
@@ -11,7 +12,7 @@ All notable changes to this project are documented in this file.
 The format follows [Keep a Changelog](https://keepachangelog.com/en/1.1.0/).
 `
 
-var sectionRe = regexp.MustCompile(`(?m)^## \[([^\]]+)\]`)
+var sectionRe = lazyre.New(`(?m)^## \[([^\]]+)\]`)
 
 // MergeSection puts a version's section (Markdown starting "## [VERSION]")
 // into a Keep a Changelog file: replacing that version's section when it is

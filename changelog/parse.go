@@ -6,10 +6,10 @@
 package changelog
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/sustain-cli/sustain/internal/lazyre"
 	"github.com/sustain-cli/sustain/release"
 )
 
@@ -31,9 +31,9 @@ type Change struct {
 }
 
 var (
-	conventionalRe = regexp.MustCompile(`^([a-zA-Z]+)(?:\(([^)]*)\))?(!)?:\s*(.+)$`)
-	trailerRe      = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9-]*|BREAKING CHANGE):\s*(.*)$`)
-	revertRe       = regexp.MustCompile(`(?m)^This reverts commit ([0-9a-f]{7,40})`)
+	conventionalRe = lazyre.New(`^([a-zA-Z]+)(?:\(([^)]*)\))?(!)?:\s*(.+)$`)
+	trailerRe      = lazyre.New(`^([A-Za-z][A-Za-z0-9-]*|BREAKING CHANGE):\s*(.*)$`)
+	revertRe       = lazyre.New(`(?m)^This reverts commit ([0-9a-f]{7,40})`)
 	// DefaultKeyPattern matches Jira issue keys.
 	DefaultKeyPattern = release.DefaultKeyPattern
 )

@@ -3,12 +3,12 @@ package jira
 import (
 	"encoding/base64"
 	"html"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/sustain-cli/sustain/internal/lazyre"
 	"github.com/sustain-cli/sustain/internal/problem"
 )
 
@@ -46,7 +46,7 @@ func newRedactor(user, token string) redactor {
 
 // authValue matches the value of any Authorization-style header a body
 // echoes, ours or a proxy's; credential reports it as one.
-var authValue = regexp.MustCompile(`(?i)\b(bearer|basic|negotiate)(\s+|%20|\+)([A-Za-z0-9._~+/=%-]{16,})`)
+var authValue = lazyre.New(`(?i)\b(bearer|basic|negotiate)(\s+|%20|\+)([A-Za-z0-9._~+/=%-]{16,})`)
 
 // credential tells a token from a word: long, with a digit or padding.
 func credential(v string) bool { return strings.ContainsAny(v, "0123456789=") }
@@ -71,11 +71,11 @@ func (r redactor) problem(pe *problem.Error) *problem.Error {
 }
 
 var (
-	tags = regexp.MustCompile(`<[^>]*>`)
+	tags = lazyre.New(`<[^>]*>`)
 	// hidden are the parts of an HTML page a browser does not show.
-	hidden = regexp.MustCompile(`(?is)<(script|style|head)\b.*?</(script|style|head)\s*>|<!--.*?-->`)
-	title  = regexp.MustCompile(`(?is)<title\b[^>]*>(.*?)</title\s*>`)
-	h1     = regexp.MustCompile(`(?is)<h1\b[^>]*>(.*?)</h1\s*>`)
+	hidden = lazyre.New(`(?is)<(script|style|head)\b.*?</(script|style|head)\s*>|<!--.*?-->`)
+	title  = lazyre.New(`(?is)<title\b[^>]*>(.*?)</title\s*>`)
+	h1     = lazyre.New(`(?is)<h1\b[^>]*>(.*?)</h1\s*>`)
 )
 
 // snippet is the start of a body that is not Jira's JSON (a proxy's HTML
@@ -89,7 +89,7 @@ func snippet(body []byte) string {
 	text := string(body[:min(len(body), 16384)])
 	if looksHTML(text) {
 		var parts []string
-		for _, re := range []*regexp.Regexp{title, h1} {
+		for _, re := range []*lazyre.Regexp{title, h1} {
 			if m := re.FindStringSubmatch(text); m != nil {
 				if t := oneLine(html.UnescapeString(tags.ReplaceAllString(m[1], " "))); t != "" && !slices.Contains(parts, t) {
 					parts = append(parts, t)

@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/sustain-cli/sustain/internal/lazyre"
 )
 
 // SearchOptions chooses what each found issue carries.
@@ -210,8 +211,8 @@ func (c *Client) propertiesInSearch(ctx context.Context) bool {
 const MaxKeys = 100
 
 var (
-	keyRe        = regexp.MustCompile(`^[A-Z][A-Z0-9_]*-[1-9][0-9]*$`)
-	missingKeyRe = regexp.MustCompile(`'([A-Z][A-Z0-9_]*-[0-9]+)'`)
+	keyRe        = lazyre.New(`^[A-Z][A-Z0-9_]*-[1-9][0-9]*$`)
+	missingKeyRe = lazyre.New(`'([A-Z][A-Z0-9_]*-[0-9]+)'`)
 )
 
 // IssuesByKey reads the issues with the given keys, at most MaxKeys per

@@ -2,11 +2,12 @@ package mail
 
 import (
 	"net/textproto"
-	"regexp"
 	"strings"
 
 	"github.com/jhillyerd/enmime/v2"
 	"github.com/jhillyerd/enmime/v2/dsn"
+
+	"github.com/sustain-cli/sustain/internal/lazyre"
 )
 
 // detectMachine decides from the headers whether a machine sent the
@@ -63,7 +64,7 @@ func detectMachine(h headerReader, root *enmime.Part, m *Message, opts ParseOpti
 	return Human, ""
 }
 
-var oofSubject = regexp.MustCompile(`(?i)^\s*(automatic reply|auto reply|autoreply|out of office|автоматический ответ|автоответ|нет на месте)\s*:`)
+var oofSubject = lazyre.New(`(?i)^\s*(automatic reply|auto reply|autoreply|out of office|автоматический ответ|автоответ|нет на месте)\s*:`)
 
 func isExchange(h headerReader) bool {
 	for k := range h.h {
@@ -89,7 +90,7 @@ func findReport(root *enmime.Part) *enmime.Part {
 	})
 }
 
-var quotedIDRe = regexp.MustCompile(`(?im)^\s*>?\s*Message-ID:\s*(<[^<>\s]+>)`)
+var quotedIDRe = lazyre.New(`(?im)^\s*>?\s*Message-ID:\s*(<[^<>\s]+>)`)
 
 // deliveryReport reads what a bounce says about the message it bounces:
 // from an RFC 3464 report (enmime's dsn package) when there is one, and

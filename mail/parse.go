@@ -12,7 +12,6 @@ import (
 	"mime/quotedprintable"
 	netmail "net/mail"
 	"net/textproto"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -22,6 +21,8 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
+
+	"github.com/sustain-cli/sustain/internal/lazyre"
 )
 
 // ParseOptions are the limits and identity a parse needs.
@@ -253,7 +254,7 @@ func fixParts(root *enmime.Part, bodyCharset string, m *Message) {
 	})
 }
 
-var metaCharset = regexp.MustCompile(`(?i)<meta[^>]*charset\s*=\s*["']?\s*([a-z0-9_.:-]+)`)
+var metaCharset = lazyre.New(`(?i)<meta[^>]*charset\s*=\s*["']?\s*([a-z0-9_.:-]+)`)
 
 // htmlCharset is the charset an HTML part names in its <meta> tag, when
 // x/text knows it.
@@ -467,7 +468,7 @@ func rfc2231Name(p *enmime.Part, charset string) string {
 	return ""
 }
 
-var ext2231Re = regexp.MustCompile(`(?i)(?:^|;)\s*([a-z]+)\*(\d+)?\*?=\s*"?([^";]*)"?`)
+var ext2231Re = lazyre.New(`(?i)(?:^|;)\s*([a-z]+)\*(\d+)?\*?=\s*"?([^";]*)"?`)
 
 // ext2231 joins the RFC 2231 continuations of one parameter and decodes
 // them with the charset named in the first one.
@@ -706,7 +707,7 @@ func (r headerReader) addresses(name string) []*netmail.Address {
 	return out
 }
 
-var addrRe = regexp.MustCompile(`[^\s<>"',;()]+@[^\s<>"',;()]+`)
+var addrRe = lazyre.New(`[^\s<>"',;()]+@[^\s<>"',;()]+`)
 
 var wordDecoder = newWordDecoder()
 
@@ -721,7 +722,7 @@ func decodeWords(s string) string {
 	return validUTF8(out)
 }
 
-var idRe = regexp.MustCompile(`<([^<>\s]+)>`)
+var idRe = lazyre.New(`<([^<>\s]+)>`)
 
 // messageIDs reads message IDs from a Message-ID, In-Reply-To or
 // References value, without angle brackets; a bare ID without brackets

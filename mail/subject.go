@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/sustain-cli/sustain/internal/lazyre"
 )
 
 // DefaultConfirmWords are the first lines that confirm an answered
@@ -13,7 +15,7 @@ var DefaultConfirmWords = []string{"подтверждаю", "confirm", "confirm
 // replyPrefix matches one reply or forward prefix as mailers in Russian,
 // English, German and the Nordic languages write them, with an optional
 // counter ("Re[2]:", "Re(3):", "RE^2:").
-var replyPrefix = regexp.MustCompile(`(?i)^\s*(re|fwd?|fw|aw|wg|vs|sv|vb|antw|tr|отв|ответ|пересл|переслано)\s*(\[\d+\]|\(\d+\)|\^\d+)?\s*[:：]\s*`)
+var replyPrefix = lazyre.New(`(?i)^\s*(re|fwd?|fw|aw|wg|vs|sv|vb|antw|tr|отв|ответ|пересл|переслано)\s*(\[\d+\]|\(\d+\)|\^\d+)?\s*[:：]\s*`)
 
 // StripPrefixes removes reply and forward prefixes from the start of a
 // subject, however many mailers stacked there, and folds white space.
@@ -87,12 +89,12 @@ func IsConfirmation(text string, words []string) bool {
 // "On Thu, Dec 3, 2026 at 8:00 AM Support <support@desk.test> wrote:",
 // "3 декабря 2026 г., 08:00, Служба поддержки <support@desk.test> пишет:",
 // "Am ... schrieb ...:", "-----Original Message-----", "-----Исходное сообщение-----".
-var attribution = regexp.MustCompile(`(?i)^(on\s.*\swrote:|.*\sпишет:|.*\sнаписал[а]?:|am\s.*\sschrieb.*:|-{2,}\s*(original message|исходное сообщение|пересылаемое сообщение|forwarded message)\s*-{2,})\s*$`)
+var attribution = lazyre.New(`(?i)^(on\s.*\swrote:|.*\sпишет:|.*\sнаписал[а]?:|am\s.*\sschrieb.*:|-{2,}\s*(original message|исходное сообщение|пересылаемое сообщение|forwarded message)\s*-{2,})\s*$`)
 
 var (
-	underscores = regexp.MustCompile(`^_{10,}$`)
-	fromLine    = regexp.MustCompile(`(?i)^\*?(from|от|von):\*?\s+\S`)
-	sentLine    = regexp.MustCompile(`(?i)^\*?(sent|date|отправлено|дата|gesendet):\*?\s+\S`)
+	underscores = lazyre.New(`^_{10,}$`)
+	fromLine    = lazyre.New(`(?i)^\*?(from|от|von):\*?\s+\S`)
+	sentLine    = lazyre.New(`(?i)^\*?(sent|date|отправлено|дата|gesendet):\*?\s+\S`)
 )
 
 // outlookHeader says whether line i starts the header block Outlook writes

@@ -58,6 +58,7 @@ func (ci *commitInfo) newerThan(o *commitInfo) bool {
 type graph struct {
 	objects storer.EncodedObjectStorer
 	index   cgv2.Index
+	cgp     *cgParents   // parent positions read from a single mapped graph file; nil otherwise
 	release func() error // unmaps the commit-graph
 	infos   map[plumbing.Hash]*commitInfo
 	dotgit  billy.Filesystem // nil for storage that is not a .git directory
@@ -71,7 +72,7 @@ func newGraph(r *git.Repository, objects string) *graph {
 	g := &graph{objects: r.Storer, infos: map[plumbing.Hash]*commitInfo{}}
 	if fs, ok := r.Storer.(*filesystem.Storage); ok && objects != "" {
 		g.dotgit, g.objDir = fs.Filesystem(), objects
-		g.index, g.release = openCommitGraph(g.dotgit, objects)
+		g.index, g.release, g.cgp = openCommitGraph(g.dotgit, objects)
 		if mapsFiles {
 			g.packs = openPacks(objects)
 		}
@@ -83,21 +84,25 @@ func newGraph(r *git.Repository, objects string) *graph {
 // reads it with many small ReadAt calls, which are syscalls on a file and
 // cheap on memory. A chain of graph files is read through go-git as it is.
 // Any problem with the files only means the slower path is taken.
-func openCommitGraph(fs billy.Filesystem, objects string) (cgv2.Index, func() error) {
+func openCommitGraph(fs billy.Filesystem, objects string) (cgv2.Index, func() error, *cgParents) {
 	single := filepath.Join(objects, "info", "commit-graph")
 	data, unmap, err := mapFile(single)
 	if err != nil {
 		if idx, err := cgv2.OpenChainIndex(fs); err == nil {
-			return idx, idx.Close
+			return idx, idx.Close, nil
 		}
-		return nil, nil
+		return nil, nil, nil
 	}
 	idx, err := cgv2.OpenFileIndex(memFile{bytes.NewReader(data)})
 	if err != nil {
 		_ = unmap()
-		return nil, nil
+		return nil, nil, nil
 	}
-	return idx, unmap
+	cgp := parseCGParents(data)
+	if cgp != nil && cgp.n != idx.MaximumNumberOfHashes() {
+		cgp = nil
+	}
+	return idx, unmap, cgp
 }
 
 type memFile struct{ *bytes.Reader }
@@ -356,6 +361,7 @@ func (g *graph) countReachable(ctx context.Context, tip plumbing.Hash) (int, err
 			}
 		}
 	}
+	var buf []uint32
 	for len(positions) > 0 {
 		// Polled every 1024 commits: this loop is cheap enough per commit
 		// for the poll to show.
@@ -367,11 +373,21 @@ func (g *graph) countReachable(ctx context.Context, tip plumbing.Hash) (int, err
 		i := positions[len(positions)-1]
 		positions = positions[:len(positions)-1]
 		n++
-		d, err := g.index.GetCommitDataByIndex(i)
-		if err != nil {
-			return 0, err
+		var parents []uint32
+		if g.cgp != nil {
+			var err error
+			if parents, err = g.cgp.parents(i, buf[:0]); err != nil {
+				return 0, err
+			}
+			buf = parents
+		} else {
+			d, err := g.index.GetCommitDataByIndex(i)
+			if err != nil {
+				return 0, err
+			}
+			parents = d.ParentIndexes
 		}
-		for _, p := range d.ParentIndexes {
+		for _, p := range parents {
 			if int(p) < len(inGraph) && !inGraph[p] {
 				inGraph[p] = true
 				positions = append(positions, p)

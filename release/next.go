@@ -3,7 +3,6 @@ package release
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"github.com/Masterminds/semver/v3"
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/sustain-cli/sustain/internal/lazyre"
 	"github.com/sustain-cli/sustain/internal/problem"
 )
 
@@ -39,7 +39,7 @@ type Next struct {
 	Build       *Build   `json:"build,omitempty"`        // build scheme only
 }
 
-var keyRe = regexp.MustCompile(`\b([A-Z][A-Z0-9_]*)-([0-9]+)\b`)
+var keyRe = lazyre.New(`\b([A-Z][A-Z0-9_]*)-([0-9]+)\b`)
 
 // Next computes the next version.
 func (v *Versioner) Next(ctx context.Context, o NextOptions) (*Next, error) {

@@ -120,6 +120,13 @@ func (r *Repo) peel(h plumbing.Hash) (plumbing.Hash, bool) {
 		}
 		switch typ {
 		case plumbing.CommitObject:
+			// Without a commit-graph the commit's header is what
+			// graph.info would read again: keep it.
+			if g := r.graph; g.index == nil && g.infos[h] == nil {
+				if ci, err := parseCommitHeader(data, g.withMessages); err == nil {
+					g.infos[h] = ci
+				}
+			}
 			return h, true
 		case plumbing.TagObject:
 			line, _, _ := bytes.Cut(data, []byte("\n"))

@@ -3,8 +3,10 @@ package report
 import (
 	"bytes"
 	"html/template"
-	"regexp"
+	"sync"
 	"time"
+
+	"github.com/sustain-cli/sustain/internal/lazyre"
 )
 
 // HTML writes the report as one self-contained page: inline CSS, charts as
@@ -47,15 +49,17 @@ func HTML(r Report, lang string, loc *time.Location) ([]byte, error) {
 		page.Sections = append(page.Sections, hs)
 	}
 	var b bytes.Buffer
-	if err := pageTemplate.Execute(&b, page); err != nil {
+	if err := pageTemplate().Execute(&b, page); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
 }
 
-var xmlns = regexp.MustCompile(` xmlns(:[a-z]+)?="[^"]*"`)
+var xmlns = lazyre.New(` xmlns(:[a-z]+)?="[^"]*"`)
 
-var pageTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+// pageTemplate is parsed on first use, not in every sustain process.
+var pageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
@@ -115,3 +119,4 @@ tr { break-inside: avoid; }
 {{end}}</body>
 </html>
 `))
+})

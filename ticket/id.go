@@ -1,13 +1,13 @@
 package ticket
 
 import (
-	"regexp"
 	"strings"
 
+	"github.com/sustain-cli/sustain/internal/lazyre"
 	"github.com/sustain-cli/sustain/internal/problem"
 )
 
-var idRe = regexp.MustCompile(`^([A-Z][A-Z0-9_]*-)?[1-9][0-9]{0,17}$`)
+var idRe = lazyre.New(`^([A-Z][A-Z0-9_]*-)?[1-9][0-9]{0,17}$`)
 
 // CheckID reads a registration number (A8), PREFIX-N or just N, in any
 // case; anything else is a usage error, not an unknown request.

@@ -9,11 +9,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/mail"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/sustain-cli/sustain/bizcal"
+	"github.com/sustain-cli/sustain/internal/lazyre"
 	"github.com/sustain-cli/sustain/internal/problem"
 )
 
@@ -67,7 +67,7 @@ func (c *Customer) IsRegistered(email string) bool {
 	return c.IsResponsible(email)
 }
 
-var codeRe = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{0,31}$`)
+var codeRe = lazyre.New(`^[A-Z0-9][A-Z0-9_-]{0,31}$`)
 
 // Validate checks a customer before it is stored.
 func (c *Customer) Validate() error {

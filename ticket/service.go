@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/sustain-cli/sustain/bizcal"
+	"github.com/sustain-cli/sustain/internal/lazyre"
 	"github.com/sustain-cli/sustain/internal/problem"
 )
 
@@ -178,7 +178,7 @@ func (s *Service) checkText(what, text string) error {
 	return nil
 }
 
-var unsafeName = regexp.MustCompile(`[^\p{L}\p{N}._ -]+`)
+var unsafeName = lazyre.New(`[^\p{L}\p{N}._ -]+`)
 
 // SanitizeName keeps the last path element of a file name and only letters,
 // digits, dots, dashes, underscores and spaces, so a stored name is never a
@@ -264,7 +264,7 @@ type ActInput struct {
 	claim bool
 }
 
-var taskRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]*-[1-9][0-9]*$`)
+var taskRe = lazyre.New(`^[A-Z][A-Z0-9_]*-[1-9][0-9]*$`)
 
 // Act performs an action, checked against the state machine and the policy
 // inside the store's transaction, and records it in the history.

@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/sustain-cli/sustain/internal/lazyre"
 )
 
 // RepoFileName is the per-repository configuration file, found by walking up
@@ -409,9 +411,9 @@ func (c *Config) Origin(key string) string {
 }
 
 var (
-	jiraProjectRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
-	componentRe   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
-	firstRe       = regexp.MustCompile(`^\d+\.\d+$`)
+	jiraProjectRe = lazyre.New(`^[A-Z][A-Z0-9_]*$`)
+	componentRe   = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	firstRe       = lazyre.New(`^\d+\.\d+$`)
 )
 
 // Validate checks values that decode fine but make no sense.
@@ -488,7 +490,7 @@ const (
 	MaxTextKB       = 64 << 10
 )
 
-var prefixRe = regexp.MustCompile(`^[A-Z][A-Z0-9]{0,15}$`)
+var prefixRe = lazyre.New(`^[A-Z][A-Z0-9]{0,15}$`)
 
 func (c *Config) validateSupport(bad func(key, format string, args ...any) error) error {
 	s := c.Support
@@ -516,7 +518,7 @@ func (c *Config) validateSupport(bad func(key, format string, args ...any) error
 	return nil
 }
 
-var customFieldRe = regexp.MustCompile(`^customfield_[0-9]+$`)
+var customFieldRe = lazyre.New(`^customfield_[0-9]+$`)
 
 func (c *Config) validateJira(bad func(key, format string, args ...any) error) error {
 	j := c.Jira
@@ -565,7 +567,7 @@ func (c *Config) validateJira(bad func(key, format string, args ...any) error) e
 	return nil
 }
 
-var hoursRe = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$`)
+var hoursRe = lazyre.New(`^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$`)
 
 // SupportLocation is the support time zone; Validate has checked it loads.
 func (c *Config) SupportLocation() *time.Location {

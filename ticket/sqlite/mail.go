@@ -9,10 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"time"
 
+	"github.com/sustain-cli/sustain/internal/lazyre"
 	"github.com/sustain-cli/sustain/internal/problem"
 	"github.com/sustain-cli/sustain/ticket"
 )
@@ -268,7 +268,7 @@ func recordInbound(ctx context.Context, tx *sql.Tx, in *ticket.Inbound) error {
 // ourIDForm is the form of our notices' Message-IDs (sup-12.3@domain,
 // refusal-7@domain). A customer's message claiming one is never indexed,
 // so no one can take over the thread of another customer's notice.
-var ourIDForm = regexp.MustCompile(`^(?i:[a-z][a-z0-9_]*-[0-9]+\.[0-9]+|refusal-[0-9]+)@`)
+var ourIDForm = lazyre.New(`^(?i:[a-z][a-z0-9_]*-[0-9]+\.[0-9]+|refusal-[0-9]+)@`)
 
 func ourForm(messageID string) bool { return ourIDForm.MatchString(messageID) }
 

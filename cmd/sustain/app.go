@@ -67,6 +67,8 @@ type app struct {
 	dir        string
 	storeFlag  string
 	nowFlag    string
+	langFlag   string // --lang of the desk groups
+	lang       string // the desk's language, settled before a desk command runs
 	format     output.Format
 	color      string    // --color: auto, always or never
 	stdout     io.Writer // the real standard output, a.out being a buffer under --jq
@@ -104,13 +106,17 @@ func (a *app) print(v output.Tabler) error { return a.format.Print(a.out, v) }
 func jsonOf(v any) ([]byte, error) { return json.Marshal(v) }
 
 // usageError marks bad flags and arguments (exit 2).
-type usageError struct{ err error }
+type usageError struct {
+	err    error
+	format string // what err was made of, for the reader's language
+	args   []any
+}
 
 func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
+	return &usageError{err: fmt.Errorf(format, args...), format: format, args: args}
 }
 
 // Main runs sustain with args and returns the exit code. SIGINT and SIGTERM
@@ -153,6 +159,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	}
 	code, msg, hint := describeError(err)
+	msg, hint = sayError(a.tr(), err, msg, hint)
 	if ctx.Err() != nil {
 		// Whatever the interrupted call made of the cancellation (a
 		// context error, a driver's "interrupted"), the cause is the signal.
@@ -163,7 +170,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	} else {
 		fmt.Fprintf(stderr, "sustain: %s\n", output.Text(msg))
 		if hint != "" {
-			fmt.Fprintf(stderr, "  hint: %s\n", output.Text(hint))
+			fmt.Fprintf(stderr, "  %s %s\n", a.tr().T("hint:"), output.Text(hint))
 		}
 	}
 	return code
@@ -199,7 +206,7 @@ directory), and $XDG_CONFIG_HOME/sustain/config.yaml, in that order.
 				if errors.As(err, &je) {
 					return err
 				}
-				return &usageError{err}
+				return &usageError{err: err}
 			}
 			if cmd.Flags().Changed("jq") && a.format.JQ == "" {
 				return usagef("--jq needs an expression, such as --jq '.[].id'")
@@ -220,10 +227,10 @@ directory), and $XDG_CONFIG_HOME/sustain/config.yaml, in that order.
 					return usagef("--now %q: %v", a.nowFlag, err)
 				}
 			}
-			return nil
+			return a.chooseLang(cmd)
 		},
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err: err} })
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.configFile, "config", "", "read the repository configuration from `FILE` instead of .sustain.yaml")
 	pf.StringVarP(&a.dir, "dir", "C", ".", "run as if started in `DIR` (like git -C)")

@@ -32,6 +32,7 @@ priority service while it is active) and a project address (A7).`,
 	}
 	cmd.AddCommand(NewCmdCustomerAdd(a, nil), NewCmdCustomerList(a, nil), NewCmdCustomerShow(a, nil), NewCmdCustomerEdit(a, nil),
 		NewCmdCustomerExport(a, nil), NewCmdCustomerImport(a, nil))
+	addLangFlag(a, cmd)
 	return cmd
 }
 
@@ -157,7 +158,7 @@ func addCustomerFlags(cmd *cobra.Command, f *CustomerFields, emailFlag, respFlag
 	fl.StringVar(&f.ContractStart, "contract-start", "", "support contract start `DATE` (YYYY-MM-DD)")
 	fl.StringVar(&f.ContractEnd, "contract-end", "", "support contract end `DATE` (YYYY-MM-DD), inclusive")
 	fl.StringVar(&f.ProjectAddress, "project-address", "", "the project's `URL` (A7)")
-	fl.StringVar(&f.Lang, "lang", "", "the language of the customer's e-mail notices: ru or en (default: mail.lang)")
+	fl.StringVar(&f.Lang, "notice-lang", "", "the language of the customer's e-mail notices: ru or en (default: mail.lang)")
 }
 
 // setFlags records which of the shared flags were given.
@@ -165,7 +166,7 @@ func (f *CustomerFields) setFlags(cmd *cobra.Command) {
 	ch := cmd.Flags().Changed
 	f.NameSet, f.ProjectAddressSet = ch("name"), ch("project-address")
 	f.ContractStartSet, f.ContractEndSet = ch("contract-start"), ch("contract-end")
-	f.LangSet = ch("lang")
+	f.LangSet = ch("notice-lang")
 }
 
 // --- add ---

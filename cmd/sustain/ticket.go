@@ -15,6 +15,7 @@ import (
 
 	"github.com/sustain-cli/sustain/changelog"
 	"github.com/sustain-cli/sustain/internal/atomicfile"
+	"github.com/sustain-cli/sustain/internal/i18n"
 	"github.com/sustain-cli/sustain/internal/input"
 	"github.com/sustain-cli/sustain/internal/output"
 	"github.com/sustain-cli/sustain/internal/problem"
@@ -45,6 +46,7 @@ States: new -> in_progress -> waiting_for_customer -> resolved -> closed
 	}
 	cmd.AddCommand(NewCmdTicketRepolicy(a, nil))
 	cmd.AddCommand(NewCmdTicketConfirm(a, nil))
+	addLangFlag(a, cmd)
 	return cmd
 }
 
@@ -55,6 +57,7 @@ type requestView struct {
 	loc     *time.Location
 	history bool
 	mail    *requestMail // messages in and out, where the store keeps mail
+	tr      i18n.Printer // the reader's language
 }
 
 // requestMail is a request's e-mail: "mail" in ticket show --json.
@@ -83,12 +86,10 @@ func (v requestView) MarshalJSON() ([]byte, error) {
 func (v requestView) Table() output.Table {
 	r, sla := v.Request, v.SLA
 	ft := func(t *time.Time) string { return fmtTime(t, v.loc) }
-	reaction := sla.Reaction + ", due " + ft(&sla.ReactionDue)
-	if sla.Reaction == "pending" {
-		reaction += fmt.Sprintf(" (%dh%02dm of working time left)", sla.ReactionLeft/60, sla.ReactionLeft%60)
-	}
-	t := output.KV("REQUEST", r.ID, "STATUS", ticket.StatusText(r.Status, "en"), "CUSTOMER", r.Customer, "SUBJECT", r.Subject,
-		"PRIORITY", r.Priority, "CHANNEL", r.Channel+" "+r.From, "CREATED", ft(&r.CreatedAt), "REACTION", reaction)
+	tr := v.tr
+	reaction := sayReaction(tr, sla, ft)
+	t := output.KV("REQUEST", r.ID, "STATUS", sayStatus(tr, r.Status), "CUSTOMER", r.Customer, "SUBJECT", r.Subject,
+		"PRIORITY", sayCode(tr, "priority", r.Priority), "CHANNEL", sayCode(tr, "channel", r.Channel)+" "+r.From, "CREATED", ft(&r.CreatedAt), "REACTION", reaction)
 	add := func(k, val string) {
 		if val != "" {
 			t.Rows = append(t.Rows, []string{k, val})
@@ -102,30 +103,20 @@ func (v requestView) Table() output.Table {
 		add("PARAM", p.Key+"="+p.Value)
 	}
 	if sla.AutocloseAt != nil {
-		add("AUTO-CLOSE", ft(sla.AutocloseAt)+" unless the customer replies")
+		add("AUTO-CLOSE", tr.T("%s unless the customer replies", ft(sla.AutocloseAt)))
 	}
 	if r.ClosedAt != nil {
-		add("CLOSED", ft(r.ClosedAt)+" ("+r.Closure+")")
+		add("CLOSED", ft(r.ClosedAt)+" ("+sayCode(tr, "closure", r.Closure)+")")
 	}
 	if !v.history {
 		return t
 	}
 	add("DESCRIPTION", oneLine(r.Description))
 	for _, at := range r.Attachments {
-		t.Rows = append(t.Rows, []string{"ATTACHMENT", fmt.Sprintf("%s (%d bytes, sha256 %s)", at.Name, at.Size, shortSum(at.SHA256))})
+		t.Rows = append(t.Rows, []string{"ATTACHMENT", fmt.Sprintf("%s (%s, sha256 %s)", at.Name, tr.N("bytes", int(at.Size)), shortSum(at.SHA256))})
 	}
 	for _, e := range r.History {
-		line := fmt.Sprintf("%s  %s  %s", ft(&e.At), e.Actor, e.Action)
-		if e.Detail != "" {
-			line += " " + e.Detail
-		}
-		if e.From != e.To && e.From != "" {
-			line += fmt.Sprintf(" [%s -> %s]", e.From, e.To)
-		}
-		if e.Text != "" {
-			line += ": " + oneLine(e.Text)
-		}
-		t.Rows = append(t.Rows, []string{"HISTORY", line})
+		t.Rows = append(t.Rows, []string{"HISTORY", sayEvent(tr, e, ft)})
 	}
 	if v.mail != nil {
 		for _, in := range v.mail.In {
@@ -174,6 +165,7 @@ func attachError(err error) error {
 type requestList struct {
 	views []ticket.View
 	loc   *time.Location
+	tr    i18n.Printer
 }
 
 func (l requestList) MarshalJSON() ([]byte, error) { return jsonOf(l.views) }
@@ -183,16 +175,16 @@ var requestHeader = []string{"ID", "STATUS", "PRIORITY", "CUSTOMER", "CREATED", 
 func (l requestList) Table() output.Table {
 	t := output.Table{Header: requestHeader, Color: requestColor}
 	for _, v := range l.views {
-		t.Rows = append(t.Rows, requestRow(v, l.loc))
+		t.Rows = append(t.Rows, requestRow(v, l.loc, l.tr))
 	}
 	return t
 }
 
 // requestRow is a request's row in a list. The subject is whole: a
 // terminal cuts it to its width, a pipe gets it all.
-func requestRow(v ticket.View, loc *time.Location) []string {
-	return []string{v.ID, ticket.StatusText(v.Status, "en"), v.Priority, v.Customer,
-		v.CreatedAt.In(loc).Format("2006-01-02 15:04"), v.SLA.Reaction, strings.Join(strings.Fields(v.Subject), " ")}
+func requestRow(v ticket.View, loc *time.Location, tr i18n.Printer) []string {
+	return []string{v.ID, sayStatus(tr, v.Status), sayCode(tr, "priority", v.Priority), v.Customer,
+		v.CreatedAt.In(loc).Format("2006-01-02 15:04"), sayCode(tr, "reaction", v.SLA.Reaction), strings.Join(strings.Fields(v.Subject), " ")}
 }
 
 // requestColor colours a list's states, priorities and reactions on a
@@ -202,14 +194,14 @@ func requestColor(col int, cell string) string {
 	case 1:
 		return statusColor(cell)
 	case 2:
-		if cell == "critical" || cell == "high" {
+		if cell == "critical" || cell == "high" || cell == ruWord("priority:critical") || cell == ruWord("priority:high") {
 			return output.Red
 		}
 	case 5:
 		switch cell {
-		case "overdue", "late":
+		case "overdue", "late", "breached", ruWord("reaction:overdue"), ruWord("reaction:breached"):
 			return output.Red
-		case "pending":
+		case "pending", ruWord("reaction:pending"):
 			return output.Yellow
 		}
 	}
@@ -242,14 +234,15 @@ type ticketDeps struct {
 	Format   output.Format
 	Service  func() (*ticket.Service, error)
 	Actor    func() string // who staff actions are recorded as
+	Tr       i18n.Printer  // the reader's language
 }
 
 func (a *app) ticketDeps() ticketDeps {
-	return ticketDeps{In: a.in, Out: a.out, Err: a.err, Format: a.format, Service: a.service, Actor: a.actor, Progress: a.progress}
+	return ticketDeps{In: a.in, Out: a.out, Err: a.err, Format: a.format, Service: a.service, Actor: a.actor, Progress: a.progress, Tr: a.tr()}
 }
 
 func (d ticketDeps) printRequest(v *ticket.View, svc *ticket.Service, history bool) error {
-	return d.Format.Print(d.Out, requestView{View: *v, loc: svc.Calendar.Location(), history: history})
+	return d.Format.Print(d.Out, requestView{View: *v, loc: svc.Calendar.Location(), history: history, tr: d.Tr})
 }
 
 // act performs an action and prints the request.
@@ -513,7 +506,7 @@ func ticketListRun(ctx context.Context, opts *TicketListOptions) error {
 			return errEnough
 		}
 		shown++
-		return st.Add(v, requestRow(v, loc))
+		return st.Add(v, requestRow(v, loc, opts.Tr))
 	}
 	if opts.FixedIn != "" {
 		var views []ticket.View
@@ -631,7 +624,7 @@ func ticketShowRun(ctx context.Context, opts *TicketShowOptions) error {
 	if err != nil {
 		return err
 	}
-	rv := requestView{View: *v, loc: svc.Calendar.Location(), history: true}
+	rv := requestView{View: *v, loc: svc.Calendar.Location(), history: true, tr: opts.Tr}
 	if ms, ok := svc.Store.(ticket.MailStore); ok {
 		in, out, err := ms.RequestMail(ctx, v.ID)
 		if err != nil {
@@ -810,6 +803,7 @@ func ticketCloseRun(ctx context.Context, opts *TicketCloseOptions) error {
 type sweepView struct {
 	*ticket.SweepResult
 	loc *time.Location
+	tr  i18n.Printer
 }
 
 func (v sweepView) MarshalJSON() ([]byte, error) { return jsonOf(v.SweepResult) }
@@ -820,13 +814,14 @@ func (v sweepView) Table() output.Table {
 	if v.DryRun {
 		verb = "would close"
 	}
+	tr := v.tr
 	for _, c := range v.Closed {
-		t.Rows = append(t.Rows, []string{verb, c.ID, c.Customer,
-			fmt.Sprintf("answered %s, no reply by %s", c.AnsweredAt.In(v.loc).Format("2006-01-02 15:04"), c.AutocloseAt.In(v.loc).Format("2006-01-02 15:04"))})
+		t.Rows = append(t.Rows, []string{tr.T(verb), c.ID, c.Customer,
+			tr.T("answered %s, no reply by %s", c.AnsweredAt.In(v.loc).Format("2006-01-02 15:04"), c.AutocloseAt.In(v.loc).Format("2006-01-02 15:04"))})
 	}
 	for _, b := range v.Breaches {
-		t.Rows = append(t.Rows, []string{"reaction overdue", b.ID, b.Customer,
-			"due " + b.SLA.ReactionDue.In(v.loc).Format("2006-01-02 15:04") + ", no staff reaction"})
+		t.Rows = append(t.Rows, []string{tr.T("reaction overdue"), b.ID, b.Customer,
+			tr.T("due %s, no staff reaction", b.SLA.ReactionDue.In(v.loc).Format("2006-01-02 15:04"))})
 	}
 	return t
 }
@@ -882,7 +877,7 @@ func ticketSweepRun(ctx context.Context, opts *TicketSweepOptions) error {
 	if err != nil {
 		return err
 	}
-	return opts.Format.Print(opts.Out, sweepView{res, svc.Calendar.Location()})
+	return opts.Format.Print(opts.Out, sweepView{res, svc.Calendar.Location(), opts.Tr})
 }
 
 // --- attachment get ---

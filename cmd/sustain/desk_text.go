@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sustain-cli/sustain/internal/i18n"
+	"github.com/sustain-cli/sustain/ticket"
+)
+
+// The desk's words that are codes in JSON (priorities, channels, reaction
+// states, closures, history actions) are said through the catalogue with
+// a prefix, so a code never collides with a sentence.
+
+// sayCode is a code's word in the reader's language; English keeps the code.
+func sayCode(tr i18n.Printer, kind, code string) string {
+	if tr.Lang == i18n.Default || code == "" {
+		return code
+	}
+	if k := kind + ":" + code; tr.Has(k) {
+		return tr.T(k)
+	}
+	return code
+}
+
+// sayReaction is the REACTION line of ticket show.
+func sayReaction(tr i18n.Printer, sla ticket.SLA, ft func(*time.Time) string) string {
+	s := tr.T("%s, due %s", sayCode(tr, "reaction", sla.Reaction), ft(&sla.ReactionDue))
+	if sla.Reaction == "pending" {
+		s += tr.T(" (%dh%02dm of working time left)", sla.ReactionLeft/60, sla.ReactionLeft%60)
+	}
+	return s
+}
+
+// sayEvent is one line of a request's history, rendered from the stored
+// event (action, detail, text, states) in the reader's language: the
+// store keeps codes, so one store serves readers of either language.
+func sayEvent(tr i18n.Printer, e ticket.Event, ft func(*time.Time) string) string {
+	line := fmt.Sprintf("%s  %s  %s", ft(&e.At), e.Actor, sayCode(tr, "action", e.Action))
+	if e.Detail != "" {
+		line += " " + sayDetail(tr, e.Action, e.Detail)
+	}
+	if e.From != e.To && e.From != "" {
+		if tr.Lang == i18n.Default {
+			line += fmt.Sprintf(" [%s -> %s]", e.From, e.To)
+		} else {
+			line += fmt.Sprintf(" [%s -> %s]", ticket.StatusText(e.From, tr.Lang), ticket.StatusText(e.To, tr.Lang))
+		}
+	}
+	if e.Text != "" {
+		line += ": " + oneLine(e.Text)
+	}
+	return line
+}
+
+// sayDetail is an event's parameter: a channel for open, OLD->NEW
+// priorities for set-priority, the field for edit; names, task keys and
+// file names stay as they are.
+func sayDetail(tr i18n.Printer, action, detail string) string {
+	if tr.Lang == i18n.Default {
+		return detail
+	}
+	switch action {
+	case string(ticket.ActOpen):
+		ch, note, _ := strings.Cut(detail, ", ")
+		s := tr.T("channel %s", sayCode(tr, "channel", ch))
+		if note != "" {
+			s += ", " + tr.T(note)
+		}
+		return s
+	case "set-priority":
+		if old, nw, ok := strings.Cut(detail, "->"); ok {
+			return sayCode(tr, "priority", old) + " -> " + sayCode(tr, "priority", nw)
+		}
+	case "edit":
+		return sayCode(tr, "field", detail)
+	}
+	return detail
+}
+
+// sayStatus is a status as people read it in the reader's language.
+func sayStatus(tr i18n.Printer, s ticket.Status) string {
+	return ticket.StatusText(s, tr.Lang)
+}

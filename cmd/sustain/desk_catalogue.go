@@ -196,6 +196,19 @@ var deskCatalogue = i18n.Catalogue{
 		"cannot %s %s: it is %s": "нельзя выполнить %s для %s: его состояние — %s",
 		"interrupted":            "прервано",
 
+		"the ticket store %s is a directory, not a file":                                                            "хранилище обращений %s — каталог, а не файл",
+		"the mailbox issue was created in %s but a search for the label %s does not find it":                        "задача почтового ящика создана в %s, но поиск по метке %s её не находит",
+		"%s: the entity property %s is damaged: %v":                                                                 "%s: свойство сущности %s повреждено: %v",
+		"check that jira.url is Jira's own address":                                                                 "проверьте, что jira.url — собственный адрес Jira",
+		"Jira answered the upload of %s without a numeric attachment id (got %q)":                                   "Jira ответила на загрузку %s без числового номера вложения (получено %q)",
+		"%s was created in Jira, but its sustain record could not be saved: %v":                                     "%s создано в Jira, но его запись sustain не удалось сохранить: %v",
+		"%s was created, but %d attachment(s) failed to upload: %s":                                                 "%s создано, но вложения (%d) не загрузились: %s",
+		"%s: its sustain record (the %q entity property) is damaged: %v":                                            "%s: его запись sustain (свойство сущности %q) повреждена: %v",
+		"open a new request for further work and link it (ticket link), or remove attachments recorded on this one": "откройте новое обращение для дальнейшей работы и свяжите его (ticket link) или удалите вложения, записанные в этом",
+		"%s: its sustain record would be %d characters even without its history, over the %d sustain allows an entity property (Jira's limit is 32,768); nothing was written": "%s: его запись sustain заняла бы %d символов даже без истории, больше %d, допустимых sustain для свойства сущности (предел Jira — 32 768); ничего не записано",
+		"%s: page %d of its older history (the %q entity property) is missing or damaged":                                                                                     "%s: страница %d его ранней истории (свойство сущности %q) отсутствует или повреждена",
+		"changelog.key_pattern: %v": "changelog.key_pattern: %v",
+
 		// hints
 		"see --help": "см. --help",
 		"hint:":      "подсказка:",

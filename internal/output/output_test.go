@@ -67,7 +67,9 @@ func TestValidate(t *testing.T) {
 // TestTrSaysHeaderKeysAndFooter: Tr changes a table's header, a KV
 // table's field names and the footer, never cells or JSON.
 func TestTrSaysHeaderKeysAndFooter(t *testing.T) {
-	tr := func(s string) string { return map[string]string{"ID": "НОМЕР", "NAME": "ИМЯ", "3 shown": "показано 3"}[s] + "" }
+	tr := func(s string) string {
+		return map[string]string{"ID": "НОМЕР", "NAME": "ИМЯ", "3 shown": "показано 3"}[s] + ""
+	}
 	say := func(s string) string {
 		if w := tr(s); w != "" {
 			return w

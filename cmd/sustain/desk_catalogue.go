@@ -92,7 +92,13 @@ var deskCatalogue = i18n.Catalogue{
 		"due %s, no staff reaction":           "срок %s, реакции сотрудников нет",
 		"taken outside the phone hours (Q10)": "принято вне часов приёма звонков (Q10)",
 		"no open request needed a change":     "ни одно открытое обращение не потребовало изменений",
-		"sustain: %s\n":                       "sustain: %s\n",
+		"is closed":                           "закрыто",
+		"was closed at %s":                    "закрыто %s",
+		"was closed automatically at %s, its deadline (Q15, A12)":                "закрыто автоматически %s, в свой срок (Q15, A12)",
+		"%s %s: the reply is registered as a new request %s, related to it (A6)": "%s %s: ответ зарегистрирован как новое обращение %s, связанное с ним (A6)",
+		"%s is already assigned to %s: nothing changed":                          "%s уже назначено на %s: ничего не изменено",
+		"%s is not assigned to %s: nothing changed":                              "%s не назначено на %s: ничего не изменено",
+		"%s already has priority %s: nothing changed":                            "у %s уже приоритет %s: ничего не изменено",
 
 		// errors
 		"%d notice(s) sent, %d not sent yet, %d failed":             "уведомлений отправлено: %d, ещё не отправлено: %d, с ошибкой: %d",
@@ -212,7 +218,7 @@ var deskCatalogue = i18n.Catalogue{
 		// hints
 		"see --help": "см. --help",
 		"hint:":      "подсказка:",
-		"channel %s": "канал: %s",
+		"channel %s": "(%s)",
 		"a registration number is PREFIX-N, for example SUP-12 (see sustain ticket list)":                   "регистрационный номер имеет вид ПРЕФИКС-N, например SUP-12 (см. sustain ticket list)",
 		"check --store, SUSTAIN_STORE or store:; a sustain store is a SQLite file":                          "проверьте --store, SUSTAIN_STORE или store:; хранилище sustain — файл SQLite",
 		"check --store, SUSTAIN_STORE or store:; a writing command (customer add) creates it":               "проверьте --store, SUSTAIN_STORE или store:; его создаёт команда, которая пишет (customer add)",

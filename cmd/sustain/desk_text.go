@@ -64,11 +64,11 @@ func sayDetail(tr i18n.Printer, action, detail string) string {
 	switch action {
 	case string(ticket.ActOpen):
 		ch, note, _ := strings.Cut(detail, ", ")
-		s := tr.T("channel %s", sayCode(tr, "channel", ch))
+		s := sayCode(tr, "channel", ch)
 		if note != "" {
 			s += ", " + tr.T(note)
 		}
-		return s
+		return tr.T("channel %s", s)
 	case "set-priority":
 		if old, nw, ok := strings.Cut(detail, "->"); ok {
 			return sayCode(tr, "priority", old) + " -> " + sayCode(tr, "priority", nw)
@@ -82,4 +82,28 @@ func sayDetail(tr i18n.Printer, action, detail string) string {
 // sayStatus is a status as people read it in the reader's language.
 func sayStatus(tr i18n.Printer, s ticket.Status) string {
 	return ticket.StatusText(s, tr.Lang)
+}
+
+// noteFormats are the notes the ticket service words in English, made of a
+// request's ID and an action's detail; sayNote finds which one a note is.
+var noteFormats = []string{
+	"%s is already assigned to %s: nothing changed",
+	"%s is not assigned to %s: nothing changed",
+	"%s already has priority %s: nothing changed",
+}
+
+// sayNote is a service's note in the reader's language, where it is one
+// of the known ones.
+func sayNote(tr i18n.Printer, note, id, detail string) string {
+	if tr.Lang == i18n.Default {
+		return note
+	}
+	for _, f := range noteFormats {
+		for _, ident := range []string{id, strings.ToUpper(id)} {
+			if fmt.Sprintf(f, ident, detail) == note {
+				return tr.T(f, ident, detail)
+			}
+		}
+	}
+	return note
 }

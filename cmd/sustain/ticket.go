@@ -253,7 +253,7 @@ func (d ticketDeps) act(ctx context.Context, id string, in ticket.ActInput) erro
 	}
 	r, err := svc.Act(ctx, id, in)
 	if uc := (*ticket.UnchangedError)(nil); errors.As(err, &uc) {
-		d.note(uc.Note)
+		d.note(sayNote(d.Tr, uc.Note, strings.TrimSpace(id), in.Detail))
 		r, err = uc.Request, nil
 	}
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sustain-cli/sustain/bizcal"
 	"github.com/sustain-cli/sustain/internal/i18n"
 	"github.com/sustain-cli/sustain/ticket"
 )
@@ -106,4 +107,26 @@ func sayNote(tr i18n.Printer, note, id, detail string) string {
 		}
 	}
 	return note
+}
+
+// closesIn counts the business days after today up to the auto-close
+// deadline (the deadline is the midnight after the last of them); -1 when
+// the request has no deadline.
+func closesIn(v *ticket.View, svc *ticket.Service) int {
+	if v.SLA.AutocloseAt == nil || svc == nil || svc.Calendar == nil {
+		return -1
+	}
+	loc := svc.Calendar.Location()
+	today := bizcal.DateOf(svc.Now().In(loc))
+	last := bizcal.DateOf(v.SLA.AutocloseAt.In(loc).Add(-time.Nanosecond))
+	return svc.Calendar.Workdays(today.AddDays(1), last)
+}
+
+// sayClosesIn is "in 3 business days" (через 3 рабочих дня), "at the end
+// of today" when none is left.
+func sayClosesIn(tr i18n.Printer, n int) string {
+	if n == 0 {
+		return tr.T("at the end of today")
+	}
+	return tr.N("in business days", n)
 }

@@ -58,6 +58,9 @@ type requestView struct {
 	history bool
 	mail    *requestMail // messages in and out, where the store keeps mail
 	tr      i18n.Printer // the reader's language
+	// closesIn is the business days left before the auto-close deadline,
+	// after today; -1 when there is none.
+	closesIn int
 }
 
 // requestMail is a request's e-mail: "mail" in ticket show --json.
@@ -104,6 +107,9 @@ func (v requestView) Table() output.Table {
 	}
 	if sla.AutocloseAt != nil {
 		add("AUTO-CLOSE", tr.T("%s unless the customer replies", ft(sla.AutocloseAt)))
+		if v.closesIn >= 0 {
+			add("CLOSES", sayClosesIn(tr, v.closesIn))
+		}
 	}
 	if r.ClosedAt != nil {
 		add("CLOSED", ft(r.ClosedAt)+" ("+sayCode(tr, "closure", r.Closure)+")")
@@ -242,7 +248,7 @@ func (a *app) ticketDeps() ticketDeps {
 }
 
 func (d ticketDeps) printRequest(v *ticket.View, svc *ticket.Service, history bool) error {
-	return d.Format.Print(d.Out, requestView{View: *v, loc: svc.Calendar.Location(), history: history, tr: d.Tr})
+	return d.Format.Print(d.Out, requestView{View: *v, loc: svc.Calendar.Location(), history: history, tr: d.Tr, closesIn: closesIn(v, svc)})
 }
 
 // act performs an action and prints the request.
@@ -624,7 +630,7 @@ func ticketShowRun(ctx context.Context, opts *TicketShowOptions) error {
 	if err != nil {
 		return err
 	}
-	rv := requestView{View: *v, loc: svc.Calendar.Location(), history: true, tr: opts.Tr}
+	rv := requestView{View: *v, loc: svc.Calendar.Location(), history: true, tr: opts.Tr, closesIn: closesIn(v, svc)}
 	if ms, ok := svc.Store.(ticket.MailStore); ok {
 		in, out, err := ms.RequestMail(ctx, v.ID)
 		if err != nil {
@@ -822,6 +828,17 @@ func (v sweepView) Table() output.Table {
 	for _, b := range v.Breaches {
 		t.Rows = append(t.Rows, []string{tr.T("reaction overdue"), b.ID, b.Customer,
 			tr.T("due %s, no staff reaction", b.SLA.ReactionDue.In(v.loc).Format("2006-01-02 15:04"))})
+	}
+	// Under the table on a terminal: how many, in the language's plurals.
+	if n := len(v.Closed); n > 0 {
+		noun := "requests closed"
+		if v.DryRun {
+			noun = "requests would close"
+		}
+		t.Footer = tr.N(noun, n)
+	}
+	if n := len(v.Breaches); n > 0 {
+		t.Footer = strings.TrimPrefix(t.Footer+"; "+tr.N("requests past the reaction deadline", n), "; ")
 	}
 	return t
 }

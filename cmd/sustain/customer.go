@@ -39,23 +39,37 @@ priority service while it is active) and a project address (A7).`,
 // customerView is a customer as printed.
 type customerView struct {
 	*ticket.Customer
-	ContractActive bool `json:"contract_active"`
+	ContractActive bool                `json:"contract_active"`
+	say            func(string) string // the reader's language; nil is English
+}
+
+// in is v said through tr (output.Format.Tr).
+func (v customerView) in(tr func(string) string) customerView {
+	v.say = tr
+	return v
+}
+
+func (v customerView) word(s string) string {
+	if v.say == nil {
+		return s
+	}
+	return v.say(s)
 }
 
 func customerViewOf(c *ticket.Customer, svc *ticket.Service) customerView {
 	today := bizcal.DateOf(svc.Now().In(svc.Calendar.Location()))
-	return customerView{c, c.ContractActive(today)}
+	return customerView{Customer: c, ContractActive: c.ContractActive(today)}
 }
 
 func (v customerView) contract() string {
 	if v.ContractStart == nil {
-		return "none"
+		return v.word("none")
 	}
 	state := "expired or not started"
 	if v.ContractActive {
 		state = "active"
 	}
-	return fmt.Sprintf("%s .. %s (%s)", v.ContractStart, v.ContractEnd, state)
+	return fmt.Sprintf("%s .. %s (%s)", v.ContractStart, v.ContractEnd, v.word(state))
 }
 
 func (v customerView) Table() output.Table {
@@ -65,7 +79,7 @@ func (v customerView) Table() output.Table {
 	}
 	return output.KV("CODE", v.Code, "NAME", v.Name, "EMAILS", strings.Join(v.Emails, ", "),
 		"RESPONSIBLE", strings.Join(resp, ", "), "CONTRACT", v.contract(), "PROJECT ADDRESS", v.ProjectAddress,
-		"LANG", cmp.Or(v.Lang, "default"))
+		"LANG", cmp.Or(v.Lang, v.word("default")))
 }
 
 type customerList []customerView
@@ -217,7 +231,7 @@ func customerAddRun(ctx context.Context, opts *CustomerAddOptions) error {
 	if err := svc.AddCustomer(ctx, c); err != nil {
 		return err
 	}
-	return opts.Format.Print(opts.Out, customerViewOf(c, svc))
+	return opts.Format.Print(opts.Out, customerViewOf(c, svc).in(opts.Format.Tr))
 }
 
 // --- edit ---
@@ -280,7 +294,7 @@ func customerEditRun(ctx context.Context, opts *CustomerEditOptions) error {
 	if err != nil {
 		return err
 	}
-	return opts.Format.Print(opts.Out, customerViewOf(c, svc))
+	return opts.Format.Print(opts.Out, customerViewOf(c, svc).in(opts.Format.Tr))
 }
 
 // --- list, show ---
@@ -334,7 +348,7 @@ func customerListRun(ctx context.Context, opts *CustomerListOptions) error {
 	cs, more := cut(cs, opts.List.max())
 	out := customerList{}
 	for _, c := range cs {
-		out = append(out, customerViewOf(c, svc))
+		out = append(out, customerViewOf(c, svc).in(opts.Format.Tr))
 	}
 	return opts.Format.Print(opts.Out, footed{out, footer(len(out), total, more)})
 }
@@ -372,7 +386,7 @@ func customerShowRun(ctx context.Context, opts *CustomerShowOptions) error {
 	if err != nil {
 		return err
 	}
-	return opts.Format.Print(opts.Out, customerViewOf(c, svc))
+	return opts.Format.Print(opts.Out, customerViewOf(c, svc).in(opts.Format.Tr))
 }
 
 // exactArgs wants n arguments; what names them for the message.
@@ -425,7 +439,7 @@ func customerExportRun(ctx context.Context, opts *CustomerExportOptions) error {
 	if opts.Format.JSON || opts.Format.Template != "" {
 		list := customerList{}
 		for _, c := range cs {
-			list = append(list, customerViewOf(c, svc))
+			list = append(list, customerViewOf(c, svc).in(opts.Format.Tr))
 		}
 		if opts.File == "" {
 			return opts.Format.Print(opts.Out, list)

@@ -14,6 +14,15 @@ import (
 // states, closures, history actions) are said through the catalogue with
 // a prefix, so a code never collides with a sentence.
 
+// deskTr is tr, or English when tr was never set (a view made by a test or
+// by a command outside the desk groups).
+func deskTr(tr i18n.Printer) i18n.Printer {
+	if tr.Lang == "" {
+		return deskPrinter(i18n.Default)
+	}
+	return tr
+}
+
 // sayCode is a code's word in the reader's language; English keeps the code.
 func sayCode(tr i18n.Printer, kind, code string) string {
 	if tr.Lang == i18n.Default || code == "" {

@@ -35,7 +35,13 @@ configuration): registration numbers, the priority system, the reaction SLA
 after N business days without the customer's reply.
 
 States: new -> in_progress -> waiting_for_customer -> resolved -> closed
-(see the README for the full diagram).`,
+(see the README for the full diagram).
+
+Tables, states, history, SLA phrases and errors are in English or Russian:
+--lang ru|en, else SUSTAIN_LANG, else support.lang (the customer, calendar
+and mail commands follow it too); --json is the same in both.`,
+		Example: `  sustain ticket list --lang ru
+  SUSTAIN_LANG=ru sustain ticket show SUP-12`,
 		Args: cobra.ArbitraryArgs,
 		RunE: groupRun,
 	}
@@ -89,7 +95,7 @@ func (v requestView) MarshalJSON() ([]byte, error) {
 func (v requestView) Table() output.Table {
 	r, sla := v.Request, v.SLA
 	ft := func(t *time.Time) string { return fmtTime(t, v.loc) }
-	tr := v.tr
+	tr := deskTr(v.tr)
 	reaction := sayReaction(tr, sla, ft)
 	t := output.KV("REQUEST", r.ID, "STATUS", sayStatus(tr, r.Status), "CUSTOMER", r.Customer, "SUBJECT", r.Subject,
 		"PRIORITY", sayCode(tr, "priority", r.Priority), "CHANNEL", sayCode(tr, "channel", r.Channel)+" "+r.From, "CREATED", ft(&r.CreatedAt), "REACTION", reaction)
@@ -189,6 +195,7 @@ func (l requestList) Table() output.Table {
 // requestRow is a request's row in a list. The subject is whole: a
 // terminal cuts it to its width, a pipe gets it all.
 func requestRow(v ticket.View, loc *time.Location, tr i18n.Printer) []string {
+	tr = deskTr(tr)
 	return []string{v.ID, sayStatus(tr, v.Status), sayCode(tr, "priority", v.Priority), v.Customer,
 		v.CreatedAt.In(loc).Format("2006-01-02 15:04"), sayCode(tr, "reaction", v.SLA.Reaction), strings.Join(strings.Fields(v.Subject), " ")}
 }
@@ -259,7 +266,7 @@ func (d ticketDeps) act(ctx context.Context, id string, in ticket.ActInput) erro
 	}
 	r, err := svc.Act(ctx, id, in)
 	if uc := (*ticket.UnchangedError)(nil); errors.As(err, &uc) {
-		d.note(sayNote(d.Tr, uc.Note, strings.TrimSpace(id), in.Detail))
+		d.note(sayNote(deskTr(d.Tr), uc.Note, strings.TrimSpace(id), in.Detail))
 		r, err = uc.Request, nil
 	}
 	if err != nil {
@@ -820,7 +827,7 @@ func (v sweepView) Table() output.Table {
 	if v.DryRun {
 		verb = "would close"
 	}
-	tr := v.tr
+	tr := deskTr(v.tr)
 	for _, c := range v.Closed {
 		t.Rows = append(t.Rows, []string{tr.T(verb), c.ID, c.Customer,
 			tr.T("answered %s, no reply by %s", c.AnsweredAt.In(v.loc).Format("2006-01-02 15:04"), c.AutocloseAt.In(v.loc).Format("2006-01-02 15:04"))})

@@ -14,7 +14,7 @@ func (d ticketDeps) noteNewRelated(ctx context.Context, svc *ticket.Service, r *
 	if d.Err == nil {
 		return
 	}
-	tr := d.Tr
+	tr := deskTr(d.Tr)
 	why := tr.T("is closed")
 	if old, err := svc.Show(ctx, r.Related); err == nil && old.ClosedAt != nil {
 		at := old.ClosedAt.In(svc.Calendar.Location()).Format("2006-01-02 15:04")

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
@@ -123,25 +122,4 @@ func (p Printer) List(items []string, max int, moreKey string) string {
 		return strings.Join(items, ", ")
 	}
 	return strings.Join(items[:max], ", ") + " " + p.T(moreKey, len(items)-max)
-}
-
-// registry holds catalogues registered by packages for lookups by English
-// text (errors keep their English format and are translated at print time).
-var (
-	mu       sync.RWMutex
-	registry []Catalogue
-)
-
-// Register adds catalogues that Printers made by Std consult.
-func Register(cats ...Catalogue) {
-	mu.Lock()
-	defer mu.Unlock()
-	registry = append(registry, cats...)
-}
-
-// Std is a printer of lang over every registered catalogue.
-func Std(lang string) Printer {
-	mu.RLock()
-	defer mu.RUnlock()
-	return Must(lang, slices.Clone(registry)...)
 }

@@ -97,7 +97,8 @@ func (a *app) config() (*config.Loaded, error) {
 // warnf prints a warning; its arguments often quote stored or remote text,
 // so the line is made safe for the terminal.
 func (a *app) warnf(format string, args ...any) {
-	fmt.Fprintf(a.err, "sustain: warning: %s\n", output.Text(fmt.Sprintf(format, args...)))
+	tr := a.tr()
+	fmt.Fprintf(a.err, "sustain: %s %s\n", tr.T("warning:"), output.Text(sayWarning(tr, format, args...)))
 }
 
 func (a *app) print(v output.Tabler) error { return a.format.Print(a.out, v) }

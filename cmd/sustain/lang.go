@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"regexp"
 
 	"github.com/spf13/cobra"
@@ -118,4 +119,24 @@ func sayWhole(p i18n.Printer, msg string) (string, bool) {
 		return p.T(msg), true
 	}
 	return msg, false
+}
+
+// calendarNoDataRe is the calendar's warning for a year without data.
+var calendarNoDataRe = regexp.MustCompile(`^the production calendar has no data for (\d+): using Monday-Friday with fixed-date holidays$`)
+
+// sayWarning is a warning in the reader's language: by its format, or,
+// for a message made elsewhere, by its known shapes.
+func sayWarning(p i18n.Printer, format string, args ...any) string {
+	if p.Lang == i18n.Default {
+		return fmt.Sprintf(format, args...)
+	}
+	if format == "%s" && len(args) == 1 {
+		if msg, ok := args[0].(string); ok {
+			if m := calendarNoDataRe.FindStringSubmatch(msg); m != nil {
+				return p.T("the production calendar has no data for %s: using Monday-Friday with fixed-date holidays", m[1])
+			}
+			return p.T(msg)
+		}
+	}
+	return p.T(format, args...)
 }

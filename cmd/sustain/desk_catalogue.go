@@ -78,7 +78,7 @@ var deskCatalogue = i18n.Catalogue{
 		"channel:email": "эл. почта", "channel:phone": "телефон", "channel:portal": "портал",
 		"reaction:pending": "ожидается", "reaction:met": "в срок", "reaction:overdue": "просрочена", "reaction:breached": "с опозданием",
 		"closure:auto": "автоматически", "closure:confirmed": "подтверждено", "closure:withdrawn": "отозвано",
-		"field:subject": "тема", "field:description": "описание",
+		"field:subject": "поле «тема»", "field:description": "поле «описание»",
 		"action:open":                "открыто",
 		"action:assign":              "назначено",
 		"action:unassign":            "снято назначение",

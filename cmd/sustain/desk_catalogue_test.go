@@ -8,8 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sustain-cli/sustain/internal/i18n"
+	"github.com/sustain-cli/sustain/ticket"
 )
 
 // deskSources are the files whose errors a desk command prints.
@@ -140,4 +142,72 @@ func TestRussianTakesTheSameArguments(t *testing.T) {
 		}
 	}
 	_ = i18n.Default
+}
+
+// TestEveryActionHasRussian: every history action the service records,
+// and those of issue 11's changes (set-priority, unassign, edit, attach),
+// has a Russian word.
+func TestEveryActionHasRussian(t *testing.T) {
+	actions := []string{"set-priority", "unassign", "edit", "attach", string(ticket.ActRepolicy)}
+	fset := token.NewFileSet()
+	for _, file := range []string{"../../ticket/state.go", "../../ticket/repolicy.go"} {
+		f, err := parser.ParseFile(fset, file, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if vs, ok := n.(*ast.ValueSpec); ok && len(vs.Values) == len(vs.Names) {
+				for _, v := range vs.Values {
+					if lit, ok := v.(*ast.BasicLit); ok && lit.Kind == token.STRING && strings.HasPrefix(vs.Names[0].Name, "Act") {
+						s, _ := strconv.Unquote(lit.Value)
+						actions = append(actions, s)
+					}
+				}
+			}
+			return true
+		})
+	}
+	if len(actions) < 15 {
+		t.Fatalf("only %d actions found: %v", len(actions), actions)
+	}
+	for _, a := range actions {
+		if _, ok := deskCatalogue["ru"]["action:"+a]; !ok {
+			t.Errorf("no Russian for the history action %q", a)
+		}
+	}
+}
+
+// TestEventsInBothLanguages renders the events of issue 11's changes from
+// their stored shape, in English as stored and in Russian.
+func TestEventsInBothLanguages(t *testing.T) {
+	at := time.Date(2026, 5, 12, 10, 0, 0, 0, time.UTC)
+	ft := func(t *time.Time) string { return fmtTime(t, time.UTC) }
+	cases := []struct {
+		e      ticket.Event
+		en, ru string
+	}{
+		{ticket.Event{At: at, Actor: "anna", Action: "set-priority", Detail: "normal->critical", Text: "production is down"},
+			"2026-05-12 10:00  anna  set-priority normal->critical: production is down",
+			"2026-05-12 10:00  anna  изменён приоритет обычный -> критический: production is down"},
+		{ticket.Event{At: at, Actor: "anna", Action: "unassign", Detail: "boris"},
+			"2026-05-12 10:00  anna  unassign boris", "2026-05-12 10:00  anna  снято назначение boris"},
+		{ticket.Event{At: at, Actor: "anna", Action: "edit", Detail: "subject", Text: "Old subject"},
+			"2026-05-12 10:00  anna  edit subject: Old subject", "2026-05-12 10:00  anna  изменено поле «тема»: Old subject"},
+		{ticket.Event{At: at, Actor: "anna", Action: "attach", Detail: "app.log, screen.png"},
+			"2026-05-12 10:00  anna  attach app.log, screen.png", "2026-05-12 10:00  anna  приложены файлы app.log, screen.png"},
+		{ticket.Event{At: at, Actor: "ops@acme.test", Action: "open", Detail: "phone, " + ticket.OutsideHoursNote, To: ticket.StatusNew},
+			"2026-05-12 10:00  ops@acme.test  open phone, taken outside the phone hours (Q10)",
+			"2026-05-12 10:00  ops@acme.test  открыто (телефон, принято вне часов приёма звонков (Q10))"},
+		{ticket.Event{At: at, Actor: "anna", Action: "answer", Text: "Fixed", From: ticket.StatusInProgress, To: ticket.StatusResolved},
+			"2026-05-12 10:00  anna  answer [in_progress -> resolved]: Fixed",
+			"2026-05-12 10:00  anna  дан ответ [в работе -> Завершен, требует подтверждения пользователя]: Fixed"},
+	}
+	for _, c := range cases {
+		if got := sayEvent(deskPrinter("en"), c.e, ft); got != c.en {
+			t.Errorf("en: %q, want %q", got, c.en)
+		}
+		if got := sayEvent(deskPrinter("ru"), c.e, ft); got != c.ru {
+			t.Errorf("ru: %q, want %q", got, c.ru)
+		}
+	}
 }

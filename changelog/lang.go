@@ -1,20 +1,17 @@
 package changelog
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
-	"golang.org/x/text/feature/plural"
-	"golang.org/x/text/language"
+	"github.com/sustain-cli/sustain/internal/i18n"
 )
 
 // Languages of the documents.
-var Languages = []string{"en", "ru"}
+var Languages = i18n.Languages
 
 // catalogue holds every string of the documents, one table per language,
 // in the regulations' own vocabulary for Russian.
-var catalogue = map[string]map[string]string{
+var catalogue = i18n.Catalogue{
 	"en": {
 		"title":              "Release notes",
 		"changelog":          "Changelog",
@@ -101,34 +98,24 @@ var catalogue = map[string]map[string]string{
 	},
 }
 
-// text is a language's strings.
+// text is a language's strings: the shared message mechanism over the
+// documents' catalogue.
 type text struct {
 	lang string
-	tag  language.Tag
+	p    i18n.Printer
 }
 
 func newText(lang string) (text, error) {
-	if _, ok := catalogue[lang]; !ok {
-		return text{}, fmt.Errorf("unknown language %q: use en or ru", lang)
+	p, err := i18n.New(lang, catalogue)
+	if err != nil {
+		return text{}, err
 	}
-	return text{lang: lang, tag: language.Make(lang)}, nil
+	return text{lang: lang, p: p}, nil
 }
 
 // T is the string for key, formatted with args; an unknown key is itself
 // (custom section names).
-func (t text) T(key string, args ...any) string {
-	s, ok := catalogue[t.lang][key]
-	if !ok {
-		s = catalogue["en"][key]
-	}
-	if s == "" {
-		s = key
-	}
-	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
-	}
-	return s
-}
+func (t text) T(key string, args ...any) string { return t.p.T(key, args...) }
 
 // Count says "n changes" with the language's plural form: 1 изменение,
 // 2 изменения, 5 изменений.
@@ -136,26 +123,14 @@ func (t text) Count(n int) string { return t.Plural("commits", n) }
 
 // Plural says "n things" with the language's plural form of noun's
 // entries (noun.one, .few, .many, .other).
-func (t text) Plural(noun string, n int) string {
-	form := plural.Cardinal.MatchPlural(t.tag, n, 0, 0, 0, 0)
-	key := map[plural.Form]string{plural.One: noun + ".one", plural.Few: noun + ".few", plural.Many: noun + ".many"}[form]
-	if _, ok := catalogue[t.lang][key]; !ok || key == "" {
-		key = noun + ".other"
-	}
-	return t.T(key, n)
-}
+func (t text) Plural(noun string, n int) string { return t.p.N(noun, n) }
 
 // listMax is how many items a list in a sentence shows.
 const listMax = 10
 
 // List joins items with commas, cut after listMax with "… and N more
 // (--json for all)".
-func (t text) List(items []string) string {
-	if len(items) <= listMax {
-		return strings.Join(items, ", ")
-	}
-	return strings.Join(items[:listMax], ", ") + " " + t.T("more", len(items)-listMax)
-}
+func (t text) List(items []string) string { return t.p.List(items, listMax, "more") }
 
 // Date writes a date the language's way: 2026-11-22, 22.11.2026.
 func (t text) Date(d time.Time) string {

@@ -92,7 +92,7 @@ func (c *Customer) Validate() error {
 	}
 	c.Lang = strings.ToLower(strings.TrimSpace(c.Lang))
 	if c.Lang != "" && c.Lang != "ru" && c.Lang != "en" {
-		return problem.New(problem.Usage, "use --lang ru or --lang en", "%q is not a language of notices", c.Lang)
+		return problem.New(problem.Usage, "use --notice-lang ru or --notice-lang en", "%q is not a language of notices", c.Lang)
 	}
 	if (c.ContractStart == nil) != (c.ContractEnd == nil) {
 		return problem.New(problem.Usage, "give both --contract-start and --contract-end", "a support contract needs a start and an end date")

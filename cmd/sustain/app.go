@@ -67,6 +67,8 @@ type app struct {
 	dir        string
 	storeFlag  string
 	nowFlag    string
+	langFlag   string // --lang of the desk groups
+	lang       string // the desk's language, settled before a desk command runs
 	format     output.Format
 	color      string    // --color: auto, always or never
 	stdout     io.Writer // the real standard output, a.out being a buffer under --jq
@@ -95,7 +97,8 @@ func (a *app) config() (*config.Loaded, error) {
 // warnf prints a warning; its arguments often quote stored or remote text,
 // so the line is made safe for the terminal.
 func (a *app) warnf(format string, args ...any) {
-	fmt.Fprintf(a.err, "sustain: warning: %s\n", output.Text(fmt.Sprintf(format, args...)))
+	tr := a.tr()
+	fmt.Fprintf(a.err, "sustain: %s %s\n", tr.T("warning:"), output.Text(sayWarning(tr, format, args...)))
 }
 
 func (a *app) print(v output.Tabler) error { return a.deskFormat().Print(a.out, v) }
@@ -118,13 +121,17 @@ func (a *app) deskFormat() output.Format {
 func jsonOf(v any) ([]byte, error) { return json.Marshal(v) }
 
 // usageError marks bad flags and arguments (exit 2).
-type usageError struct{ err error }
+type usageError struct {
+	err    error
+	format string // what err was made of, for the reader's language
+	args   []any
+}
 
 func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
+	return &usageError{err: fmt.Errorf(format, args...), format: format, args: args}
 }
 
 // Main runs sustain with args and returns the exit code. SIGINT and SIGTERM
@@ -167,6 +174,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	}
 	code, msg, hint := describeError(err)
+	msg, hint = sayError(a.tr(), err, msg, hint)
 	if ctx.Err() != nil {
 		// Whatever the interrupted call made of the cancellation (a
 		// context error, a driver's "interrupted"), the cause is the signal.
@@ -177,7 +185,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	} else {
 		fmt.Fprintf(stderr, "sustain: %s\n", output.Text(msg))
 		if hint != "" {
-			fmt.Fprintf(stderr, "  hint: %s\n", output.Text(hint))
+			fmt.Fprintf(stderr, "  %s %s\n", a.tr().T("hint:"), output.Text(hint))
 		}
 	}
 	return code
@@ -213,7 +221,7 @@ directory), and $XDG_CONFIG_HOME/sustain/config.yaml, in that order.
 				if errors.As(err, &je) {
 					return err
 				}
-				return &usageError{err}
+				return &usageError{err: err}
 			}
 			if cmd.Flags().Changed("jq") && a.format.JQ == "" {
 				return usagef("--jq needs an expression, such as --jq '.[].id'")
@@ -234,10 +242,10 @@ directory), and $XDG_CONFIG_HOME/sustain/config.yaml, in that order.
 					return usagef("--now %q: %v", a.nowFlag, err)
 				}
 			}
-			return nil
+			return a.chooseLang(cmd)
 		},
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err: err} })
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.configFile, "config", "", "read the repository configuration from `FILE` instead of .sustain.yaml")
 	pf.StringVarP(&a.dir, "dir", "C", ".", "run as if started in `DIR` (like git -C)")

@@ -27,6 +27,7 @@ data: Monday-Friday with fixed-date holidays, and a warning. Dates run from
 		RunE: groupRun,
 	}
 	cmd.AddCommand(NewCmdCalendarWorkdays(a, nil), NewCmdCalendarAddWorkdays(a, nil), NewCmdCalendarShow(a, nil))
+	addLangFlag(a, cmd)
 	return cmd
 }
 
@@ -150,11 +151,11 @@ negative N counts back and needs no "--": add-workdays 2026-01-12 -1.
 			// and not an unknown shorthand; flags after N are parsed here.
 			if len(args) > 2 {
 				if err := cmd.Flags().Parse(args[2:]); err != nil {
-					return &usageError{err}
+					return &usageError{err: err}
 				}
 				args = append(args[:2:2], cmd.Flags().Args()...)
 				if err := a.format.Validate(); err != nil {
-					return &usageError{err}
+					return &usageError{err: err}
 				}
 			}
 			if err := exactArgs(2, "a date and a number")(cmd, args); err != nil {

@@ -249,7 +249,7 @@ func releaseDocRun(ctx context.Context, o *ReleaseDocOptions) error {
 	var buf bytes.Buffer
 	if o.Format.Template != "" {
 		if err := changelog.RenderTemplate(&buf, docs, o.Format.Template); err != nil {
-			return &usageError{err}
+			return &usageError{err: err}
 		}
 	} else {
 		err = changelog.Render(&buf, docs, kind, o.DocFormat)

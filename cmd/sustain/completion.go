@@ -149,8 +149,10 @@ func wireCompletion(a *app, root *cobra.Command) {
 		if f := c.Flags().Lookup("priority"); f != nil {
 			_ = c.RegisterFlagCompletionFunc("priority", fixedCompletion(priorities...))
 		}
-		if f := c.Flags().Lookup("lang"); f != nil {
-			_ = c.RegisterFlagCompletionFunc("lang", fixedCompletion("ru", "en"))
+		for _, name := range []string{"lang", "notice-lang"} {
+			if f := c.Flags().Lookup(name); f != nil {
+				_ = c.RegisterFlagCompletionFunc(name, fixedCompletion("ru", "en"))
+			}
 		}
 		if f := c.Flags().Lookup("status"); f != nil && strings.HasPrefix(path, "ticket ") {
 			_ = c.RegisterFlagCompletionFunc("status", fixedCompletion(statusValues(true)...))

@@ -32,29 +32,44 @@ priority service while it is active) and a project address (A7).`,
 	}
 	cmd.AddCommand(NewCmdCustomerAdd(a, nil), NewCmdCustomerList(a, nil), NewCmdCustomerShow(a, nil), NewCmdCustomerEdit(a, nil),
 		NewCmdCustomerExport(a, nil), NewCmdCustomerImport(a, nil))
+	addLangFlag(a, cmd)
 	return cmd
 }
 
 // customerView is a customer as printed.
 type customerView struct {
 	*ticket.Customer
-	ContractActive bool `json:"contract_active"`
+	ContractActive bool                `json:"contract_active"`
+	say            func(string) string // the reader's language; nil is English
+}
+
+// in is v said through tr (output.Format.Tr).
+func (v customerView) in(tr func(string) string) customerView {
+	v.say = tr
+	return v
+}
+
+func (v customerView) word(s string) string {
+	if v.say == nil {
+		return s
+	}
+	return v.say(s)
 }
 
 func customerViewOf(c *ticket.Customer, svc *ticket.Service) customerView {
 	today := bizcal.DateOf(svc.Now().In(svc.Calendar.Location()))
-	return customerView{c, c.ContractActive(today)}
+	return customerView{Customer: c, ContractActive: c.ContractActive(today)}
 }
 
 func (v customerView) contract() string {
 	if v.ContractStart == nil {
-		return "none"
+		return v.word("none")
 	}
 	state := "expired or not started"
 	if v.ContractActive {
 		state = "active"
 	}
-	return fmt.Sprintf("%s .. %s (%s)", v.ContractStart, v.ContractEnd, state)
+	return fmt.Sprintf("%s .. %s (%s)", v.ContractStart, v.ContractEnd, v.word(state))
 }
 
 func (v customerView) Table() output.Table {
@@ -64,7 +79,7 @@ func (v customerView) Table() output.Table {
 	}
 	return output.KV("CODE", v.Code, "NAME", v.Name, "EMAILS", strings.Join(v.Emails, ", "),
 		"RESPONSIBLE", strings.Join(resp, ", "), "CONTRACT", v.contract(), "PROJECT ADDRESS", v.ProjectAddress,
-		"LANG", cmp.Or(v.Lang, "default"))
+		"LANG", cmp.Or(v.Lang, v.word("default")))
 }
 
 type customerList []customerView
@@ -157,7 +172,7 @@ func addCustomerFlags(cmd *cobra.Command, f *CustomerFields, emailFlag, respFlag
 	fl.StringVar(&f.ContractStart, "contract-start", "", "support contract start `DATE` (YYYY-MM-DD)")
 	fl.StringVar(&f.ContractEnd, "contract-end", "", "support contract end `DATE` (YYYY-MM-DD), inclusive")
 	fl.StringVar(&f.ProjectAddress, "project-address", "", "the project's `URL` (A7)")
-	fl.StringVar(&f.Lang, "lang", "", "the language of the customer's e-mail notices: ru or en (default: mail.lang)")
+	fl.StringVar(&f.Lang, "notice-lang", "", "the language of the customer's e-mail notices: ru or en (default: mail.lang)")
 }
 
 // setFlags records which of the shared flags were given.
@@ -165,7 +180,7 @@ func (f *CustomerFields) setFlags(cmd *cobra.Command) {
 	ch := cmd.Flags().Changed
 	f.NameSet, f.ProjectAddressSet = ch("name"), ch("project-address")
 	f.ContractStartSet, f.ContractEndSet = ch("contract-start"), ch("contract-end")
-	f.LangSet = ch("lang")
+	f.LangSet = ch("notice-lang")
 }
 
 // --- add ---
@@ -216,7 +231,7 @@ func customerAddRun(ctx context.Context, opts *CustomerAddOptions) error {
 	if err := svc.AddCustomer(ctx, c); err != nil {
 		return err
 	}
-	return opts.Format.Print(opts.Out, customerViewOf(c, svc))
+	return opts.Format.Print(opts.Out, customerViewOf(c, svc).in(opts.Format.Tr))
 }
 
 // --- edit ---
@@ -279,7 +294,7 @@ func customerEditRun(ctx context.Context, opts *CustomerEditOptions) error {
 	if err != nil {
 		return err
 	}
-	return opts.Format.Print(opts.Out, customerViewOf(c, svc))
+	return opts.Format.Print(opts.Out, customerViewOf(c, svc).in(opts.Format.Tr))
 }
 
 // --- list, show ---
@@ -333,7 +348,7 @@ func customerListRun(ctx context.Context, opts *CustomerListOptions) error {
 	cs, more := cut(cs, opts.List.max())
 	out := customerList{}
 	for _, c := range cs {
-		out = append(out, customerViewOf(c, svc))
+		out = append(out, customerViewOf(c, svc).in(opts.Format.Tr))
 	}
 	return opts.Format.Print(opts.Out, footed{out, footer(len(out), total, more)})
 }
@@ -371,7 +386,7 @@ func customerShowRun(ctx context.Context, opts *CustomerShowOptions) error {
 	if err != nil {
 		return err
 	}
-	return opts.Format.Print(opts.Out, customerViewOf(c, svc))
+	return opts.Format.Print(opts.Out, customerViewOf(c, svc).in(opts.Format.Tr))
 }
 
 // exactArgs wants n arguments; what names them for the message.
@@ -424,7 +439,7 @@ func customerExportRun(ctx context.Context, opts *CustomerExportOptions) error {
 	if opts.Format.JSON || opts.Format.Template != "" {
 		list := customerList{}
 		for _, c := range cs {
-			list = append(list, customerViewOf(c, svc))
+			list = append(list, customerViewOf(c, svc).in(opts.Format.Tr))
 		}
 		if opts.File == "" {
 			return opts.Format.Print(opts.Out, list)

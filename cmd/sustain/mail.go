@@ -47,6 +47,7 @@ by staff actions (mail.notify) wait in the outbox until 'mail send'.
 	cmd.AddCommand(NewCmdMailIngest(a, nil), NewCmdMailShow(a, nil), NewCmdMailLog(a, nil),
 		newMailQuarantineCmd(a), newMailOutboxCmd(a))
 	cmd.AddCommand(mailTransportCmds(a)...)
+	addLangFlag(a, cmd)
 	return cmd
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sustain-cli/sustain/changelog"
 	"github.com/sustain-cli/sustain/internal/atomicfile"
+	"github.com/sustain-cli/sustain/internal/i18n"
 	"github.com/sustain-cli/sustain/internal/input"
 	"github.com/sustain-cli/sustain/internal/output"
 	"github.com/sustain-cli/sustain/internal/problem"
@@ -34,7 +35,13 @@ configuration): registration numbers, the priority system, the reaction SLA
 after N business days without the customer's reply.
 
 States: new -> in_progress -> waiting_for_customer -> resolved -> closed
-(see the README for the full diagram).`,
+(see the README for the full diagram).
+
+Tables, states, history, SLA phrases and errors are in English or Russian:
+--lang ru|en, else SUSTAIN_LANG, else support.lang (the customer, calendar
+and mail commands follow it too); --json is the same in both.`,
+		Example: `  sustain ticket list --lang ru
+  SUSTAIN_LANG=ru sustain ticket show SUP-12`,
 		Args: cobra.ArbitraryArgs,
 		RunE: groupRun,
 	}
@@ -45,6 +52,7 @@ States: new -> in_progress -> waiting_for_customer -> resolved -> closed
 	}
 	cmd.AddCommand(NewCmdTicketRepolicy(a, nil))
 	cmd.AddCommand(NewCmdTicketConfirm(a, nil))
+	addLangFlag(a, cmd)
 	return cmd
 }
 
@@ -59,6 +67,10 @@ type requestView struct {
 	// history and attachments are lists ([] when empty) and mail is there
 	// (null where the store keeps no mail). A list's items have them null.
 	full bool
+	tr   i18n.Printer // the reader's language
+	// closesIn is the business days left before the auto-close deadline,
+	// after today; -1 when there is none.
+	closesIn int
 }
 
 // requestMail is a request's e-mail: "mail" in ticket show --json.
@@ -104,12 +116,10 @@ func (v requestView) MarshalJSON() ([]byte, error) {
 func (v requestView) Table() output.Table {
 	r, sla := v.Request, v.SLA
 	ft := func(t *time.Time) string { return fmtTime(t, v.loc) }
-	reaction := sla.Reaction + ", due " + ft(&sla.ReactionDue)
-	if sla.Reaction == "pending" {
-		reaction += fmt.Sprintf(" (%dh%02dm of working time left)", sla.ReactionLeft/60, sla.ReactionLeft%60)
-	}
-	t := output.KV("REQUEST", r.ID, "STATUS", ticket.StatusText(r.Status, "en"), "CUSTOMER", r.Customer, "SUBJECT", r.Subject,
-		"PRIORITY", r.Priority, "CHANNEL", r.Channel+" "+r.From, "CREATED", ft(&r.CreatedAt), "REACTION", reaction)
+	tr := deskTr(v.tr)
+	reaction := sayReaction(tr, sla, ft)
+	t := output.KV("REQUEST", r.ID, "STATUS", sayStatus(tr, r.Status), "CUSTOMER", r.Customer, "SUBJECT", r.Subject,
+		"PRIORITY", sayCode(tr, "priority", r.Priority), "CHANNEL", sayCode(tr, "channel", r.Channel)+" "+r.From, "CREATED", ft(&r.CreatedAt), "REACTION", reaction)
 	add := func(k, val string) {
 		if val != "" {
 			t.Rows = append(t.Rows, []string{k, val})
@@ -123,30 +133,23 @@ func (v requestView) Table() output.Table {
 		add("PARAM", p.Key+"="+p.Value)
 	}
 	if sla.AutocloseAt != nil {
-		add("AUTO-CLOSE", ft(sla.AutocloseAt)+" unless the customer replies")
+		add("AUTO-CLOSE", tr.T("%s unless the customer replies", ft(sla.AutocloseAt)))
+		if v.closesIn >= 0 {
+			add("CLOSES", sayClosesIn(tr, v.closesIn))
+		}
 	}
 	if r.ClosedAt != nil {
-		add("CLOSED", ft(r.ClosedAt)+" ("+r.Closure+")")
+		add("CLOSED", ft(r.ClosedAt)+" ("+sayCode(tr, "closure", r.Closure)+")")
 	}
 	if !v.history {
 		return t
 	}
 	add("DESCRIPTION", oneLine(r.Description))
 	for _, at := range r.Attachments {
-		t.Rows = append(t.Rows, []string{"ATTACHMENT", fmt.Sprintf("%s (%d bytes, sha256 %s)", at.Name, at.Size, shortSum(at.SHA256))})
+		t.Rows = append(t.Rows, []string{"ATTACHMENT", fmt.Sprintf("%s (%s, sha256 %s)", at.Name, tr.N("bytes", int(at.Size)), shortSum(at.SHA256))})
 	}
 	for _, e := range r.History {
-		line := fmt.Sprintf("%s  %s  %s", ft(&e.At), e.Actor, e.Action)
-		if e.Detail != "" {
-			line += " " + e.Detail
-		}
-		if e.From != e.To && e.From != "" {
-			line += fmt.Sprintf(" [%s -> %s]", e.From, e.To)
-		}
-		if e.Text != "" {
-			line += ": " + oneLine(e.Text)
-		}
-		t.Rows = append(t.Rows, []string{"HISTORY", line})
+		t.Rows = append(t.Rows, []string{"HISTORY", sayEvent(tr, e, ft)})
 	}
 	if v.mail != nil {
 		for _, in := range v.mail.In {
@@ -195,6 +198,7 @@ func attachError(err error) error {
 type requestList struct {
 	views []ticket.View
 	loc   *time.Location
+	tr    i18n.Printer
 }
 
 func (l requestList) MarshalJSON() ([]byte, error) { return jsonOf(l.views) }
@@ -204,16 +208,17 @@ var requestHeader = []string{"ID", "STATUS", "PRIORITY", "CUSTOMER", "CREATED", 
 func (l requestList) Table() output.Table {
 	t := output.Table{Header: requestHeader, Color: requestColor}
 	for _, v := range l.views {
-		t.Rows = append(t.Rows, requestRow(v, l.loc))
+		t.Rows = append(t.Rows, requestRow(v, l.loc, l.tr))
 	}
 	return t
 }
 
 // requestRow is a request's row in a list. The subject is whole: a
 // terminal cuts it to its width, a pipe gets it all.
-func requestRow(v ticket.View, loc *time.Location) []string {
-	return []string{v.ID, ticket.StatusText(v.Status, "en"), v.Priority, v.Customer,
-		v.CreatedAt.In(loc).Format("2006-01-02 15:04"), v.SLA.Reaction, strings.Join(strings.Fields(v.Subject), " ")}
+func requestRow(v ticket.View, loc *time.Location, tr i18n.Printer) []string {
+	tr = deskTr(tr)
+	return []string{v.ID, sayStatus(tr, v.Status), sayCode(tr, "priority", v.Priority), v.Customer,
+		v.CreatedAt.In(loc).Format("2006-01-02 15:04"), sayCode(tr, "reaction", v.SLA.Reaction), strings.Join(strings.Fields(v.Subject), " ")}
 }
 
 // requestColor colours a list's states, priorities and reactions on a
@@ -223,14 +228,14 @@ func requestColor(col int, cell string) string {
 	case 1:
 		return statusColor(cell)
 	case 2:
-		if cell == "critical" || cell == "high" {
+		if cell == "critical" || cell == "high" || cell == ruWord("priority:critical") || cell == ruWord("priority:high") {
 			return output.Red
 		}
 	case 5:
 		switch cell {
-		case "overdue", "late":
+		case "overdue", "late", "breached", ruWord("reaction:overdue"), ruWord("reaction:breached"):
 			return output.Red
-		case "pending":
+		case "pending", ruWord("reaction:pending"):
 			return output.Yellow
 		}
 	}
@@ -265,10 +270,11 @@ type ticketDeps struct {
 	Actor    func() string // who staff actions are recorded as
 	// Ctx is the command's context, for the reads printing needs.
 	Ctx context.Context
+	Tr  i18n.Printer // the reader's language
 }
 
 func (a *app) ticketDeps() ticketDeps {
-	return ticketDeps{In: a.in, Out: a.out, Err: a.err, Format: a.deskFormat(), Service: a.service, Actor: a.actor, Progress: a.progress, Ctx: a.ctx}
+	return ticketDeps{In: a.in, Out: a.out, Err: a.err, Format: a.deskFormat(), Service: a.service, Actor: a.actor, Progress: a.progress, Ctx: a.ctx, Tr: a.tr()}
 }
 
 // printRequest prints one request: the same object for show, open, next
@@ -297,7 +303,7 @@ func (d ticketDeps) requestObject(v *ticket.View, svc *ticket.Service) (requestV
 		}
 		v = whole
 	}
-	rv := requestView{View: *v, loc: svc.Calendar.Location(), full: true}
+	rv := requestView{View: *v, loc: svc.Calendar.Location(), full: true, tr: d.Tr, closesIn: closesIn(v, svc)}
 	if ms, ok := svc.Store.(ticket.MailStore); ok {
 		in, out, err := ms.RequestMail(ctx, v.ID)
 		if err != nil {
@@ -316,7 +322,7 @@ func (d ticketDeps) act(ctx context.Context, id string, in ticket.ActInput) erro
 	}
 	r, err := svc.Act(ctx, id, in)
 	if uc := (*ticket.UnchangedError)(nil); errors.As(err, &uc) {
-		d.note(uc.Note)
+		d.note(sayNote(deskTr(d.Tr), uc.Note, strings.TrimSpace(id), in.Detail))
 		r, err = uc.Request, nil
 	}
 	if err != nil {
@@ -569,7 +575,7 @@ func ticketListRun(ctx context.Context, opts *TicketListOptions) error {
 			return errEnough
 		}
 		shown++
-		return st.Add(v, requestRow(v, loc))
+		return st.Add(v, requestRow(v, loc, opts.Tr))
 	}
 	if opts.FixedIn != "" {
 		var views []ticket.View
@@ -859,6 +865,7 @@ func ticketCloseRun(ctx context.Context, opts *TicketCloseOptions) error {
 type sweepView struct {
 	*ticket.SweepResult
 	loc *time.Location
+	tr  i18n.Printer
 }
 
 func (v sweepView) MarshalJSON() ([]byte, error) { return jsonOf(v.SweepResult) }
@@ -869,13 +876,25 @@ func (v sweepView) Table() output.Table {
 	if v.DryRun {
 		verb = "would close"
 	}
+	tr := deskTr(v.tr)
 	for _, c := range v.Closed {
-		t.Rows = append(t.Rows, []string{verb, c.ID, c.Customer,
-			fmt.Sprintf("answered %s, no reply by %s", c.AnsweredAt.In(v.loc).Format("2006-01-02 15:04"), c.AutocloseAt.In(v.loc).Format("2006-01-02 15:04"))})
+		t.Rows = append(t.Rows, []string{tr.T(verb), c.ID, c.Customer,
+			tr.T("answered %s, no reply by %s", c.AnsweredAt.In(v.loc).Format("2006-01-02 15:04"), c.AutocloseAt.In(v.loc).Format("2006-01-02 15:04"))})
 	}
 	for _, b := range v.Breaches {
-		t.Rows = append(t.Rows, []string{"reaction overdue", b.ID, b.Customer,
-			"due " + b.SLA.ReactionDue.In(v.loc).Format("2006-01-02 15:04") + ", no staff reaction"})
+		t.Rows = append(t.Rows, []string{tr.T("reaction overdue"), b.ID, b.Customer,
+			tr.T("due %s, no staff reaction", b.SLA.ReactionDue.In(v.loc).Format("2006-01-02 15:04"))})
+	}
+	// Under the table on a terminal: how many, in the language's plurals.
+	if n := len(v.Closed); n > 0 {
+		noun := "requests closed"
+		if v.DryRun {
+			noun = "requests would close"
+		}
+		t.Footer = tr.N(noun, n)
+	}
+	if n := len(v.Breaches); n > 0 {
+		t.Footer = strings.TrimPrefix(t.Footer+"; "+tr.N("requests past the reaction deadline", n), "; ")
 	}
 	return t
 }
@@ -931,7 +950,7 @@ func ticketSweepRun(ctx context.Context, opts *TicketSweepOptions) error {
 	if err != nil {
 		return err
 	}
-	return opts.Format.Print(opts.Out, sweepView{res, svc.Calendar.Location()})
+	return opts.Format.Print(opts.Out, sweepView{res, svc.Calendar.Location(), opts.Tr})
 }
 
 // --- attachment get ---

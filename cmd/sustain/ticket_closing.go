@@ -14,15 +14,16 @@ func (d ticketDeps) noteNewRelated(ctx context.Context, svc *ticket.Service, r *
 	if d.Err == nil {
 		return
 	}
-	why := "is closed"
+	tr := deskTr(d.Tr)
+	why := tr.T("is closed")
 	if old, err := svc.Show(ctx, r.Related); err == nil && old.ClosedAt != nil {
 		at := old.ClosedAt.In(svc.Calendar.Location()).Format("2006-01-02 15:04")
-		why = "was closed at " + at
+		why = tr.T("was closed at %s", at)
 		if old.Closure == "auto" {
-			why = "was closed automatically at " + at + ", its deadline (Q15, A12)"
+			why = tr.T("was closed automatically at %s, its deadline (Q15, A12)", at)
 		}
 	}
-	fmt.Fprintf(d.Err, "sustain: %s\n", output.Text(fmt.Sprintf(
+	fmt.Fprintf(d.Err, "sustain: %s\n", output.Text(tr.T(
 		"%s %s: the reply is registered as a new request %s, related to it (A6)", r.Related, why, r.ID)))
 }
 

@@ -105,6 +105,7 @@ type Support struct {
 	AttachmentMaxMB                  int    `yaml:"attachment_max_mb"`
 	TextMaxKB                        int    `yaml:"text_max_kb"` // subjects, descriptions and action texts
 	Actor                            string `yaml:"actor"`
+	Lang                             string `yaml:"lang"` // the desk's output language: en or ru ("" is en); --lang, SUSTAIN_LANG
 }
 
 // Component is a part of the product released on its own.
@@ -505,6 +506,9 @@ func (c *Config) validateSupport(bad func(key, format string, args ...any) error
 	}
 	if !hoursRe.MatchString(s.WorkingHours) {
 		return bad("support.working_hours", "%q is not working hours: use HH:MM-HH:MM, e.g. 09:00-18:00", s.WorkingHours)
+	}
+	if s.Lang != "" && s.Lang != "en" && s.Lang != "ru" {
+		return bad("support.lang", "%q: use en or ru", s.Lang)
 	}
 	if s.PhoneHours != "" && !hoursRe.MatchString(s.PhoneHours) {
 		return bad("support.phone_hours", "%q is not hours: use HH:MM-HH:MM, e.g. 09:00-18:00, or \"\" to take calls any time", s.PhoneHours)

@@ -86,6 +86,7 @@ func TestErrorsNameFileLineAndKey(t *testing.T) {
 		{"bad scheme", "versioning:\n  scheme: calver\n", []string{":2", "versioning.scheme", "semver-jira"}},
 		{"bad project", "jira:\n  project: srv\n", []string{":2", "jira.project"}},
 		{"bad timezone", "versioning:\n  timezone: Mars/Olympus\n", []string{":2", "Mars/Olympus"}},
+		{"bad support lang", "support:\n  lang: de\n", []string{":2", "support.lang", "en or ru"}},
 		{"no paths", "components:\n  api: {}\n", []string{"components.api.paths"}},
 		{"syntax", "versioning: [\n", []string{RepoFileName}},
 	}

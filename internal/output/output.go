@@ -24,6 +24,37 @@ type Format struct {
 	// Model, when set, is the desk's JSON model (times in the support
 	// zone, empty texts null) for --json, --jq and --template.
 	Model *Model
+	// Tr, when set, says a table's header cells and footer in the reader's
+	// language (JSON and templates never go through it).
+	Tr func(string) string
+}
+
+// translated is t with its header (a KV table's field names) and footer
+// said by f.Tr.
+func (f Format) translated(t Table) Table {
+	if f.Tr == nil {
+		return t
+	}
+	h := make([]string, len(t.Header))
+	for i, c := range t.Header {
+		h[i] = f.Tr(c)
+	}
+	t.Header = h
+	if len(t.Header) == 0 {
+		// A KV table: the first column names the fields.
+		rows := make([][]string, len(t.Rows))
+		for i, r := range t.Rows {
+			rows[i] = r
+			if len(r) == 2 {
+				rows[i] = []string{f.Tr(r[0]), r[1]}
+			}
+		}
+		t.Rows = rows
+	}
+	if t.Footer != "" {
+		t.Footer = f.Tr(t.Footer)
+	}
+	return t
 }
 
 // Table is the human form of a value: a header and rows of cells.
@@ -75,7 +106,7 @@ func (f Format) Print(w io.Writer, v Tabler) error {
 	case f.Template != "":
 		return f.execTemplate(w, v)
 	default:
-		return f.Term.WriteTable(w, v.Table())
+		return f.Term.WriteTable(w, f.translated(v.Table()))
 	}
 }
 

@@ -63,3 +63,46 @@ func TestValidate(t *testing.T) {
 		t.Errorf("failing template: err = %v", err)
 	}
 }
+
+// TestTrSaysHeaderKeysAndFooter: Tr changes a table's header, a KV
+// table's field names and the footer, never cells or JSON.
+func TestTrSaysHeaderKeysAndFooter(t *testing.T) {
+	tr := func(s string) string {
+		return map[string]string{"ID": "НОМЕР", "NAME": "ИМЯ", "3 shown": "показано 3"}[s] + ""
+	}
+	say := func(s string) string {
+		if w := tr(s); w != "" {
+			return w
+		}
+		return s
+	}
+	f := Format{Tr: say, Term: Terminal{TTY: true, Width: 80}}
+	var b strings.Builder
+	if err := f.Print(&b, tabled{Table{Header: []string{"ID", "NAME"}, Rows: [][]string{{"ID", "NAME"}}, Footer: "3 shown"}}); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	if !strings.Contains(got, "НОМЕР") || !strings.Contains(got, "показано 3") || strings.Count(got, "ИМЯ") != 1 || !strings.Contains(got, "NAME") {
+		t.Errorf("table:\n%s", got)
+	}
+	b.Reset()
+	if err := f.Print(&b, tabled{KV("NAME", "ID")}); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); !strings.Contains(got, "ИМЯ") || !strings.Contains(got, "ID") || strings.Contains(got, "НОМЕР") {
+		t.Errorf("KV:\n%s", got)
+	}
+	b.Reset()
+	f.JSON = true
+	if err := f.Print(&b, tabled{Table{Header: []string{"ID"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "НОМЕР") {
+		t.Errorf("JSON: %s", b.String())
+	}
+}
+
+type tabled struct{ t Table }
+
+func (v tabled) Table() Table                 { return v.t }
+func (v tabled) MarshalJSON() ([]byte, error) { return []byte(`{"id":"ID"}`), nil }

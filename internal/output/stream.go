@@ -31,7 +31,7 @@ func (f Format) Stream(w io.Writer, header []string, color func(col int, cell st
 		s.json = bufio.NewWriterSize(w, 64<<10)
 	case f.Template != "":
 	default:
-		s.table = newTableWriter(w, f.Term, header, color)
+		s.table = newTableWriter(w, f.Term, f.translated(Table{Header: header}).Header, color)
 	}
 	return s
 }
@@ -82,7 +82,7 @@ func (s *Stream) Close(footer string) error {
 		}
 		return s.json.Flush()
 	case s.table != nil:
-		return s.table.close(footer)
+		return s.table.close(s.f.translated(Table{Footer: footer}).Footer)
 	default:
 		items := s.items
 		if items == nil {

@@ -32,11 +32,16 @@ type Error struct {
 	Kind Kind
 	Msg  string
 	Hint string
+	// Format and Args are what Msg was made of, so that the command layer
+	// can say it in the reader's language (the English format is the key
+	// of the message catalogues); Format is empty when Msg was set directly.
+	Format string
+	Args   []any
 }
 
 func (e *Error) Error() string { return e.Msg }
 
 // New makes an Error; hint says what to do, and may be empty.
 func New(kind Kind, hint, format string, args ...any) *Error {
-	return &Error{Kind: kind, Msg: fmt.Sprintf(format, args...), Hint: hint}
+	return &Error{Kind: kind, Msg: fmt.Sprintf(format, args...), Hint: hint, Format: format, Args: args}
 }

@@ -364,6 +364,13 @@ func ticketOpenRun(ctx context.Context, opts *TicketOpenOptions) error {
 	if err != nil {
 		return err
 	}
+	if strings.TrimSpace(in.Description) == "" && opts.DescriptionFile == "" {
+		// Refused before the store is opened: nothing waits on an idle
+		// standard input, nothing is written.
+		return problem.New(problem.Usage,
+			"give --description, --description-file, or pipe it on standard input (read when it brings text at once; --description-file - waits for a slow pipe)",
+			"a request needs a description of the problem (Q9, A7: the request form requires it)")
+	}
 	// Each file is read with the limit checked while reading, so a device
 	// or a huge file costs nothing; the service checks the limit again.
 	if len(opts.Attach) > 0 {

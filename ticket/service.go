@@ -256,8 +256,8 @@ type ActInput struct {
 	// Inbound is the e-mail this action comes from: its decision is
 	// recorded with the change, in one transaction.
 	Inbound *Inbound
-	// Files came with the e-mail; they are attached with the change
-	// (only with Inbound: the command line attaches at open).
+	// Files came with the e-mail, or with --attach; they are attached
+	// with the change, in its transaction.
 	Files []File
 	// claim makes an assignment only of a request still waiting and
 	// unassigned (ticket next --claim).
@@ -329,6 +329,9 @@ func (s *Service) Act(ctx context.Context, id string, in ActInput) (*Request, er
 		}
 		ev := &Event{At: now, Actor: in.Actor, Action: string(in.Action), Text: in.Text, Detail: in.Detail, From: r.Status, To: to}
 		ev.Mail = s.mailEffects(cust, in.Inbound, inReplyTo)
+		if len(files) > 0 && ev.Mail == nil {
+			ev.Mail = &MailEffects{} // --attach: the files alone
+		}
 		if ev.Mail != nil {
 			ev.Mail.Files = files
 		}

@@ -45,6 +45,7 @@ States: new -> in_progress -> waiting_for_customer -> resolved -> closed
 	}
 	cmd.AddCommand(NewCmdTicketRepolicy(a, nil))
 	cmd.AddCommand(NewCmdTicketConfirm(a, nil))
+	cmd.AddCommand(NewCmdTicketSetPriority(a, nil), NewCmdTicketUnassign(a, nil), NewCmdTicketEdit(a, nil), NewCmdTicketAttach(a, nil))
 	return cmd
 }
 
@@ -689,6 +690,12 @@ type TicketActionOptions struct {
 	// TakesText says the text comes from Text, TextFile or standard input.
 	TakesText      bool
 	Text, TextFile string
+	// ReasonFile is dispute's --reason-file (- for standard input).
+	ReasonFile string
+	// Attach are --attach files, kept with the action in its transaction;
+	// AttachmentMaxBytes is support.attachment_max_mb in bytes.
+	Attach             []string
+	AttachmentMaxBytes func() (int64, error)
 }
 
 func NewCmdTicketAction(a *app, spec actionSpec, runF func(*TicketActionOptions) error) *cobra.Command {
@@ -712,9 +719,13 @@ func NewCmdTicketAction(a *app, spec actionSpec, runF func(*TicketActionOptions)
 				return usagef("give the text once: --text or --text-file")
 			}
 			if spec.action == ticket.ActDispute {
+				if reason != "" && opts.ReasonFile != "" {
+					return usagef("give the reason once: --reason or --reason-file")
+				}
 				opts.Input.Text = reason
 			}
 			opts.ticketDeps = a.ticketDeps()
+			opts.AttachmentMaxBytes = a.attachmentMax
 			if runF != nil {
 				return runF(opts)
 			}
@@ -736,7 +747,12 @@ func NewCmdTicketAction(a *app, spec actionSpec, runF func(*TicketActionOptions)
 		f.StringVar(&opts.Input.From, "from", "", "the customer's e-mail `ADDRESS`")
 	}
 	if spec.action == ticket.ActDispute {
-		f.StringVar(&reason, "reason", "", "why the customer disagrees (required)")
+		f.StringVar(&reason, "reason", "", "why the customer disagrees (required, or --reason-file)")
+		f.StringVar(&opts.ReasonFile, "reason-file", "", "read the reason from `FILE` (- for standard input)")
+	}
+	switch spec.action {
+	case ticket.ActReply, ticket.ActAnswer, ticket.ActRequestInfo, ticket.ActComment, ticket.ActDispute:
+		f.StringArrayVar(&opts.Attach, "attach", nil, "attach a `FILE` with it: a log, a screenshot (repeatable)")
 	}
 	if name == "comment" {
 		f.BoolVar(&toCustomer, "to-customer", false, "a message to the customer, not an internal note")
@@ -751,9 +767,19 @@ func ticketActionRun(ctx context.Context, opts *TicketActionOptions) error {
 		if in.Text, err = readText(ctx, opts.In, opts.Text, opts.TextFile); err != nil {
 			return err
 		}
+	} else if opts.ReasonFile != "" {
+		var err error
+		if in.Text, err = readText(ctx, opts.In, "", opts.ReasonFile); err != nil {
+			return err
+		}
 	} else if _, err := checkText(in.Text, "the reason"); err != nil {
 		return err
 	}
+	files, err := readAttachments(opts.Attach, opts.AttachmentMaxBytes)
+	if err != nil {
+		return err
+	}
+	in.Files = files
 	in.Actor = opts.Actor()
 	return opts.act(ctx, opts.ID, in)
 }

@@ -396,6 +396,7 @@ func history(rec *record, comments []jiraclient.Comment, is *jiraclient.Issue) [
 		used[id] = true
 	}
 	moved := map[string]int{} // transitions sustain made, by target status
+	editedDescription := false
 	for i, e := range rec.Events {
 		ev := ticket.Event{At: e.At, Actor: e.Actor, Action: e.Action, Detail: e.Detail, From: e.From, To: e.To}
 		if i == 0 && e.Action == string(ticket.ActOpen) {
@@ -407,6 +408,10 @@ func history(rec *record, comments []jiraclient.Comment, is *jiraclient.Issue) [
 		}
 		if e.Moved != "" {
 			moved[strings.ToLower(e.Moved)]++
+		}
+		if opened := len(out) > 0 && out[0].Action == string(ticket.ActOpen); opened && !editedDescription &&
+			e.Action == string(ticket.ActEdit) && e.Detail == "description" {
+			out[0].Text, editedDescription = ev.Text, true // the description it was opened with
 		}
 		out = append(out, ev)
 	}
@@ -594,6 +599,7 @@ func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*t
 			return nil, err
 		}
 		prev := r.Status
+		before := fieldsOf(r)
 		ev, err := change(r)
 		if errors.Is(err, ticket.ErrSkip) {
 			continue
@@ -612,6 +618,9 @@ func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*t
 			}
 			out = append(out, got)
 			continue
+		}
+		if err := s.editFields(ctx, r, before); err != nil {
+			return nil, err
 		}
 		seq, err := s.apply(ctx, r, prev, ev)
 		if err != nil {
@@ -653,7 +662,7 @@ func (s *Store) apply(ctx context.Context, r *ticket.Request, prev ticket.Status
 	}
 	var done []string
 	if ev.Text != "" {
-		c, err := s.addComment(ctx, r.ID, customerPrefix(ev.Actor)+ev.Text, ev.Action == string(ticket.ActComment))
+		c, err := s.addComment(ctx, r.ID, customerPrefix(ev.Actor)+ev.Text, internalAction(ev.Action))
 		if err != nil {
 			return 0, err
 		}

@@ -179,7 +179,7 @@ type requestList struct {
 
 func (l requestList) MarshalJSON() ([]byte, error) { return jsonOf(l.views) }
 
-var requestHeader = []string{"ID", "STATUS", "PRIORITY", "CUSTOMER", "CREATED", "REACTION", "SUBJECT"}
+var requestHeader = []string{"ID", "STATUS", "PRIORITY", "CUSTOMER", "CREATED", "REACTION", "DUE", "ASSIGNEES", "SUBJECT"}
 
 func (l requestList) Table() output.Table {
 	t := output.Table{Header: requestHeader, Color: requestColor}
@@ -193,7 +193,8 @@ func (l requestList) Table() output.Table {
 // terminal cuts it to its width, a pipe gets it all.
 func requestRow(v ticket.View, loc *time.Location) []string {
 	return []string{v.ID, ticket.StatusText(v.Status, "en"), v.Priority, v.Customer,
-		v.CreatedAt.In(loc).Format("2006-01-02 15:04"), v.SLA.Reaction, strings.Join(strings.Fields(v.Subject), " ")}
+		v.CreatedAt.In(loc).Format("2006-01-02 15:04"), v.SLA.Reaction, fmtTime(v.SLA.Due, loc), assigneesCell(v.Assignees),
+		strings.Join(strings.Fields(v.Subject), " ")}
 }
 
 // requestColor colours a list's states, priorities and reactions on a
@@ -446,6 +447,10 @@ out; in a pipe rows are tab-separated, without a header, nothing cut.
 					f.Statuses = nil
 					break
 				}
+				if s == "open" { // every state but closed
+					f.Statuses = append(f.Statuses, ticket.StatusNew, ticket.StatusInProgress, ticket.StatusWaiting, ticket.StatusResolved)
+					continue
+				}
 				st, err := ticket.ParseStatus(s)
 				if err != nil {
 					return err
@@ -488,7 +493,7 @@ out; in a pipe rows are tab-separated, without a header, nothing cut.
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringArrayVar(&statuses, "status", nil, "only this `STATUS` (repeatable; all for every status)")
+	fl.StringArrayVar(&statuses, "status", nil, "only this `STATUS` (repeatable; open for every state but closed, the default; all for every status)")
 	fl.StringVar(&opts.Filter.Customer, "customer", "", "only this customer's requests (`CODE`)")
 	fl.StringVar(&opts.Filter.Assignee, "assignee", "", "only requests assigned to `NAME`")
 	fl.StringVar(&opts.Filter.Priority, "priority", "", "only this priority")

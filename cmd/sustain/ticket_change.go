@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -289,4 +290,13 @@ func ticketAttachRun(ctx context.Context, opts *TicketAttachOptions) error {
 	}
 	r, err := svc.Attach(ctx, opts.ID, files, opts.Note, opts.Actor())
 	return opts.printChanged(ctx, svc, r, err)
+}
+
+// assigneesCell is a list's ASSIGNEES cell: the names joined by commas,
+// "-" for none.
+func assigneesCell(names []string) string {
+	if len(names) == 0 {
+		return "-"
+	}
+	return strings.Join(names, ",")
 }

@@ -176,3 +176,23 @@ func (s *Service) change(ctx context.Context, id string, edit func(*Request) (*E
 	}
 	return rs[0], nil
 }
+
+// FollowUpFinder is a store that finds the requests that arose from a
+// request (their related is it, A6).
+type FollowUpFinder interface {
+	FollowUps(ctx context.Context, id string) ([]string, error)
+}
+
+// FollowUps lists the requests that arose from id, oldest first; empty
+// when the store cannot say.
+func (s *Service) FollowUps(ctx context.Context, id string) ([]string, error) {
+	f, ok := s.Store.(FollowUpFinder)
+	if !ok {
+		return []string{}, nil
+	}
+	out, err := f.FollowUps(ctx, id)
+	if out == nil {
+		out = []string{}
+	}
+	return out, err
+}

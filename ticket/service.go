@@ -456,11 +456,14 @@ func people(ps []Person) string {
 type View struct {
 	*Request
 	SLA SLA `json:"sla"`
+	// FollowUps are the requests that arose from this one (A6): show
+	// fills them; lists leave them null.
+	FollowUps []string `json:"follow_ups"`
 }
 
 // ViewOf is r with its SLA now.
 func (s *Service) ViewOf(r *Request) *View {
-	return &View{r, SLAOf(r, s.Calendar, s.Policy, s.Now())}
+	return &View{Request: r, SLA: SLAOf(r, s.Calendar, s.Policy, s.Now())}
 }
 
 // Show returns a request with its history, attachments and SLA.
@@ -503,7 +506,7 @@ func (s *Service) List(ctx context.Context, f Filter, overdue bool) ([]View, err
 		if limit > 0 && len(out) >= limit {
 			break
 		}
-		v := View{r, SLAOf(r, s.Calendar, s.Policy, now)}
+		v := View{Request: r, SLA: SLAOf(r, s.Calendar, s.Policy, now)}
 		if overdue && v.SLA.Reaction != "overdue" {
 			continue
 		}
@@ -536,7 +539,7 @@ func (s *Service) Each(ctx context.Context, f Filter, overdue bool, fn func(View
 		if s.lapse(r, now); recheck && !slices.Contains(statuses, r.Status) {
 			return nil
 		}
-		v := View{r, SLAOf(r, s.Calendar, s.Policy, now)}
+		v := View{Request: r, SLA: SLAOf(r, s.Calendar, s.Policy, now)}
 		if overdue && v.SLA.Reaction != "overdue" {
 			return nil
 		}

@@ -98,6 +98,7 @@ func (v requestView) Table() output.Table {
 	add("ASSIGNEES", strings.Join(r.Assignees, ", "))
 	add("TASKS", strings.Join(r.Tasks, ", "))
 	add("RELATED", r.Related)
+	add("FOLLOW-UPS", strings.Join(v.FollowUps, ", "))
 	add("PROJECT ADDRESS", r.ProjectAddress)
 	for _, p := range r.Params {
 		add("PARAM", p.Key+"="+p.Value)
@@ -642,6 +643,9 @@ func ticketShowRun(ctx context.Context, opts *TicketShowOptions) error {
 	}
 	v, err := svc.Show(ctx, opts.ID)
 	if err != nil {
+		return err
+	}
+	if v.FollowUps, err = svc.FollowUps(ctx, v.ID); err != nil {
 		return err
 	}
 	rv := requestView{View: *v, loc: svc.Calendar.Location(), history: true}

@@ -45,7 +45,8 @@ States: new -> in_progress -> waiting_for_customer -> resolved -> closed
 	}
 	cmd.AddCommand(NewCmdTicketRepolicy(a, nil))
 	cmd.AddCommand(NewCmdTicketConfirm(a, nil))
-	cmd.AddCommand(NewCmdTicketSetPriority(a, nil), NewCmdTicketUnassign(a, nil), NewCmdTicketEdit(a, nil), NewCmdTicketAttach(a, nil))
+	cmd.AddCommand(NewCmdTicketSetPriority(a, nil), NewCmdTicketUnassign(a, nil), NewCmdTicketEdit(a, nil), NewCmdTicketAttach(a, nil),
+		NewCmdTicketSearch(a, nil))
 	return cmd
 }
 

@@ -751,6 +751,22 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request, is *issue) {
 		return
 	}
 	for k, v := range in.Fields {
+		// Jira's changelog records edits of these fields, by their names.
+		switch k {
+		case "summary", "description":
+			if old, _ := is.fields[k].(string); old != v {
+				now, _ := v.(string)
+				s.changed(is, k, old, now)
+			}
+		case "priority":
+			om, _ := is.fields[k].(map[string]any)
+			nm, _ := v.(map[string]any)
+			old, _ := om["name"].(string)
+			now, _ := nm["name"].(string)
+			if old != now {
+				s.changed(is, k, old, now)
+			}
+		}
 		is.fields[k] = v
 	}
 	for field, ops := range in.Update {

@@ -51,3 +51,21 @@ func ticketPriorityUnmapped(p string) error {
 	return problem.New(problem.Usage, "map it in jira.requests.priorities ("+p+": a Jira priority name)",
 		"priority %s has no Jira priority: it cannot be set on the issue", p)
 }
+
+// editedFields counts, per Jira field, the edits sustain recorded (edit,
+// set-priority): Jira's changelog has them too, and history leaves those
+// out rather than show each twice.
+func editedFields(rec *record) map[string]int {
+	out := map[string]int{}
+	for _, e := range rec.Events {
+		switch {
+		case e.Action == string(ticket.ActSetPriority):
+			out["priority"]++
+		case e.Action == string(ticket.ActEdit) && e.Detail == "subject":
+			out["summary"]++
+		case e.Action == string(ticket.ActEdit) && e.Detail == "description":
+			out["description"]++
+		}
+	}
+	return out
+}

@@ -420,9 +420,14 @@ func history(rec *record, comments []jiraclient.Comment, is *jiraclient.Issue) [
 			out = append(out, ticket.Event{At: c.Created, Actor: who(c.Author), Action: "jira-comment", Text: c.Body})
 		}
 	}
+	edited := editedFields(rec)
 	for _, ch := range is.Changes {
 		if ch.Field == "status" && moved[strings.ToLower(ch.To)] > 0 {
 			moved[strings.ToLower(ch.To)]--
+			continue
+		}
+		if edited[strings.ToLower(ch.Field)] > 0 {
+			edited[strings.ToLower(ch.Field)]-- // sustain's own edit, in its history already
 			continue
 		}
 		out = append(out, ticket.Event{At: ch.At, Actor: who(ch.Author), Action: "jira-change",

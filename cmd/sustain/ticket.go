@@ -368,13 +368,6 @@ func ticketOpenRun(ctx context.Context, opts *TicketOpenOptions) error {
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(in.Description) == "" && opts.DescriptionFile == "" {
-		// Refused before the store is opened: nothing waits on an idle
-		// standard input, nothing is written.
-		return problem.New(problem.Usage,
-			"give --description, --description-file, or pipe it on standard input (read when it brings text at once; --description-file - waits for a slow pipe)",
-			"a request needs a description of the problem (Q9, A7: the request form requires it)")
-	}
 	// Each file is read with the limit checked while reading, so a device
 	// or a huge file costs nothing; the service checks the limit again.
 	if len(opts.Attach) > 0 {
@@ -389,6 +382,13 @@ func ticketOpenRun(ctx context.Context, opts *TicketOpenOptions) error {
 			}
 			in.Files = append(in.Files, ticket.File{Name: filepath.Base(path), Data: data})
 		}
+	}
+	if strings.TrimSpace(in.Description) == "" && opts.DescriptionFile == "" {
+		// Refused before the store is opened: nothing waits on an idle
+		// standard input, nothing is written.
+		return problem.New(problem.Usage,
+			"give --description, --description-file, or pipe it on standard input (read when it brings text at once; --description-file - waits for a slow pipe)",
+			"a request needs a description of the problem (Q9, A7: the request form requires it)")
 	}
 	svc, err := opts.Service()
 	if err != nil {

@@ -74,6 +74,11 @@ type SLA struct {
 	ReactionLeft int `json:"reaction_left_minutes"`
 	// AutocloseAt is when a resolved request closes without a reply.
 	AutocloseAt *time.Time `json:"autoclose_at"`
+	// Due is when the clock running now ends: ReactionDue while no one
+	// has reacted, AutocloseAt while resolved; DueFor names it (reaction,
+	// auto-close). Both nil when no clock runs.
+	Due    *time.Time `json:"due"`
+	DueFor *string    `json:"due_for"`
 }
 
 // SLAOf computes r's SLA at now.
@@ -96,6 +101,7 @@ func SLAOf(r *Request, cal *bizcal.Calendar, p Policy, now time.Time) SLA {
 	if at, ok := AutocloseAt(r, cal, p); ok {
 		s.AutocloseAt = &at
 	}
+	s.Due, s.DueFor = dueOf(r, s)
 	return s
 }
 

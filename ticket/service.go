@@ -256,8 +256,8 @@ type ActInput struct {
 	// Inbound is the e-mail this action comes from: its decision is
 	// recorded with the change, in one transaction.
 	Inbound *Inbound
-	// Files came with the e-mail; they are attached with the change
-	// (only with Inbound: the command line attaches at open).
+	// Files came with the e-mail, or with --attach; they are attached
+	// with the change, in its transaction.
 	Files []File
 	// claim makes an assignment only of a request still waiting and
 	// unassigned (ticket next --claim).
@@ -329,6 +329,9 @@ func (s *Service) Act(ctx context.Context, id string, in ActInput) (*Request, er
 		}
 		ev := &Event{At: now, Actor: in.Actor, Action: string(in.Action), Text: in.Text, Detail: in.Detail, From: r.Status, To: to}
 		ev.Mail = s.mailEffects(cust, in.Inbound, inReplyTo)
+		if len(files) > 0 && ev.Mail == nil {
+			ev.Mail = &MailEffects{} // --attach: the files alone
+		}
 		if ev.Mail != nil {
 			ev.Mail.Files = files
 		}
@@ -453,11 +456,14 @@ func people(ps []Person) string {
 type View struct {
 	*Request
 	SLA SLA `json:"sla"`
+	// FollowUps are the requests that arose from this one (A6): show
+	// fills them; lists leave them null.
+	FollowUps []string `json:"follow_ups"`
 }
 
 // ViewOf is r with its SLA now.
 func (s *Service) ViewOf(r *Request) *View {
-	return &View{r, SLAOf(r, s.Calendar, s.Policy, s.Now())}
+	return &View{Request: r, SLA: SLAOf(r, s.Calendar, s.Policy, s.Now())}
 }
 
 // Show returns a request with its history, attachments and SLA.
@@ -500,7 +506,7 @@ func (s *Service) List(ctx context.Context, f Filter, overdue bool) ([]View, err
 		if limit > 0 && len(out) >= limit {
 			break
 		}
-		v := View{r, SLAOf(r, s.Calendar, s.Policy, now)}
+		v := View{Request: r, SLA: SLAOf(r, s.Calendar, s.Policy, now)}
 		if overdue && v.SLA.Reaction != "overdue" {
 			continue
 		}
@@ -533,7 +539,7 @@ func (s *Service) Each(ctx context.Context, f Filter, overdue bool, fn func(View
 		if s.lapse(r, now); recheck && !slices.Contains(statuses, r.Status) {
 			return nil
 		}
-		v := View{r, SLAOf(r, s.Calendar, s.Policy, now)}
+		v := View{Request: r, SLA: SLAOf(r, s.Calendar, s.Policy, now)}
 		if overdue && v.SLA.Reaction != "overdue" {
 			return nil
 		}

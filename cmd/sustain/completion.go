@@ -125,7 +125,7 @@ func statusValues(withAll bool) []string {
 		out = append(out, string(s))
 	}
 	if withAll {
-		out = append(out, "all")
+		out = append(out, "open", "all")
 	}
 	return out
 }

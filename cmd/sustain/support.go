@@ -177,6 +177,10 @@ func (a *app) actor() string {
 // configured limit and names the key in its refusal.
 const textMaxBytes = config.MaxTextKB << 10
 
+// stdinGrace is how long a standard input read without being asked for
+// (no --text-file -) may take to give its first byte or its end.
+const stdinGrace = 500 * time.Millisecond
+
 // text is the text of an action: --text, else --text-file, else standard
 // input when it is not a terminal (nothing ever prompts). It is read at
 // most textMaxBytes (plus one byte to know) whatever the source.
@@ -208,6 +212,11 @@ func readText(ctx context.Context, in io.Reader, flag, file string) (string, err
 		return "", nil
 	}
 	if in == nil {
+		return "", nil
+	}
+	// A pipe that stays open and silent (a cron job's, an ssh session's)
+	// gives no text rather than a wait for ever; --text-file - waits.
+	if f, ok := in.(*os.File); ok && input.Idle(f, stdinGrace) {
 		return "", nil
 	}
 	data, err := input.ReadAllContext(ctx, in, "standard input", textMaxBytes)

@@ -52,6 +52,8 @@ and mail commands follow it too); --json is the same in both.`,
 	}
 	cmd.AddCommand(NewCmdTicketRepolicy(a, nil))
 	cmd.AddCommand(NewCmdTicketConfirm(a, nil))
+	cmd.AddCommand(NewCmdTicketSetPriority(a, nil), NewCmdTicketUnassign(a, nil), NewCmdTicketEdit(a, nil), NewCmdTicketAttach(a, nil),
+		NewCmdTicketSearch(a, nil))
 	addLangFlag(a, cmd)
 	return cmd
 }
@@ -128,6 +130,7 @@ func (v requestView) Table() output.Table {
 	add("ASSIGNEES", strings.Join(r.Assignees, ", "))
 	add("TASKS", strings.Join(r.Tasks, ", "))
 	add("RELATED", r.Related)
+	add("FOLLOW-UPS", strings.Join(v.FollowUps, ", "))
 	add("PROJECT ADDRESS", r.ProjectAddress)
 	for _, p := range r.Params {
 		add("PARAM", p.Key+"="+p.Value)
@@ -203,7 +206,7 @@ type requestList struct {
 
 func (l requestList) MarshalJSON() ([]byte, error) { return jsonOf(l.views) }
 
-var requestHeader = []string{"ID", "STATUS", "PRIORITY", "CUSTOMER", "CREATED", "REACTION", "SUBJECT"}
+var requestHeader = []string{"ID", "STATUS", "PRIORITY", "CUSTOMER", "CREATED", "REACTION", "DUE", "ASSIGNEES", "SUBJECT"}
 
 func (l requestList) Table() output.Table {
 	t := output.Table{Header: requestHeader, Color: requestColor}
@@ -218,7 +221,8 @@ func (l requestList) Table() output.Table {
 func requestRow(v ticket.View, loc *time.Location, tr i18n.Printer) []string {
 	tr = deskTr(tr)
 	return []string{v.ID, sayStatus(tr, v.Status), sayCode(tr, "priority", v.Priority), v.Customer,
-		v.CreatedAt.In(loc).Format("2006-01-02 15:04"), sayCode(tr, "reaction", v.SLA.Reaction), strings.Join(strings.Fields(v.Subject), " ")}
+		v.CreatedAt.In(loc).Format("2006-01-02 15:04"), sayCode(tr, "reaction", v.SLA.Reaction), fmtTime(v.SLA.Due, loc), assigneesCell(v.Assignees),
+		strings.Join(strings.Fields(v.Subject), " ")}
 }
 
 // requestColor colours a list's states, priorities and reactions on a
@@ -302,6 +306,17 @@ func (d ticketDeps) requestObject(v *ticket.View, svc *ticket.Service) (requestV
 			return requestView{}, err
 		}
 		v = whole
+	}
+	if v.FollowUps == nil {
+		// The same object everywhere: show's follow-ups ([] when none)
+		// on open, next and every action too.
+		fu, err := svc.FollowUps(ctx, v.ID)
+		if err != nil {
+			return requestView{}, err
+		}
+		whole := *v
+		whole.FollowUps = fu
+		v = &whole
 	}
 	rv := requestView{View: *v, loc: svc.Calendar.Location(), full: true, tr: d.Tr, closesIn: closesIn(v, svc)}
 	if ms, ok := svc.Store.(ticket.MailStore); ok {
@@ -441,6 +456,13 @@ func ticketOpenRun(ctx context.Context, opts *TicketOpenOptions) error {
 			in.Files = append(in.Files, ticket.File{Name: filepath.Base(path), Data: data})
 		}
 	}
+	if strings.TrimSpace(in.Description) == "" && opts.DescriptionFile == "" {
+		// Refused before the store is opened: nothing waits on an idle
+		// standard input, nothing is written.
+		return problem.New(problem.Usage,
+			"give --description, --description-file, or pipe it on standard input (read when it brings text at once; --description-file - waits for a slow pipe)",
+			"a request needs a description of the problem (Q9, A7: the request form requires it)")
+	}
 	svc, err := opts.Service()
 	if err != nil {
 		return err
@@ -500,6 +522,10 @@ out; in a pipe rows are tab-separated, without a header, nothing cut.
 					f.Statuses = nil
 					break
 				}
+				if s == "open" { // every state but closed
+					f.Statuses = append(f.Statuses, ticket.StatusNew, ticket.StatusInProgress, ticket.StatusWaiting, ticket.StatusResolved)
+					continue
+				}
 				st, err := ticket.ParseStatus(s)
 				if err != nil {
 					return err
@@ -542,7 +568,7 @@ out; in a pipe rows are tab-separated, without a header, nothing cut.
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringArrayVar(&statuses, "status", nil, "only this `STATUS` (repeatable; all for every status)")
+	fl.StringArrayVar(&statuses, "status", nil, "only this `STATUS` (repeatable; open for every state but closed, the default; all for every status)")
 	fl.StringVar(&opts.Filter.Customer, "customer", "", "only this customer's requests (`CODE`)")
 	fl.StringVar(&opts.Filter.Assignee, "assignee", "", "only requests assigned to `NAME`")
 	fl.StringVar(&opts.Filter.Priority, "priority", "", "only this priority")
@@ -737,6 +763,12 @@ type TicketActionOptions struct {
 	// TakesText says the text comes from Text, TextFile or standard input.
 	TakesText      bool
 	Text, TextFile string
+	// ReasonFile is dispute's --reason-file (- for standard input).
+	ReasonFile string
+	// Attach are --attach files, kept with the action in its transaction;
+	// AttachmentMaxBytes is support.attachment_max_mb in bytes.
+	Attach             []string
+	AttachmentMaxBytes func() (int64, error)
 }
 
 func NewCmdTicketAction(a *app, spec actionSpec, runF func(*TicketActionOptions) error) *cobra.Command {
@@ -760,9 +792,13 @@ func NewCmdTicketAction(a *app, spec actionSpec, runF func(*TicketActionOptions)
 				return usagef("give the text once: --text or --text-file")
 			}
 			if spec.action == ticket.ActDispute {
+				if reason != "" && opts.ReasonFile != "" {
+					return usagef("give the reason once: --reason or --reason-file")
+				}
 				opts.Input.Text = reason
 			}
 			opts.ticketDeps = a.ticketDeps()
+			opts.AttachmentMaxBytes = a.attachmentMax
 			if runF != nil {
 				return runF(opts)
 			}
@@ -784,7 +820,12 @@ func NewCmdTicketAction(a *app, spec actionSpec, runF func(*TicketActionOptions)
 		f.StringVar(&opts.Input.From, "from", "", "the customer's e-mail `ADDRESS`")
 	}
 	if spec.action == ticket.ActDispute {
-		f.StringVar(&reason, "reason", "", "why the customer disagrees (required)")
+		f.StringVar(&reason, "reason", "", "why the customer disagrees (required, or --reason-file)")
+		f.StringVar(&opts.ReasonFile, "reason-file", "", "read the reason from `FILE` (- for standard input)")
+	}
+	switch spec.action {
+	case ticket.ActReply, ticket.ActAnswer, ticket.ActRequestInfo, ticket.ActComment, ticket.ActDispute:
+		f.StringArrayVar(&opts.Attach, "attach", nil, "attach a `FILE` with it: a log, a screenshot (repeatable)")
 	}
 	if name == "comment" {
 		f.BoolVar(&toCustomer, "to-customer", false, "a message to the customer, not an internal note")
@@ -799,9 +840,19 @@ func ticketActionRun(ctx context.Context, opts *TicketActionOptions) error {
 		if in.Text, err = readText(ctx, opts.In, opts.Text, opts.TextFile); err != nil {
 			return err
 		}
+	} else if opts.ReasonFile != "" {
+		var err error
+		if in.Text, err = readText(ctx, opts.In, "", opts.ReasonFile); err != nil {
+			return err
+		}
 	} else if _, err := checkText(in.Text, "the reason"); err != nil {
 		return err
 	}
+	files, err := readAttachments(opts.Attach, opts.AttachmentMaxBytes)
+	if err != nil {
+		return err
+	}
+	in.Files = files
 	in.Actor = opts.Actor()
 	return opts.act(ctx, opts.ID, in)
 }

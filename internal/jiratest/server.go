@@ -751,6 +751,22 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request, is *issue) {
 		return
 	}
 	for k, v := range in.Fields {
+		// Jira's changelog records edits of these fields, by their names.
+		switch k {
+		case "summary", "description":
+			if old, _ := is.fields[k].(string); old != v {
+				now, _ := v.(string)
+				s.changed(is, k, old, now)
+			}
+		case "priority":
+			om, _ := is.fields[k].(map[string]any)
+			nm, _ := v.(map[string]any)
+			old, _ := om["name"].(string)
+			now, _ := nm["name"].(string)
+			if old != now {
+				s.changed(is, k, old, now)
+			}
+		}
 		is.fields[k] = v
 	}
 	for field, ops := range in.Update {
@@ -1214,10 +1230,19 @@ type clause struct {
 	field  string
 	negate bool
 	values []string
+	// text is a text search (text ~ "words"): every word must be in the
+	// summary, the description or a comment, in any case.
+	text bool
 }
 
 func matches(is *issue, cs []clause) bool {
 	for _, c := range cs {
+		if c.text {
+			if !textMatches(is, c.values[0]) {
+				return false
+			}
+			continue
+		}
 		var have string
 		switch c.field {
 		case "project":
@@ -1254,6 +1279,17 @@ func parseJQL(s string) ([]clause, error) {
 		var c clause
 		var rest string
 		switch {
+		case strings.Contains(part, " ~ "):
+			c.field, rest, _ = strings.Cut(part, " ~ ")
+			if f := strings.ToLower(strings.TrimSpace(c.field)); f != "text" {
+				return nil, fmt.Errorf("Field '%s' does not support searching for text.", f)
+			}
+			v, err := strconv.Unquote(strings.TrimSpace(rest))
+			if err != nil || !strings.HasPrefix(strings.TrimSpace(rest), `"`) {
+				return nil, fmt.Errorf("Error in the JQL Query: the text to search for must be one quoted string: %s", rest)
+			}
+			out = append(out, clause{field: "text", text: true, values: []string{v}})
+			continue
 		case strings.Contains(part, " not in "):
 			c.field, rest, _ = strings.Cut(part, " not in ")
 			c.negate = true
@@ -1304,4 +1340,25 @@ func hasLabel(labels any, label string) bool {
 		}
 	}
 	return false
+}
+
+// textMatches is a text search: every word of query in the summary, the
+// description or a comment, in any case.
+func textMatches(is *issue, query string) bool {
+	var b strings.Builder
+	for _, f := range []string{"summary", "description"} {
+		v, _ := is.fields[f].(string)
+		b.WriteString(v + "\n")
+	}
+	for _, c := range is.comments {
+		v, _ := c["body"].(string)
+		b.WriteString(v + "\n")
+	}
+	have := strings.ToLower(b.String())
+	for _, w := range strings.Fields(strings.ToLower(query)) {
+		if !strings.Contains(have, w) {
+			return false
+		}
+	}
+	return true
 }

@@ -987,8 +987,8 @@ func (s *Store) SetIMAPPosition(ctx context.Context, mailbox string, uidValidity
 // instead of acting twice.
 func (s *Store) beforeMail(ctx context.Context, ev ticket.Event) (box string, again *indexEntry, err error) {
 	m := ev.Mail
-	if m == nil {
-		return "", nil, nil
+	if m == nil || (m.Inbound == nil && m.Notify == nil) {
+		return "", nil, nil // no mail, or files alone (--attach): no mailbox needed
 	}
 	if box, err = s.mailboxKey(ctx, true); err != nil {
 		return "", nil, err

@@ -396,6 +396,7 @@ func history(rec *record, comments []jiraclient.Comment, is *jiraclient.Issue) [
 		used[id] = true
 	}
 	moved := map[string]int{} // transitions sustain made, by target status
+	editedDescription := false
 	for i, e := range rec.Events {
 		ev := ticket.Event{At: e.At, Actor: e.Actor, Action: e.Action, Detail: e.Detail, From: e.From, To: e.To}
 		if i == 0 && e.Action == string(ticket.ActOpen) {
@@ -408,6 +409,10 @@ func history(rec *record, comments []jiraclient.Comment, is *jiraclient.Issue) [
 		if e.Moved != "" {
 			moved[strings.ToLower(e.Moved)]++
 		}
+		if opened := len(out) > 0 && out[0].Action == string(ticket.ActOpen); opened && !editedDescription &&
+			e.Action == string(ticket.ActEdit) && e.Detail == "description" {
+			out[0].Text, editedDescription = ev.Text, true // the description it was opened with
+		}
 		out = append(out, ev)
 	}
 	for _, c := range comments {
@@ -415,9 +420,14 @@ func history(rec *record, comments []jiraclient.Comment, is *jiraclient.Issue) [
 			out = append(out, ticket.Event{At: c.Created, Actor: who(c.Author), Action: "jira-comment", Text: c.Body})
 		}
 	}
+	edited := editedFields(rec)
 	for _, ch := range is.Changes {
 		if ch.Field == "status" && moved[strings.ToLower(ch.To)] > 0 {
 			moved[strings.ToLower(ch.To)]--
+			continue
+		}
+		if edited[strings.ToLower(ch.Field)] > 0 {
+			edited[strings.ToLower(ch.Field)]-- // sustain's own edit, in its history already
 			continue
 		}
 		out = append(out, ticket.Event{At: ch.At, Actor: who(ch.Author), Action: "jira-change",
@@ -594,6 +604,7 @@ func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*t
 			return nil, err
 		}
 		prev := r.Status
+		before := fieldsOf(r)
 		ev, err := change(r)
 		if errors.Is(err, ticket.ErrSkip) {
 			continue
@@ -612,6 +623,9 @@ func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*t
 			}
 			out = append(out, got)
 			continue
+		}
+		if err := s.editFields(ctx, r, before); err != nil {
+			return nil, err
 		}
 		seq, err := s.apply(ctx, r, prev, ev)
 		if err != nil {
@@ -653,7 +667,7 @@ func (s *Store) apply(ctx context.Context, r *ticket.Request, prev ticket.Status
 	}
 	var done []string
 	if ev.Text != "" {
-		c, err := s.addComment(ctx, r.ID, customerPrefix(ev.Actor)+ev.Text, ev.Action == string(ticket.ActComment))
+		c, err := s.addComment(ctx, r.ID, customerPrefix(ev.Actor)+ev.Text, internalAction(ev.Action))
 		if err != nil {
 			return 0, err
 		}

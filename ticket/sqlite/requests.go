@@ -156,6 +156,7 @@ func (s *Store) request(ctx context.Context, q querier, id string) (*ticket.Requ
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	openedText(r.History)
 	arows, err := q.QueryContext(ctx, `SELECT name, size, sha256, added_at FROM attachments WHERE number = ? ORDER BY name`, r.Number)
 	if err != nil {
 		return nil, err
@@ -477,7 +478,8 @@ func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*t
 		}
 		defer addEvent.Close()
 		for _, r := range rs {
-			beforeAssignees, beforeTasks := len(r.Assignees), len(r.Tasks)
+			beforeTasks := len(r.Tasks)
+			before := snapshotOf(r)
 			ev, err := change(r)
 			if errors.Is(err, ticket.ErrSkip) {
 				continue
@@ -497,7 +499,10 @@ func (s *Store) UpdateRequests(ctx context.Context, ids []string, change func(*t
 				nullDBTime(r.AnsweredAt), nullDBTime(r.ClosedAt), policyJSON(r.Policy), r.Number); err != nil {
 				return err
 			}
-			for _, a := range r.Assignees[beforeAssignees:] {
+			if err := writeChanges(ctx, tx, before, r); err != nil {
+				return err
+			}
+			for _, a := range added(before.assignees, r.Assignees) {
 				if _, err := tx.ExecContext(ctx, "INSERT INTO request_assignees (number, name) VALUES (?, ?)", r.Number, a); err != nil {
 					return err
 				}

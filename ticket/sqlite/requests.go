@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -671,45 +672,51 @@ func (s *Store) attachmentContent(ctx context.Context, number int, a *ticket.Att
 // CompleteIDs finds registration numbers for shell completion: open
 // requests first, then closed ones, newest first, at most n, those starting
 // with prefix in any case. The digits typed become ranges of numbers
-// (SUP-49 is 49, 490..499, 4900..4999...), read from the primary key, so a
-// store of any size answers at once.
+// (SUP-49 is 49, 490..499, 4900..4999...), disjoint and each above the
+// last: read widest first, each from the primary key backwards and cut by
+// LIMIT, they give the newest first without sorting anything, so a store
+// of any size answers at once.
 func (s *Store) CompleteIDs(ctx context.Context, prefix string, n int) ([]ticket.IDHint, error) {
-	cond, args := "1", []any{}
+	type span struct{ lo, hi int64 }
+	spans := []span{{1, 1<<62 - 1}}
 	if i := strings.LastIndexFunc(prefix, func(r rune) bool { return r < '0' || r > '9' }); i < len(prefix)-1 {
 		digits := prefix[i+1:]
 		if len(digits) > 12 {
 			return nil, nil
 		}
 		base, _ := strconv.ParseInt(digits, 10, 64)
-		var ors []string
-		for width, span := int64(1), int64(1); width <= 12 && base*span <= 1<<50; width, span = width+1, span*10 {
-			ors = append(ors, "number BETWEEN ? AND ?")
-			args = append(args, base*span, base*span+span-1)
+		spans = spans[:0]
+		for width, size := int64(1), int64(1); width <= 12 && base*size <= 1<<50; width, size = width+1, size*10 {
+			spans = append(spans, span{base * size, base*size + size - 1})
 		}
-		cond = "(" + strings.Join(ors, " OR ") + ")"
+		slices.Reverse(spans)
 	}
-	cond += ` AND id LIKE ? ESCAPE '\'`
-	args = append(args, strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix)+"%")
+	like := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix) + "%"
 	var out []ticket.IDHint
 	for _, where := range []string{"status <> 'closed'", "status = 'closed'"} {
-		rows, err := s.db.QueryContext(ctx, `SELECT id, status, subject FROM requests WHERE `+where+` AND `+cond+
-			` ORDER BY number DESC`, args...)
-		if err != nil {
-			return nil, fail(s.path, err)
-		}
-		for rows.Next() && len(out) < n {
-			var h ticket.IDHint
-			if err := rows.Scan(&h.ID, &h.Status, &h.Subject); err != nil {
-				rows.Close()
+		for _, sp := range spans {
+			if len(out) >= n {
+				return out, nil
+			}
+			rows, err := s.db.QueryContext(ctx, `SELECT id, status, subject FROM requests WHERE number BETWEEN ? AND ? AND `+where+
+				` AND id LIKE ? ESCAPE '\' ORDER BY number DESC LIMIT ?`, sp.lo, sp.hi, like, n-len(out))
+			if err != nil {
 				return nil, fail(s.path, err)
 			}
-			if strings.HasPrefix(strings.ToUpper(h.ID), strings.ToUpper(prefix)) {
-				out = append(out, h)
+			for rows.Next() {
+				var h ticket.IDHint
+				if err := rows.Scan(&h.ID, &h.Status, &h.Subject); err != nil {
+					rows.Close()
+					return nil, fail(s.path, err)
+				}
+				if strings.HasPrefix(strings.ToUpper(h.ID), strings.ToUpper(prefix)) {
+					out = append(out, h)
+				}
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fail(s.path, err)
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, fail(s.path, err)
+			}
 		}
 	}
 	return out, nil

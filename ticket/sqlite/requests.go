@@ -20,8 +20,11 @@ const requestColumns = `r.number, r.id, r.customer, r.subject, r.description, r.
 	r.first_response_at, r.answered_at, r.closed_at, r.policy`
 
 // listColumns are requestColumns without the description, which lists never
-// show and which may be long: a list reads only the short columns.
-var listColumns = strings.Replace(requestColumns, "r.description", "'' AS description", 1)
+// show and which may be long: a list reads only the short columns. Each is
+// an expression (+r.x, the same value): the driver looks up a table
+// column's declared type for every text value of every row (to parse
+// dates), which cost a tenth of a long list's time.
+var listColumns = strings.ReplaceAll(strings.Replace(requestColumns, "r.description", "'' AS description", 1), "r.", "+r.")
 
 // CreateRequest numbers and stores a new request with its files and first
 // event, in one transaction.
@@ -237,7 +240,7 @@ func scanRequest(row scanner) (*ticket.Request, error) {
 			return nil, fmt.Errorf("request %s: its policy: %w", r.ID, err)
 		}
 	}
-	if err := json.Unmarshal([]byte(params), &r.Params); err != nil {
+	if err := unmarshalList(params, &r.Params); err != nil {
 		return nil, err
 	}
 	r.Status, r.CreatedAt, r.UpdatedAt = ticket.Status(status), fromDBTime(created), fromDBTime(updated)
@@ -405,13 +408,23 @@ func scanWalked(rows *sql.Rows) (*ticket.Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(assignees), &r.Assignees); err != nil {
+	if err := unmarshalList(assignees, &r.Assignees); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(tasks), &r.Tasks); err != nil {
+	if err := unmarshalList(tasks, &r.Tasks); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// unmarshalList decodes a JSON array into *v, the empty array (most rows'
+// parameters, assignees and tasks) without the decoder.
+func unmarshalList[T any](s string, v *[]T) error {
+	if s == "[]" {
+		*v = []T{}
+		return nil
+	}
+	return json.Unmarshal([]byte(s), v)
 }
 
 // extraScanner scans a row with more columns than scanRequest knows into

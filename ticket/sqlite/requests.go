@@ -276,6 +276,9 @@ func listQuery(f ticket.Filter) (from, order string, args []any) {
 	if !f.Since.IsZero() {
 		where, args = append(where, "r.created_at >= ?"), append(args, dbTime(f.Since))
 	}
+	if !f.Until.IsZero() {
+		where, args = append(where, "r.created_at < ?"), append(args, dbTime(f.Until))
+	}
 	if f.Assignee != "" {
 		where, args = append(where, "r.number IN (SELECT number FROM request_assignees WHERE name = ?)"), append(args, f.Assignee)
 	}

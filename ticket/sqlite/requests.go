@@ -343,6 +343,8 @@ func (s *Store) requests(ctx context.Context, f ticket.Filter) ([]*ticket.Reques
 func (s *Store) CountRequests(ctx context.Context, f ticket.Filter) (int, error) {
 	f.Queue, f.ContractMatters = false, false // the queue's order joins customers: no row is left out by it but unknown customers'
 	from, _, args := listQuery(f)
+	// A count needs no order: the status index answers it alone.
+	from = strings.Replace(from, "+r.status IN", "r.status IN", 1)
 	var n int
 	err := s.db.QueryRowContext(ctx, "SELECT count(*)"+from, args...).Scan(&n)
 	return n, fail(s.path, err)

@@ -90,7 +90,7 @@ func SLA(ctx context.Context, e *Env, o SLAOptions) (*SLAReport, error) {
 		}
 	}
 	from, to := e.dayStart(o.From), e.dayStart(o.To.AddDays(1))
-	rs, err := e.Store.Requests(ctx, ticket.Filter{Customer: o.Customer, Since: from})
+	rs, err := e.Store.Requests(ctx, ticket.Filter{Customer: o.Customer, Since: from, Until: to})
 	if err != nil {
 		return nil, err
 	}

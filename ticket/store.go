@@ -48,6 +48,7 @@ type Filter struct {
 	Assignee   string
 	Priority   string
 	Since      time.Time // created at or after
+	Until      time.Time // created before
 	Task       string    // linked development task
 	NoResponse bool      // no staff reaction yet
 	// Queue orders by the priority system instead of by number: customers
@@ -91,6 +92,7 @@ func (f Filter) Match(r *Request) bool {
 		f.Customer != "" && !strings.EqualFold(f.Customer, r.Customer),
 		f.Priority != "" && f.Priority != r.Priority,
 		!f.Since.IsZero() && r.CreatedAt.Before(f.Since),
+		!f.Until.IsZero() && !r.CreatedAt.Before(f.Until),
 		f.Assignee != "" && !slices.Contains(r.Assignees, f.Assignee),
 		f.Task != "" && !slices.Contains(r.Tasks, strings.ToUpper(f.Task)),
 		f.NoResponse && r.FirstResponse != nil:

@@ -44,7 +44,7 @@ func (a *app) completionStore(ctx context.Context) (*sqlite.Store, bool) {
 	if _, err := os.Stat(st.Path); errors.Is(err, fs.ErrNotExist) || err != nil {
 		return nil, false
 	}
-	s, err := sqlite.Open(ctx, st.Path)
+	s, err := sqlite.OpenReadOnly(ctx, st.Path) // never creates, migrates or checkpoints: cheap to open and close
 	if err != nil {
 		return nil, false
 	}

@@ -137,11 +137,7 @@ func (f Format) writeJSON(w io.Writer, v any, prefix string) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, raw, prefix, "  "); err != nil {
-		return err
-	}
-	_, err = w.Write(buf.Bytes())
+	_, err = w.Write(indentJSON(nil, raw, prefix, "  "))
 	return err
 }
 

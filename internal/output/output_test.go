@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -106,3 +107,39 @@ type tabled struct{ t Table }
 
 func (v tabled) Table() Table                 { return v.t }
 func (v tabled) MarshalJSON() ([]byte, error) { return []byte(`{"id":"ID"}`), nil }
+
+func TestIndentJSONIsJSONIndent(t *testing.T) {
+	for _, src := range []string{
+		`{}`, `[]`, `{"a":[]}`, `{"a":{},"b":[1,2,{"c":"x,y:{}[]\"\\"}],"d":null}`,
+		`[[],[[]],{"":""}]`, `"str"`, `12`, `{"ключ":"значение \u2028","e":"\u003c\\"}`,
+		`{"a":{"b":{"c":[true,false]}},"z":-1.5e3}`,
+	} {
+		var want bytes.Buffer
+		if err := json.Indent(&want, []byte(src), "  ", "  "); err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		if got := indentJSON(nil, []byte(src), "  ", "  "); string(got) != want.String() {
+			t.Errorf("indentJSON(%s)\n got %s\nwant %s", src, got, want.String())
+		}
+	}
+}
+
+// FuzzIndentJSON: on any valid JSON, compacted as the encoder writes it,
+// indentJSON gives json.Indent's bytes.
+func FuzzIndentJSON(f *testing.F) {
+	for _, s := range []string{`{"a":[1,{"b":"c\"d"}],"e":{}}`, `[[],{}]`, `"\\"`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var compact, want bytes.Buffer
+		if json.Compact(&compact, []byte(s)) != nil {
+			return
+		}
+		if err := json.Indent(&want, compact.Bytes(), "  ", "  "); err != nil {
+			t.Fatal(err)
+		}
+		if got := indentJSON(nil, compact.Bytes(), "  ", "  "); string(got) != want.String() {
+			t.Fatalf("indentJSON(%s)\n got %s\nwant %s", compact.Bytes(), got, want.String())
+		}
+	})
+}

@@ -18,6 +18,9 @@ type Stream struct {
 	table *tableWriter
 
 	json  *bufio.Writer
+	enc   *json.Encoder
+	buf   bytes.Buffer // one item, compact
+	ind   []byte       // the same, indented
 	n     int
 	items []any // --template only
 	err   error
@@ -43,8 +46,15 @@ func (s *Stream) Add(v any, cells []string) error {
 	}
 	switch {
 	case s.json != nil:
-		var buf bytes.Buffer
-		if s.err = s.f.writeJSON(&buf, v, "  "); s.err != nil {
+		// Compact first, then indented by indentJSON: encoding/json's own
+		// indenting re-validates every byte and was half the time of a
+		// long list.
+		s.buf.Reset()
+		if s.enc == nil {
+			s.enc = json.NewEncoder(&s.buf)
+			s.enc.SetEscapeHTML(false)
+		}
+		if s.err = s.enc.Encode(v); s.err != nil {
 			return s.err
 		}
 		if s.n == 0 {
@@ -52,7 +62,14 @@ func (s *Stream) Add(v any, cells []string) error {
 		} else {
 			s.json.WriteString(",\n  ")
 		}
-		_, s.err = s.json.Write(buf.Bytes())
+		raw := bytes.TrimSuffix(s.buf.Bytes(), []byte("\n"))
+		if s.f.Model != nil {
+			if raw, s.err = s.f.Model.apply(raw); s.err != nil {
+				return s.err
+			}
+		}
+		s.ind = indentJSON(s.ind[:0], raw, "  ", "  ")
+		_, s.err = s.json.Write(s.ind)
 	case s.table != nil:
 		s.table.row(cells)
 		s.err = s.table.err
@@ -96,3 +113,58 @@ func (s *Stream) Close(footer string) error {
 type rawValue struct{ v any }
 
 func (r rawValue) MarshalJSON() ([]byte, error) { return json.Marshal(r.v) }
+
+// indentJSON appends src, compact JSON as encoding/json writes it, to dst
+// indented as json.Indent(dst, src, prefix, indent) would: a newline,
+// prefix and one indent per level after each opening bracket and comma,
+// empty objects and arrays kept as {} and [], ": " between key and value.
+// src must be valid (it comes from the encoder); the copy is done in runs
+// between the bytes that matter.
+func indentJSON(dst, src []byte, prefix, indent string) []byte {
+	depth := 0
+	newline := func() {
+		dst = append(dst, '\n')
+		dst = append(dst, prefix...)
+		for range depth {
+			dst = append(dst, indent...)
+		}
+	}
+	start := 0
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; c {
+		case '"':
+			// to the closing quote: a backslash escapes the next byte
+			for i++; i < len(src) && src[i] != '"'; i++ {
+				if src[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			dst = append(dst, src[start:i+1]...)
+			start = i + 1
+			if i+1 < len(src) && (src[i+1] == '}' || src[i+1] == ']') {
+				dst = append(dst, src[i+1])
+				i++
+				start = i + 1
+				continue
+			}
+			depth++
+			newline()
+		case '}', ']':
+			dst = append(dst, src[start:i]...)
+			depth--
+			newline()
+			dst = append(dst, c)
+			start = i + 1
+		case ',':
+			dst = append(dst, src[start:i+1]...)
+			newline()
+			start = i + 1
+		case ':':
+			dst = append(dst, src[start:i+1]...)
+			dst = append(dst, ' ')
+			start = i + 1
+		}
+	}
+	return append(dst, src[start:]...)
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -54,6 +55,19 @@ func TestEachRequestIsRequestsStreamed(t *testing.T) {
 		all, _ := s.Requests(ctx, f)
 		if n, err := s.CountRequests(ctx, f); err != nil || n != len(all) {
 			t.Errorf("%+v: count %d, %v; want %d", f, n, err, len(all))
+		}
+	}
+	// Since and Until bound the creation time as Filter.Match does: the
+	// second and third of five requests made an hour apart.
+	all, _ := s.Requests(ctx, ticket.Filter{})
+	window := ticket.Filter{Since: all[1].CreatedAt, Until: all[3].CreatedAt}
+	inWindow, err := s.Requests(ctx, window)
+	if err != nil || !reflect.DeepEqual(ids(inWindow), []string{"SUP-2", "SUP-3"}) {
+		t.Errorf("since %s until %s: %v, %v", window.Since, window.Until, ids(inWindow), err)
+	}
+	for _, r := range all {
+		if in := slices.Contains(ids(inWindow), r.ID); window.Match(r) != in {
+			t.Errorf("%s: Match says %v, the store %v", r.ID, !in, in)
 		}
 	}
 	newest, _ := s.Requests(ctx, ticket.Filter{Sort: ticket.SortUpdated})

@@ -99,6 +99,8 @@ func (v requestView) MarshalJSON() ([]byte, error) {
 	if r.Attachments == nil {
 		r.Attachments = []ticket.Attachment{}
 	}
+	whole := v.View
+	whole.Request = &r
 	m := v.mail
 	if m != nil {
 		m = &requestMail{In: m.In, Out: m.Out}
@@ -112,7 +114,7 @@ func (v requestView) MarshalJSON() ([]byte, error) {
 	return jsonOf(struct {
 		ticket.View
 		Mail *requestMail `json:"mail"`
-	}{ticket.View{Request: &r, SLA: v.SLA}, m})
+	}{whole, m})
 }
 
 func (v requestView) Table() output.Table {
@@ -305,18 +307,8 @@ func (d ticketDeps) requestObject(v *ticket.View, svc *ticket.Service) (requestV
 		if err != nil {
 			return requestView{}, err
 		}
+		whole.FollowUps = v.FollowUps
 		v = whole
-	}
-	if v.FollowUps == nil {
-		// The same object everywhere: show's follow-ups ([] when none)
-		// on open, next and every action too.
-		fu, err := svc.FollowUps(ctx, v.ID)
-		if err != nil {
-			return requestView{}, err
-		}
-		whole := *v
-		whole.FollowUps = fu
-		v = &whole
 	}
 	rv := requestView{View: *v, loc: svc.Calendar.Location(), full: true, tr: d.Tr, closesIn: closesIn(v, svc)}
 	if ms, ok := svc.Store.(ticket.MailStore); ok {
@@ -472,7 +464,9 @@ func ticketOpenRun(ctx context.Context, opts *TicketOpenOptions) error {
 	if err != nil {
 		return err
 	}
-	return opts.printRequest(svc.ViewOf(r), svc, false)
+	v := svc.ViewOf(r)
+	v.FollowUps = []string{} // nothing has arisen from a request just opened
+	return opts.printRequest(v, svc, false)
 }
 
 // --- list, show, next ---
@@ -717,6 +711,11 @@ func ticketShowRun(ctx context.Context, opts *TicketShowOptions) error {
 	}
 	v, err := svc.Show(ctx, opts.ID)
 	if err != nil {
+		return err
+	}
+	// Follow-ups are looked up by show alone: on Jira it is a search of
+	// the project, too dear for every action.
+	if v.FollowUps, err = svc.FollowUps(ctx, v.ID); err != nil {
 		return err
 	}
 	opts.Ctx = ctx

@@ -313,5 +313,12 @@ var deskCatalogue = i18n.Catalogue{
 		"edit one field: --subject, --description or --description-file": "изменяйте одно поле: --subject, --description или --description-file",
 		"attach needs the registration number and at least one FILE":     "для attach нужны регистрационный номер и хотя бы один ФАЙЛ",
 		"search needs the TEXT to look for":                              "для search нужен ТЕКСТ для поиска",
+		// Mail: decisions on incoming messages, notices' kinds and states.
+		"decision:pending": "ожидает решения", "decision:opened": "открыто обращение", "decision:appended": "добавлено к обращению",
+		"decision:quarantined": "в карантине", "decision:ignored": "пропущено", "decision:duplicate": "повтор", "decision:dropped": "удалено",
+		" as %s":              " как %s",
+		"notice:registration": "регистрация", "notice:information": "запрос информации", "notice:answer": "ответ",
+		"notice:closure": "закрытие", "notice:refusal": "отказ", "notice:message": "сообщение",
+		"notice-status:queued": "в очереди", "notice-status:sent": "отправлено", "notice-status:failed": "не отправлено",
 	},
 }

@@ -211,3 +211,36 @@ func TestEventsInBothLanguages(t *testing.T) {
 		}
 	}
 }
+
+// TestMailCodesHaveRussian: every decision on an incoming message and every
+// kind and state of a notice is said in Russian in the mail tables (JSON
+// keeps the codes).
+func TestMailCodesHaveRussian(t *testing.T) {
+	codes := map[string][]string{
+		"decision": {"pending", ticket.DecisionOpened, ticket.DecisionAppended, ticket.DecisionQuarantined,
+			ticket.DecisionIgnored, ticket.DecisionDuplicate, ticket.DecisionDropped},
+		"notice": {ticket.NoticeRegistration, ticket.NoticeInformation, ticket.NoticeAnswer, ticket.NoticeClosure,
+			ticket.NoticeRefusal, ticket.NoticeMessage},
+		"notice-status": {ticket.NoticeQueued, ticket.NoticeSent, ticket.NoticeFailed},
+	}
+	for kind, list := range codes {
+		for _, c := range list {
+			if _, ok := deskCatalogue["ru"][kind+":"+c]; !ok {
+				t.Errorf("no Russian for %s %q", kind, c)
+			}
+		}
+	}
+	ru := deskPrinter("ru")
+	in := &ticket.Inbound{Decision: ticket.DecisionOpened, Request: "SUP-3", As: "ACME"}
+	if got := decisionText(in, ru); got != "открыто обращение SUP-3 как ACME" {
+		t.Errorf("decision in Russian: %q", got)
+	}
+	if got := decisionText(in, deskPrinter("en")); got != "opened SUP-3 as ACME" {
+		t.Errorf("decision in English: %q", got)
+	}
+	row := noticeList{items: []*ticket.Notice{{ID: 1, Kind: ticket.NoticeAnswer, Status: ticket.NoticeSent, To: []string{"a@b.test"}}},
+		loc: time.UTC, tr: ru}.Table().Rows[0]
+	if row[3] != "ответ" || row[5] != "отправлено" {
+		t.Errorf("notice row in Russian: %q", row)
+	}
+}

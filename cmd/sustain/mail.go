@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/sustain-cli/sustain/internal/i18n"
 	"io"
 	"os"
 	"runtime/debug"
@@ -125,17 +126,19 @@ func (a *app) mailNotifier() (*mail.Notifier, error) {
 type inboundList struct {
 	items []*ticket.Inbound
 	loc   *time.Location
+	tr    i18n.Printer
 }
 
 func (l inboundList) MarshalJSON() ([]byte, error) { return jsonOf(l.items) }
 
-func decisionText(in *ticket.Inbound) string {
-	s := cmp.Or(in.Decision, "pending")
+func decisionText(in *ticket.Inbound, tr i18n.Printer) string {
+	tr = deskTr(tr)
+	s := sayCode(tr, "decision", cmp.Or(in.Decision, "pending"))
 	if in.Request != "" && (in.Decision == ticket.DecisionOpened || in.Decision == ticket.DecisionAppended) {
 		s += " " + in.Request
 	}
 	if in.As != "" {
-		s += " as " + in.As
+		s += tr.T(" as %s", in.As)
 	}
 	return s
 }
@@ -144,7 +147,7 @@ func (l inboundList) Table() output.Table {
 	t := output.Table{Header: []string{"ID", "RECEIVED", "FROM", "DECISION", "SUBJECT", "REASON"}}
 	for _, in := range l.items {
 		t.Rows = append(t.Rows, []string{strconv.FormatInt(in.ID, 10), in.ReceivedAt.In(l.loc).Format("2006-01-02 15:04"),
-			cmp.Or(in.From, "-"), decisionText(in), oneLine(in.Subject), oneLine(in.Reason)})
+			cmp.Or(in.From, "-"), decisionText(in, l.tr), oneLine(in.Subject), oneLine(in.Reason)})
 	}
 	return t
 }
@@ -152,6 +155,7 @@ func (l inboundList) Table() output.Table {
 type inboundView struct {
 	*ticket.Inbound
 	loc *time.Location
+	tr  i18n.Printer
 	// text and files are what the message says, for show: staff decide a
 	// quarantined message by reading it.
 	text  string
@@ -186,7 +190,7 @@ func (v inboundView) Table() output.Table {
 	in := v.Inbound
 	t := output.KV("ID", strconv.FormatInt(in.ID, 10), "RECEIVED", in.ReceivedAt.In(v.loc).Format("2006-01-02 15:04:05"),
 		"SOURCE", in.Source, "FROM", in.From, "SUBJECT", in.Subject, "MESSAGE-ID", in.MessageID,
-		"SIZE", fmt.Sprintf("%d bytes, sha256 %s", in.Size, in.SHA256), "DECISION", decisionText(in))
+		"SIZE", fmt.Sprintf("%d bytes, sha256 %s", in.Size, in.SHA256), "DECISION", decisionText(in, v.tr))
 	if in.Reason != "" {
 		t.Rows = append(t.Rows, []string{"REASON", in.Reason})
 	}
@@ -205,6 +209,7 @@ func (v inboundView) Table() output.Table {
 type noticeList struct {
 	items []*ticket.Notice
 	loc   *time.Location
+	tr    i18n.Printer
 }
 
 func (l noticeList) MarshalJSON() ([]byte, error) { return jsonOf(l.items) }
@@ -213,7 +218,7 @@ func (l noticeList) Table() output.Table {
 	t := output.Table{Header: []string{"ID", "QUEUED", "REQUEST", "KIND", "TO", "STATUS", "SENT", "SERVER REPLY"}}
 	for _, n := range l.items {
 		t.Rows = append(t.Rows, []string{strconv.FormatInt(n.ID, 10), n.QueuedAt.In(l.loc).Format("2006-01-02 15:04"),
-			cmp.Or(n.Request, "-"), n.Kind, strings.Join(n.To, ", "), n.Status, fmtTime(n.SentAt, l.loc),
+			cmp.Or(n.Request, "-"), sayCode(deskTr(l.tr), "notice", n.Kind), strings.Join(n.To, ", "), sayCode(deskTr(l.tr), "notice-status", n.Status), fmtTime(n.SentAt, l.loc),
 			oneLine(cmp.Or(n.Error, n.ServerReply))})
 	}
 	return t
@@ -222,15 +227,17 @@ func (l noticeList) Table() output.Table {
 type noticeView struct {
 	*ticket.Notice
 	loc *time.Location
+	tr  i18n.Printer
 }
 
 func (v noticeView) MarshalJSON() ([]byte, error) { return jsonOf(v.Notice) }
 
 func (v noticeView) Table() output.Table {
 	n := v.Notice
-	t := output.KV("ID", strconv.FormatInt(n.ID, 10), "REQUEST", cmp.Or(n.Request, "-"), "KIND", n.Kind,
+	tr := deskTr(v.tr)
+	t := output.KV("ID", strconv.FormatInt(n.ID, 10), "REQUEST", cmp.Or(n.Request, "-"), "KIND", sayCode(tr, "notice", n.Kind),
 		"TO", strings.Join(n.To, ", "), "SUBJECT", n.Subject, "MESSAGE-ID", n.MessageID,
-		"QUEUED", fmtTime(&n.QueuedAt, v.loc), "STATUS", n.Status, "ATTEMPTS", strconv.Itoa(n.Attempts),
+		"QUEUED", fmtTime(&n.QueuedAt, v.loc), "STATUS", sayCode(tr, "notice-status", n.Status), "ATTEMPTS", strconv.Itoa(n.Attempts),
 		"SENT", fmtTime(n.SentAt, v.loc))
 	for _, kv := range [][2]string{{"NEXT ATTEMPT", ""}, {"SERVER REPLY", n.ServerReply}, {"ERROR", n.Error}} {
 		if kv[0] == "NEXT ATTEMPT" && n.NextAttemptAt != nil && n.Status == ticket.NoticeQueued {
@@ -346,7 +353,7 @@ func mailIngestRun(ctx context.Context, opts *MailIngestOptions) error {
 	if failed != nil && len(done) == 0 {
 		return failed // nothing to list: the error alone, no empty table
 	}
-	if err := a.print(inboundList{items: done, loc: d.svc.Calendar.Location()}); err != nil {
+	if err := a.print(inboundList{items: done, loc: d.svc.Calendar.Location(), tr: a.tr()}); err != nil {
 		return err
 	}
 	return failed
@@ -477,7 +484,7 @@ func mailShowRun(ctx context.Context, opts *MailShowOptions) error {
 		_, err := a.out.Write(raw)
 		return err
 	}
-	return a.print(inboundView{Inbound: in, loc: d.svc.Calendar.Location()}.withContent(raw))
+	return a.print(inboundView{Inbound: in, loc: d.svc.Calendar.Location(), tr: a.tr()}.withContent(raw))
 }
 
 // MailLogOptions are the flags of `mail log`.
@@ -534,7 +541,7 @@ func mailLogRun(ctx context.Context, opts *MailLogOptions) error {
 		return err
 	}
 	items, more := cut(items, opts.List.max())
-	return opts.App.print(footed{inboundList{items: items, loc: d.svc.Calendar.Location()}, footer(len(items), -1, more)})
+	return opts.App.print(footed{inboundList{items: items, loc: d.svc.Calendar.Location(), tr: opts.App.tr()}, footer(len(items), -1, more)})
 }
 
 // --- quarantine ---
@@ -622,11 +629,11 @@ func mailQuarantineRun(ctx context.Context, opts *MailQuarantineOptions) error {
 			return err
 		}
 		items, more := cut(items, opts.List.max())
-		return a.print(footed{inboundList{items: items, loc: loc}, footer(len(items), -1, more)})
+		return a.print(footed{inboundList{items: items, loc: loc, tr: a.tr()}, footer(len(items), -1, more)})
 	case "show":
 		if in, raw, err = d.store.InboundMessage(ctx, opts.ID); err == nil && in.Decision != ticket.DecisionQuarantined {
 			err = problem.New(problem.NotFound, "see it with: sustain mail show "+strconv.FormatInt(opts.ID, 10),
-				"message %d is not in quarantine (%s)", opts.ID, decisionText(in))
+				"message %d is not in quarantine (%s)", opts.ID, decisionText(in, a.tr()))
 		}
 	case "release":
 		in, err = d.intake.Release(ctx, opts.ID, opts.Customer, a.actor())
@@ -636,7 +643,7 @@ func mailQuarantineRun(ctx context.Context, opts *MailQuarantineOptions) error {
 	if err != nil {
 		return err
 	}
-	v := inboundView{Inbound: in, loc: loc}
+	v := inboundView{Inbound: in, loc: loc, tr: a.tr()}
 	if raw != nil {
 		v = v.withContent(raw)
 	}
@@ -722,7 +729,7 @@ func mailOutboxRun(ctx context.Context, opts *MailOutboxOptions) error {
 			return err
 		}
 		ns, more := cut(ns, opts.List.max())
-		return a.print(footed{noticeList{items: ns, loc: loc}, footer(len(ns), -1, more)})
+		return a.print(footed{noticeList{items: ns, loc: loc, tr: a.tr()}, footer(len(ns), -1, more)})
 	}
 	n, err := d.store.Notice(ctx, opts.ID)
 	if err != nil {
@@ -732,5 +739,5 @@ func mailOutboxRun(ctx context.Context, opts *MailOutboxOptions) error {
 		_, err := a.out.Write(n.Raw)
 		return err
 	}
-	return a.print(noticeView{n, loc})
+	return a.print(noticeView{n, loc, a.tr()})
 }

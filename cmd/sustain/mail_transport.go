@@ -119,7 +119,7 @@ func mailSendRun(ctx context.Context, opts *MailSendOptions) error {
 	if res.Notices == nil {
 		res.Notices = []*ticket.Notice{}
 	}
-	if err := a.print(noticeList{items: res.Notices, loc: d.svc.Calendar.Location()}); err != nil {
+	if err := a.print(noticeList{items: res.Notices, loc: d.svc.Calendar.Location(), tr: a.tr()}); err != nil {
 		return err
 	}
 	if sendErr != nil {
@@ -202,7 +202,7 @@ func mailFetchRun(ctx context.Context, opts *MailFetchOptions) error {
 	for _, big := range res.TooLarge {
 		a.warnf("%s", big)
 	}
-	if err := a.print(inboundList{items: done, loc: d.svc.Calendar.Location()}); err != nil {
+	if err := a.print(inboundList{items: done, loc: d.svc.Calendar.Location(), tr: a.tr()}); err != nil {
 		return err
 	}
 	if fetchErr != nil {

@@ -199,7 +199,7 @@ func TestEventsInBothLanguages(t *testing.T) {
 			"2026-05-12 10:00  ops@acme.test  open phone, taken outside the phone hours (Q10)",
 			"2026-05-12 10:00  ops@acme.test  открыто (телефон, принято вне часов приёма звонков (Q10))"},
 		{ticket.Event{At: at, Actor: "anna", Action: "answer", Text: "Fixed", From: ticket.StatusInProgress, To: ticket.StatusResolved},
-			"2026-05-12 10:00  anna  answer [in_progress -> resolved]: Fixed",
+			"2026-05-12 10:00  anna  answer [in_progress -> Completed, requires user confirmation]: Fixed",
 			"2026-05-12 10:00  anna  дан ответ [в работе -> Завершен, требует подтверждения пользователя]: Fixed"},
 	}
 	for _, c := range cases {

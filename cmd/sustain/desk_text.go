@@ -52,11 +52,9 @@ func sayEvent(tr i18n.Printer, e ticket.Event, ft func(*time.Time) string) strin
 		line += " " + sayDetail(tr, e.Action, e.Detail)
 	}
 	if e.From != e.To && e.From != "" {
-		if tr.Lang == i18n.Default {
-			line += fmt.Sprintf(" [%s -> %s]", e.From, e.To)
-		} else {
-			line += fmt.Sprintf(" [%s -> %s]", ticket.StatusText(e.From, tr.Lang), ticket.StatusText(e.To, tr.Lang))
-		}
+		// The states by the regulation's words in either language
+		// (resolved is "Completed, requires user confirmation").
+		line += fmt.Sprintf(" [%s -> %s]", ticket.StatusText(e.From, tr.Lang), ticket.StatusText(e.To, tr.Lang))
 	}
 	if e.Text != "" {
 		line += ": " + oneLine(e.Text)

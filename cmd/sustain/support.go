@@ -189,6 +189,12 @@ func (a *app) text(flag, file string) (string, error) { return readText(a.ctx, a
 // readText is a.text over any standard input, for run functions. Standard
 // input is given up when ctx ends, so Ctrl-C works while it waits.
 func readText(ctx context.Context, in io.Reader, flag, file string) (string, error) {
+	return readTextFrom(ctx, in, flag, file, "--text-file")
+}
+
+// readTextFrom is readText where the file comes from the flag fileFlag
+// (--description-file, --reason-file), which its errors name.
+func readTextFrom(ctx context.Context, in io.Reader, flag, file, fileFlag string) (string, error) {
 	if flag != "" && file != "" {
 		return "", usagef("give the text once: --text or --text-file")
 	}
@@ -204,7 +210,7 @@ func readText(ctx context.Context, in io.Reader, flag, file string) (string, err
 			data, err = input.ReadFile(file, textMaxBytes)
 		}
 		if err != nil {
-			return "", inputError(err, "--text-file")
+			return "", inputError(err, fileFlag)
 		}
 		return strings.TrimSpace(string(data)), nil
 	}

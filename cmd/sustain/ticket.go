@@ -428,7 +428,7 @@ func ticketOpenRun(ctx context.Context, opts *TicketOpenOptions) error {
 	if opts.Description != "" {
 		in.Description, err = checkText(opts.Description, "--description")
 	} else {
-		in.Description, err = readText(ctx, opts.In, "", opts.DescriptionFile)
+		in.Description, err = readTextFrom(ctx, opts.In, "", opts.DescriptionFile, "--description-file")
 	}
 	if err != nil {
 		return err
@@ -841,7 +841,7 @@ func ticketActionRun(ctx context.Context, opts *TicketActionOptions) error {
 		}
 	} else if opts.ReasonFile != "" {
 		var err error
-		if in.Text, err = readText(ctx, opts.In, "", opts.ReasonFile); err != nil {
+		if in.Text, err = readTextFrom(ctx, opts.In, "", opts.ReasonFile, "--reason-file"); err != nil {
 			return err
 		}
 	} else if _, err := checkText(in.Text, "the reason"); err != nil {

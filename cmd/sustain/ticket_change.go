@@ -216,7 +216,7 @@ func ticketEditRun(ctx context.Context, opts *TicketEditOptions) error {
 	text := opts.Text
 	var err error
 	if opts.DescriptionFile != "" {
-		text, err = readText(ctx, opts.In, "", opts.DescriptionFile)
+		text, err = readTextFrom(ctx, opts.In, "", opts.DescriptionFile, "--description-file")
 	} else {
 		_, err = checkText(text, "the "+opts.Field)
 	}

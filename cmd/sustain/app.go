@@ -163,7 +163,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			out.w = a.jqBuf
 		}
 	})
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err != nil && a.lang == "" && cmd != nil {
+		// The arguments are checked before the pre-run that settles the
+		// language: their errors are said in it too (an unknown one: English).
+		_ = a.chooseLang(cmd)
+	}
 	for _, c := range a.closers {
 		_ = c()
 	}

@@ -117,6 +117,8 @@ var deskCatalogue = i18n.Catalogue{
 		"%s is already assigned to %s: nothing changed":                          "%s уже назначено на %s: ничего не изменено",
 		"%s is not assigned to %s: nothing changed":                              "%s не назначено на %s: ничего не изменено",
 		"%s already has priority %s: nothing changed":                            "у %s уже приоритет %s: ничего не изменено",
+		"%s: the subject is already that: nothing changed":                       "%s: тема уже такая: ничего не изменено",
+		"%s: the description is already that: nothing changed":                   "%s: описание уже такое: ничего не изменено",
 
 		// errors
 		"%d notice(s) sent, %d not sent yet, %d failed":             "уведомлений отправлено: %d, ещё не отправлено: %d, с ошибкой: %d",

@@ -98,6 +98,8 @@ var noteFormats = []string{
 	"%s is already assigned to %s: nothing changed",
 	"%s is not assigned to %s: nothing changed",
 	"%s already has priority %s: nothing changed",
+	"%s: the subject is already that: nothing changed",
+	"%s: the description is already that: nothing changed",
 }
 
 // sayNote is a service's note in the reader's language, where it is one
@@ -108,6 +110,12 @@ func sayNote(tr i18n.Printer, note, id, detail string) string {
 	}
 	for _, f := range noteFormats {
 		for _, ident := range []string{id, strings.ToUpper(id)} {
+			if strings.Count(f, "%s") == 1 {
+				if fmt.Sprintf(f, ident) == note {
+					return tr.T(f, ident)
+				}
+				continue
+			}
 			if fmt.Sprintf(f, ident, detail) == note {
 				return tr.T(f, ident, detail)
 			}

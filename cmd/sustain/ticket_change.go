@@ -23,7 +23,7 @@ with --related (A6). Every other state allows it, and the status stays.`
 // already is a note on standard error and the request as it is (exit 0).
 func (d ticketDeps) printChanged(ctx context.Context, svc *ticket.Service, r *ticket.Request, err error) error {
 	if uc := (*ticket.UnchangedError)(nil); errors.As(err, &uc) {
-		d.note(uc.Note)
+		d.note(sayNote(deskTr(d.Tr), uc.Note, uc.Request.ID, uc.Request.Priority))
 		r, err = uc.Request, nil
 	}
 	if err != nil {

@@ -240,6 +240,19 @@ var deskCatalogue = i18n.Catalogue{
 		"hint:":      "подсказка:",
 		"CLOSES":     "ЗАКРОЕТСЯ",
 		"warning:":   "предупреждение:",
+
+		// the common flags' errors and hints, as desk commands print them
+		"see the JSON fields with --json; the expression is jq's language (gojq)":                "поля JSON видны с --json; выражение пишется на языке jq (gojq)",
+		"the template ran over data it did not expect; see the JSON fields with --json":          "шаблон встретил данные, которых не ждал; поля JSON видны с --json",
+		"see the configuration keys in the README, or run with --verbose to list the files read": "ключи настроек описаны в README; --verbose перечислит прочитанные файлы",
+		"choose --limit N or --all": "выберите --limit N или --all",
+		"--limit %d: give a number of rows from 1 up, or --all for every row": "--limit %d: укажите число строк от 1 или --all для всех строк",
+		"--sort %q: use %s":                               "--sort %q: используйте %s",
+		"--color %q: use auto, always or never":           "--color %q: используйте auto, always или never",
+		"--jq needs an expression, such as --jq '.[].id'": "для --jq нужно выражение, например --jq '.[].id'",
+		"--jq prints to standard output and does not go with -o/--%s: redirect its output instead": "--jq печатает на стандартный вывод и не сочетается с -o/--%s: перенаправьте его вывод",
+		"%s %q: use en or ru": "%s %q: используйте en или ru",
+
 		"the production calendar has no data for %s: using Monday-Friday with fixed-date holidays": "в производственном календаре нет данных за %s: рабочими считаются дни с понедельника по пятницу, кроме праздников с постоянной датой",
 		"... and the same for %d more year(s)":                                                     "... и то же ещё для лет: %d",
 		"none":                                                                                     "нет",

@@ -17,7 +17,7 @@ import (
 // deskSources are the files whose errors a desk command prints.
 var deskSources = []string{
 	"../../ticket/*.go", "../../ticket/sqlite/*.go", "../../ticket/jira/*.go", "../../mail/*.go",
-	"ticket*.go", "customer.go", "calendar.go", "mail*.go", "support.go",
+	"ticket*.go", "customer.go", "calendar.go", "mail*.go", "support.go", "list.go", "app.go", "lang.go",
 }
 
 // TestDeskErrorsHaveRussian: every problem.New format (and every usagef

@@ -253,6 +253,18 @@ var deskCatalogue = i18n.Catalogue{
 		"--jq prints to standard output and does not go with -o/--%s: redirect its output instead": "--jq печатает на стандартный вывод и не сочетается с -o/--%s: перенаправьте его вывод",
 		"%s %q: use en or ru": "%s %q: используйте en или ru",
 
+		// the fixed starts of hints made at run time (hintPrefixes)
+		"allowed now: ":                             "сейчас можно: ",
+		"assigned now: ":                            "назначено сейчас: ",
+		"assigned now: nobody":                      "назначено сейчас: никто",
+		"see its attachments with: ":                "вложения обращения: ",
+		"see it with: ":                             "посмотреть: ",
+		"register it: ":                             "зарегистрируйте его: ",
+		"choose another --code, or change it with ": "выберите другой --code или измените этого заказчика: ",
+		"give it with ":                             "укажите в ",
+		"use a time from ":                          "укажите время в пределах ",
+		"give the store's file, for example ":       "укажите файл хранилища, например ",
+
 		"the production calendar has no data for %s: using Monday-Friday with fixed-date holidays": "в производственном календаре нет данных за %s: рабочими считаются дни с понедельника по пятницу, кроме праздников с постоянной датой",
 		"... and the same for %d more year(s)":                                                     "... и то же ещё для лет: %d",
 		"none":                                                                                     "нет",

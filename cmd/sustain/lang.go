@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -108,9 +109,37 @@ func sayError(p i18n.Printer, err error, msg, hint string) (string, string) {
 		}
 	}
 	if hint != "" {
-		hint = p.T(hint)
+		hint = sayHint(p, hint)
 	}
 	return msg, hint
+}
+
+// hintPrefixes are the hints made at run time of a fixed text and a name
+// or a list (the service words them so): the text is said in the reader's
+// language, the name as it is.
+var hintPrefixes = []string{
+	"allowed now: ",
+	"assigned now: ",
+	"see its attachments with: ",
+	"see it with: ",
+	"register it: ",
+	"choose another --code, or change it with ",
+	"give it with ",
+	"use a time from ",
+	"give the store's file, for example ",
+}
+
+// sayHint is a hint in the reader's language: whole, or by its fixed start.
+func sayHint(p i18n.Printer, hint string) string {
+	if p.Has(hint) {
+		return p.T(hint)
+	}
+	for _, prefix := range hintPrefixes {
+		if rest, ok := strings.CutPrefix(hint, prefix); ok && p.Has(prefix) {
+			return p.T(prefix) + rest
+		}
+	}
+	return hint
 }
 
 // sayWhole translates a whole message with an entry of its own.

@@ -16,7 +16,8 @@ import (
 //     is RFC 3339 in the support time zone with its offset, to the second:
 //     2026-11-20T10:00:00+03:00;
 //   - a field whose text is empty is null, so every documented field is
-//     present and an empty one reads the same way everywhere.
+//     present and an empty one reads the same way everywhere (but for the
+//     few where "" is documented apart from null: keepsEmpty).
 //
 // Lists are left as they are: the views give [] for an empty list.
 type Model struct {
@@ -24,6 +25,11 @@ type Model struct {
 	// printed, after the configuration is read.
 	Zone func() *time.Location
 }
+
+// keepsEmpty are the fields where an empty text is a value of its own,
+// documented apart from null: report customer's fixed_in is "" for a task
+// not released yet and null when the releases are not known.
+var keepsEmpty = map[string]bool{"fixed_in": true}
 
 // IsTimeField reports whether a JSON field name names a time in the model.
 func IsTimeField(key string) bool {
@@ -79,7 +85,7 @@ func (m *Model) apply(raw []byte) ([]byte, error) {
 			case n > 0 && stack[n-1].wantKey:
 				key = text
 				stack[n-1].wantKey = false
-			case n > 0 && stack[n-1].obj && len(text) == 0:
+			case n > 0 && stack[n-1].obj && len(text) == 0 && !keepsEmpty[string(key)]:
 				out = append(out, "null"...)
 				i = j + 1
 				continue

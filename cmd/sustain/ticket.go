@@ -522,7 +522,8 @@ out; in a pipe rows are tab-separated, without a header, nothing cut.
 				}
 				st, err := ticket.ParseStatus(s)
 				if err != nil {
-					return err
+					return problem.New(problem.Usage, "use new, in_progress, waiting_for_customer, resolved, closed, open (all but closed) or all",
+						"unknown status %q", s)
 				}
 				f.Statuses = append(f.Statuses, st)
 			}

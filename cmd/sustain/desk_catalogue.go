@@ -251,7 +251,9 @@ var deskCatalogue = i18n.Catalogue{
 		"--color %q: use auto, always or never":           "--color %q: используйте auto, always или never",
 		"--jq needs an expression, such as --jq '.[].id'": "для --jq нужно выражение, например --jq '.[].id'",
 		"--jq prints to standard output and does not go with -o/--%s: redirect its output instead": "--jq печатает на стандартный вывод и не сочетается с -o/--%s: перенаправьте его вывод",
-		"%s %q: use en or ru": "%s %q: используйте en или ru",
+		"%s %q: use en or ru":                                         "%s %q: используйте en или ru",
+		"%d files: at most %d at once":                                "файлов: %d, за один раз — не больше %d",
+		"attach them in several steps, or pack them into one archive": "приложите их в несколько приёмов или соберите в один архив",
 		"use new, in_progress, waiting_for_customer, resolved, closed, open (all but closed) or all": "используйте new, in_progress, waiting_for_customer, resolved, closed, open (все, кроме закрытых) или all",
 
 		// the fixed starts of hints made at run time (hintPrefixes)

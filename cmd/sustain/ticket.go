@@ -436,16 +436,8 @@ func ticketOpenRun(ctx context.Context, opts *TicketOpenOptions) error {
 	// Each file is read with the limit checked while reading, so a device
 	// or a huge file costs nothing; the service checks the limit again.
 	if len(opts.Attach) > 0 {
-		max, err := opts.AttachmentMaxBytes()
-		if err != nil {
+		if in.Files, err = readAttachments(opts.Attach, opts.AttachmentMaxBytes); err != nil {
 			return err
-		}
-		for _, path := range opts.Attach {
-			data, err := input.ReadFile(path, max)
-			if err != nil {
-				return attachError(err)
-			}
-			in.Files = append(in.Files, ticket.File{Name: filepath.Base(path), Data: data})
 		}
 	}
 	if strings.TrimSpace(in.Description) == "" && opts.DescriptionFile == "" {

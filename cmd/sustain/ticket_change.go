@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sustain-cli/sustain/internal/input"
+	"github.com/sustain-cli/sustain/internal/problem"
 	"github.com/sustain-cli/sustain/ticket"
 )
 
@@ -47,9 +48,18 @@ func (a *app) attachmentMax() (int64, error) {
 
 // readAttachments reads --attach files (regular files only, each at most
 // max bytes, checked while reading).
+// maxAttachFiles bounds the files one command attaches (each within
+// support.attachment_max_mb), as mail intake bounds a message's, so what is
+// held in memory at once is bounded too.
+const maxAttachFiles = 100
+
 func readAttachments(paths []string, max func() (int64, error)) ([]ticket.File, error) {
 	if len(paths) == 0 {
 		return nil, nil
+	}
+	if len(paths) > maxAttachFiles {
+		return nil, problem.New(problem.Usage, "attach them in several steps, or pack them into one archive",
+			"%d files: at most %d at once", len(paths), maxAttachFiles)
 	}
 	limit, err := max()
 	if err != nil {

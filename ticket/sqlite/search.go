@@ -20,7 +20,12 @@ func (s *Store) SearchRequests(ctx context.Context, query string, limit int) ([]
 	}
 	match := make([]string, len(words))
 	for i, w := range words {
-		match[i] = `"` + w + `"*` // words are letters and digits: nothing to escape
+		// words are letters and digits: nothing to escape
+		var terms []string
+		for _, v := range yoVariants(w) {
+			terms = append(terms, `"`+v+`"*`)
+		}
+		match[i] = "(" + strings.Join(terms, " OR ") + ")"
 	}
 	q := `SELECT rowid FROM request_search WHERE request_search MATCH ? ORDER BY bm25(request_search, 10.0, 5.0, 1.0), rowid`
 	if limit > 0 {
@@ -30,7 +35,7 @@ func (s *Store) SearchRequests(ctx context.Context, query string, limit int) ([]
 		var n int
 		err := row.Scan(&n)
 		return n, err
-	}, q, strings.Join(match, " "))
+	}, q, strings.Join(match, " AND "))
 	if err != nil {
 		return nil, fail(s.path, err)
 	}
@@ -39,4 +44,27 @@ func (s *Store) SearchRequests(ctx context.Context, query string, limit int) ([]
 	}
 	rs, _, err := s.loadRequests(ctx, s.db, listColumns, numberIDs(numbers))
 	return rs, fail(s.path, err)
+}
+
+// yoVariants are w with е and ё in every combination, as Russian is written
+// both ways («елка», «ёлка»; the index keeps the letters as written): the
+// first three such letters vary, so a word makes at most eight terms.
+func yoVariants(w string) []string {
+	out := []string{""}
+	varied := 0
+	for _, r := range w {
+		alts := []rune{r}
+		if (r == 'е' || r == 'ё') && varied < 3 {
+			alts = []rune{'е', 'ё'}
+			varied++
+		}
+		next := make([]string, 0, len(out)*len(alts))
+		for _, prefix := range out {
+			for _, a := range alts {
+				next = append(next, prefix+string(a))
+			}
+		}
+		out = next
+	}
+	return out
 }

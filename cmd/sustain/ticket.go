@@ -189,15 +189,16 @@ func shortSum(sum string) string {
 	return sum
 }
 
-// attachError words a refused --attach as the store words a large
-// attachment, so both limits read alike.
-func attachError(err error) error {
+// attachErrorOf words a refused attachment as the store words a large one,
+// so both limits read alike; flag says where the file was given (--attach,
+// or attach's FILE arguments).
+func attachErrorOf(err error, flag string) error {
 	var tl *input.TooLargeError
 	if errors.As(err, &tl) {
 		tl.Name = "attachment " + filepath.Base(tl.Name)
 		return problem.New(problem.Refused, "compress it, or raise support.attachment_max_mb", "%v", tl)
 	}
-	return usagef("--attach: %v", err)
+	return usagef("%s: %v", flag, err)
 }
 
 type requestList struct {

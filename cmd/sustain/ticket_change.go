@@ -54,6 +54,12 @@ func (a *app) attachmentMax() (int64, error) {
 const maxAttachFiles = 100
 
 func readAttachments(paths []string, max func() (int64, error)) ([]ticket.File, error) {
+	return readAttachmentsAs(paths, max, "--attach")
+}
+
+// readAttachmentsAs is readAttachments whose errors say where the files
+// were given (flag).
+func readAttachmentsAs(paths []string, max func() (int64, error), flag string) ([]ticket.File, error) {
 	if len(paths) == 0 {
 		return nil, nil
 	}
@@ -69,7 +75,7 @@ func readAttachments(paths []string, max func() (int64, error)) ([]ticket.File, 
 	for _, path := range paths {
 		data, err := input.ReadFile(path, limit)
 		if err != nil {
-			return nil, attachError(err)
+			return nil, attachErrorOf(err, flag)
 		}
 		files = append(files, ticket.File{Name: filepath.Base(path), Data: data})
 	}
@@ -290,7 +296,7 @@ func ticketAttachRun(ctx context.Context, opts *TicketAttachOptions) error {
 	if _, err := ticket.CheckID(opts.ID); err != nil {
 		return err
 	}
-	files, err := readAttachments(opts.Paths, opts.AttachmentMaxBytes)
+	files, err := readAttachmentsAs(opts.Paths, opts.AttachmentMaxBytes, "attach")
 	if err != nil {
 		return err
 	}
